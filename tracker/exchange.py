@@ -1,0 +1,281 @@
+"""Import and export files: JSON (everything) and CSV (one row per item).
+
+Both formats are read back by ``read_bundle`` and written into the store by ``import_file``,
+all or nothing: every problem is collected, numbered by row, and nothing is written unless
+there are none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import status as status_rules
+from .errors import ImportRejectedError, TrackerError
+from .models import Bundle, ItemKind, describe_validation_error
+from .store import Store
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+CSV_COLUMNS = [
+    "id", "kind", "title", "quote", "document_id", "origin_document_id", "makers", "owners",
+    "themes", "made", "deadline", "done_when", "status", "response", "implementation",
+    "is_open", "last_assessed_on", "last_evidence", "last_evidence_url", "version",
+]
+#: Columns a CSV import needs; the rest may be left out.
+CSV_REQUIRED = ["id", "kind", "title", "quote", "document_id", "makers", "made"]
+#: Columns the export writes for readers that the import ignores (they are derived).
+CSV_DERIVED = {"is_open", "version"}
+
+#: A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula.
+
+    A cell beginning with = + - @ or a tab gets a leading apostrophe, which spreadsheets show
+    as text; ``restore_cell`` takes it off again on import.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def restore_cell(text: str) -> str:
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------
+
+
+def export_json(store: Store) -> str:
+    return store.export_bundle().model_dump_json(indent=2) + "\n"
+
+
+def export_csv(store: Store) -> str:
+    return items_to_csv(store.item_rows())
+
+
+def items_to_csv(rows: list[dict]) -> str:
+    """CSV text (with a UTF-8 byte-order mark for spreadsheets) of item rows from the store."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        record = _csv_record(row)
+        writer.writerow([neutralise_cell(record.get(column)) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _csv_record(row: dict) -> dict:
+    made = _partial(row.get("made_start"), row.get("made_precision"))
+    deadline = _partial(row.get("deadline_start"), row.get("deadline_precision"))
+    open_ = status_rules.is_open(row["kind"], row.get("status"), row.get("response"), row.get("implementation"))
+    return {
+        **row,
+        "made": made,
+        "deadline": deadline,
+        "is_open": "" if open_ is None else ("yes" if open_ else "no"),
+    }
+
+
+def _partial(start: str | None, precision: str | None) -> str:
+    if not start:
+        return ""
+    if precision == "year":
+        return start[:4]
+    if precision == "month":
+        return start[:7]
+    return start[:10]
+
+
+# ---------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------
+
+
+def detect_format(filename: str, data: bytes) -> str:
+    name = filename.lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(".csv"):
+        return "csv"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "json" if head in (b"{", b"[") else "csv"
+
+
+def read_bundle(data: bytes, filename: str = "import", fmt: str | None = None) -> Bundle:
+    """Parse and validate an import file; raises ImportRejectedError listing every problem."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRejectedError([f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
+    fmt = fmt or detect_format(filename, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejectedError(
+            [f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8"]
+        ) from None
+    if fmt == "json":
+        return _read_json(text)
+    if fmt == "csv":
+        return _read_csv(text)
+    raise ImportRejectedError([f"unknown format {fmt!r}: use json or csv"])
+
+
+def _read_json(text: str) -> Bundle:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRejectedError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+    if not isinstance(raw, dict):
+        raise ImportRejectedError(["expected a JSON object with actors, documents and items"])
+    problems: list[str] = []
+    # Validate record by record so one bad item does not hide the others' problems.
+    for section in ("actors", "documents", "items"):
+        if section in raw and not isinstance(raw[section], list):
+            problems.append(f"{section}: must be a list")
+    if problems:
+        raise ImportRejectedError(problems)
+    try:
+        bundle = Bundle.model_validate(raw)
+    except ValidationError as exc:
+        raise ImportRejectedError(_json_problems(raw, exc)) from None
+    return bundle
+
+
+def _json_problems(raw: dict, error: ValidationError) -> list[str]:
+    lines = []
+    for problem in error.errors():
+        loc = list(problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        where = ""
+        if len(loc) >= 2 and loc[0] in ("actors", "documents", "items") and isinstance(loc[1], int):
+            section, index = loc[0], loc[1]
+            record = raw.get(section, [])[index] if index < len(raw.get(section, [])) else None
+            ident = record.get("id") if isinstance(record, dict) else None
+            where = f"{section}[{index}]" + (f" ({ident})" if ident else "")
+            rest = ".".join(str(part) for part in loc[2:])
+            lines.append(f"{where}: {rest}: {message}" if rest else f"{where}: {message}")
+        else:
+            rest = ".".join(str(part) for part in loc)
+            lines.append(f"{rest}: {message}" if rest else message)
+    return lines
+
+
+def _read_csv(text: str) -> Bundle:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames or []
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ImportRejectedError([f"not valid CSV: {exc}"]) from None
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"row 1 (header): missing column(s): {', '.join(missing)}")
+        if unknown:
+            problems.append(f"row 1 (header): unknown column(s): {', '.join(map(str, unknown))}")
+        raise ImportRejectedError(problems)
+    items: list[Any] = []
+    problems = []
+    for number, row in enumerate(rows, start=2):
+        if None in row:  # more cells than the header has columns
+            problems.append(f"row {number}: more cells than the header has columns")
+            continue
+        cells = {k: restore_cell(v or "") for k, v in row.items()}
+        if not any(cells.values()):
+            continue
+        record: dict[str, Any] = {
+            k: cells.get(k, "")
+            for k in ("id", "kind", "title", "quote", "document_id", "origin_document_id",
+                      "makers", "owners", "themes", "made", "deadline", "done_when")
+        }
+        history = _csv_history(cells)
+        if history:
+            record["history"] = [history]
+        try:
+            from .models import ItemRecord
+
+            items.append(ItemRecord.model_validate(record))
+        except ValidationError as exc:
+            ident = cells.get("id") or "?"
+            for line in describe_validation_error(exc):
+                problems.append(f"row {number} ({ident}): {line}")
+    if problems:
+        raise ImportRejectedError(problems)
+    return Bundle(items=items)
+
+
+def _csv_history(cells: dict[str, str]) -> dict | None:
+    """The one assessment a CSV row can carry: its current status with the last evidence."""
+    status = cells.get("status", "").strip()
+    response = cells.get("response", "").strip()
+    implementation = cells.get("implementation", "").strip()
+    evidence = cells.get("last_evidence", "").strip()
+    if not (status or response or implementation):
+        return None
+    if status == status_rules.NOT_YET_ASSESSED and not evidence:
+        return None
+    entry: dict[str, Any] = {
+        "evidence": evidence,
+        "evidence_url": cells.get("last_evidence_url", ""),
+        "assessed_on": cells.get("last_assessed_on", ""),
+    }
+    if cells.get("kind") == ItemKind.RECOMMENDATION:
+        entry["response"] = response
+        entry["implementation"] = implementation
+    else:
+        entry["status"] = status
+    return entry
+
+
+def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str | None = None) -> dict[str, int]:
+    """Validate and import a JSON or CSV file in one transaction; all or nothing.
+
+    Raises ImportRejectedError with every problem (CSV problems name their row number).
+    """
+    fmt = fmt or detect_format(filename, data)
+    bundle = read_bundle(data, filename, fmt)
+    try:
+        return store.import_bundle(bundle, by=by)
+    except ImportRejectedError as exc:
+        if fmt == "csv":
+            exc.problems = [_csv_row_name(p) for p in exc.problems]
+        raise
+
+
+def _csv_row_name(problem: str) -> str:
+    """"items[3] (x): ..." -> "row 5 (x): ..." (the header is row 1)."""
+    if problem.startswith("items["):
+        index, _, rest = problem[len("items["):].partition("]")
+        if index.isdigit():
+            return f"row {int(index) + 2}{rest}"
+    return problem
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "ImportRejectedError",
+    "TrackerError",
+    "export_csv",
+    "export_json",
+    "import_file",
+    "items_to_csv",
+    "neutralise_cell",
+    "read_bundle",
+]

@@ -1,0 +1,593 @@
+"""The domain model: one pydantic model family per entity.
+
+These models are the single source of validation. The CLI, the importer, the seed loader, the
+dashboard's forms and the store all build these models from what they receive, so a rule written
+here holds everywhere.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+# ---------------------------------------------------------------------------
+# Vocabularies (../shared/DOMAIN.md)
+# ---------------------------------------------------------------------------
+
+
+class ItemKind(StrEnum):
+    COMMITMENT = "commitment"
+    RECOMMENDATION = "recommendation"
+    FINDING = "finding"
+    CALL = "call"
+
+
+class LifecycleStatus(StrEnum):
+    """Status of a commitment or a call, judged on outcomes, not intentions."""
+
+    NOT_YET_ASSESSED = "not yet assessed"
+    IN_PROGRESS = "in progress"
+    STALLED = "stalled"
+    PARTLY_DELIVERED = "partly delivered"
+    DELIVERED = "delivered"
+    NOT_DELIVERED = "not delivered"
+    WITHDRAWN = "withdrawn"
+
+
+class ResponseStatus(StrEnum):
+    """The addressee's response to a recommendation."""
+
+    AWAITING_RESPONSE = "awaiting response"
+    ACCEPTED = "accepted"
+    ACCEPTED_IN_PART = "accepted in part"
+    NOTED = "noted"
+    REJECTED = "rejected"
+
+
+class ImplementationStatus(StrEnum):
+    """How far a recommendation has been implemented (separate from accepting it)."""
+
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    IMPLEMENTED = "implemented"
+    NOT_IMPLEMENTED = "not implemented"
+    SUPERSEDED = "superseded"
+    INSUFFICIENT_EVIDENCE = "insufficient evidence"
+
+
+class DocumentKind(StrEnum):
+    GOVERNMENT_PAPER = "government paper"
+    INSPECTION_REPORT = "inspection report"
+    NEWS_ARTICLE = "news article"
+    PARLIAMENTARY_ANSWER = "parliamentary answer"
+    STRATEGY = "strategy"
+    PRESS_RELEASE = "press release"
+    STATEMENT = "statement"
+    OTHER = "other"
+
+
+class ActorKind(StrEnum):
+    GOVERNMENT_DEPARTMENT = "government department"
+    OFFICE_HOLDER = "office holder"
+    INSPECTORATE = "inspectorate"
+    POLICE_BODY = "police body"
+    PROSECUTION_SERVICE = "prosecution service"
+    PARLIAMENTARIAN = "parliamentarian"
+    LOCAL_AUTHORITY = "local authority"
+    CAMPAIGN_GROUP = "campaign group"
+    OTHER = "other"
+
+
+class LinkKind(StrEnum):
+    """How one item bears on another; read as "<source> <kind> <target>"."""
+
+    RESPONDS_TO = "responds to"
+    REPEATS = "repeats"
+    EVIDENCE_FOR = "evidence for"
+    CONTRADICTS = "contradicts"
+    SUPERSEDES = "supersedes"
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+# ---------------------------------------------------------------------------
+# Field types
+# ---------------------------------------------------------------------------
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+Slug = Annotated[
+    str,
+    Field(pattern=SLUG_PATTERN, description="lower-case letters, digits and hyphens"),
+]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    """Strip surrounding space and refuse control characters (NUL and friends)."""
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters")
+    return value.strip()
+
+
+def _text(max_length: int, min_length: int = 1):
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_clean_text),
+    ]
+
+
+ShortText = _text(200)
+Quote = _text(2000)
+LongText = _text(5000)
+ThemeName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=60),
+    AfterValidator(_clean_text),
+]
+
+
+def _check_web_url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// address")
+    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
+        raise ValueError("must not contain spaces or control characters")
+    return value
+
+
+WebUrl = Annotated[str, AfterValidator(_check_web_url), Field(max_length=2000)]
+
+
+def _empty_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def Optional(tp):  # noqa: N802 - reads like a type
+    """An optional field where an empty string (a blank form field or CSV cell) means None."""
+    return Annotated[tp | None, BeforeValidator(_empty_to_none)]
+
+
+def _check_not_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"{value.isoformat()} is in the future")
+    return value
+
+
+PastDate = Annotated[dt.date, AfterValidator(_check_not_future)]
+
+
+def _split_list(value: Any) -> Any:
+    """Accept "a; b" (a CSV cell or form text) as well as a list."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+SlugList = Annotated[list[Slug], BeforeValidator(_split_list)]
+ThemeList = Annotated[list[ThemeName], BeforeValidator(_split_list)]
+
+
+class PartialDate(BaseModel):
+    """A date known to a day, a month or a year ("15 December 2020", "April 2023", "2022").
+
+    Written and read as ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; ``start`` is the first day
+    of the period, which is what sorting and "as of" comparisons use.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: dt.date
+    precision: DatePrecision
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            return {"start": value.date(), "precision": DatePrecision.DAY}
+        if isinstance(value, dt.date):
+            return {"start": value, "precision": DatePrecision.DAY}
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str):
+            return cls._parse_text(value.strip())
+        return value
+
+    @staticmethod
+    def _parse_text(text: str) -> dict:
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+        if not match:
+            raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+        year, month, day = match.groups()
+        y = int(year)
+        if y < 1900 or y > 2200:
+            raise ValueError(f"{text!r}: year {y} is out of range")
+        if month is None:
+            return {"start": dt.date(y, 1, 1), "precision": DatePrecision.YEAR}
+        m = int(month)
+        if not 1 <= m <= 12:
+            raise ValueError(f"{text!r}: month {m} does not exist")
+        if day is None:
+            return {"start": dt.date(y, m, 1), "precision": DatePrecision.MONTH}
+        d = int(day)
+        if not 1 <= d <= calendar.monthrange(y, m)[1]:
+            raise ValueError(f"{text!r}: day {d} does not exist in that month")
+        return {"start": dt.date(y, m, d), "precision": DatePrecision.DAY}
+
+    @model_serializer
+    def _serialize(self) -> str:
+        return self.iso()
+
+    def iso(self) -> str:
+        if self.precision == DatePrecision.YEAR:
+            return f"{self.start.year:04d}"
+        if self.precision == DatePrecision.MONTH:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+    def label(self) -> str:
+        """How a reader sees it: "15 December 2020", "April 2023", "2022"."""
+        if self.precision == DatePrecision.YEAR:
+            return str(self.start.year)
+        if self.precision == DatePrecision.MONTH:
+            return self.start.strftime("%B %Y")
+        return f"{self.start.day} {self.start.strftime('%B %Y')}"
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period, used for "is this deadline past?"."""
+        if self.precision == DatePrecision.YEAR:
+            return dt.date(self.start.year, 12, 31)
+        if self.precision == DatePrecision.MONTH:
+            last = calendar.monthrange(self.start.year, self.start.month)[1]
+            return dt.date(self.start.year, self.start.month, last)
+        return self.start
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def _check_partial_not_future(value: PartialDate) -> PartialDate:
+    if value.start > dt.date.today():
+        raise ValueError(f"{value.iso()} is in the future")
+    return value
+
+
+PastPartialDate = Annotated[PartialDate, AfterValidator(_check_partial_not_future)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, use_enum_values=False)
+
+
+# ---------------------------------------------------------------------------
+# Entities
+# ---------------------------------------------------------------------------
+
+
+class Actor(Model):
+    """An organisation or office holder that makes, receives or is judged on items."""
+
+    id: Slug
+    name: ShortText
+    kind: ActorKind = ActorKind.OTHER
+    description: Optional(LongText) = None
+
+
+class Document(Model):
+    """A source: where items are found, or the report an article describes."""
+
+    id: Slug
+    title: ShortText
+    publisher: ShortText
+    kind: DocumentKind
+    published: PastPartialDate
+    url: Optional(WebUrl) = None
+    reported_in: Optional(Slug) = Field(
+        default=None, description="the document whose text reports this one, if we only have that"
+    )
+    text_file: Optional(Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,120}$")]) = Field(
+        default=None, description="file name of the source text (for verbatim quote checks)"
+    )
+
+
+class ItemFields(Model):
+    """What staff write about an item; the id, version and status live elsewhere."""
+
+    kind: ItemKind
+    title: ShortText = Field(description="a neutral one-line summary, attributed")
+    quote: Quote = Field(description="a short verbatim quote from the document")
+    document_id: Slug = Field(description="the document the quote comes from")
+    origin_document_id: Optional(Slug) = Field(
+        default=None, description="the document the statement was first made in, if different"
+    )
+    makers: SlugList = Field(min_length=1, max_length=20)
+    owners: SlugList = Field(default_factory=list, max_length=20)
+    themes: ThemeList = Field(default_factory=list, max_length=20)
+    made: PastPartialDate
+    deadline: Optional(PartialDate) = None
+    done_when: Optional(LongText) = Field(default=None, description="what would count as done")
+
+    @model_validator(mode="after")
+    def _owners_required(self) -> "ItemFields":
+        if self.kind == ItemKind.RECOMMENDATION and not self.owners:
+            raise ValueError("a recommendation needs at least one addressee in owners")
+        if self.kind == ItemKind.FINDING and self.deadline is not None:
+            raise ValueError("a finding carries no deadline")
+        for name in ("makers", "owners", "themes"):
+            values = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} lists the same value twice")
+        return self
+
+
+class ItemIn(ItemFields):
+    """A new item as staff, a seed file or an import supplies it."""
+
+    id: Slug
+
+
+class Assessment(Model):
+    """One dated status judgement with the evidence behind it.
+
+    Commitments and calls carry ``status``; recommendations carry ``response`` and
+    ``implementation``; findings carry no status and take no assessment.
+    """
+
+    status: Optional(LifecycleStatus) = None
+    response: Optional(ResponseStatus) = None
+    implementation: Optional(ImplementationStatus) = None
+    evidence: LongText
+    evidence_url: Optional(WebUrl) = None
+    evidence_document_id: Optional(Slug) = None
+    assessed_on: PastDate = Field(description="the date the evidence refers to")
+
+    @model_validator(mode="after")
+    def _some_status(self) -> "Assessment":
+        if self.status is None and self.response is None and self.implementation is None:
+            raise ValueError("give a status (or a response and implementation status)")
+        if self.status is not None and (self.response or self.implementation):
+            raise ValueError(
+                "status is for commitments and calls; response and implementation are for "
+                "recommendations: give one or the other"
+            )
+        return self
+
+    def check_kind(self, kind: ItemKind) -> None:
+        """Raise ValueError when this assessment uses the wrong vocabulary for ``kind``."""
+        if kind == ItemKind.FINDING:
+            raise ValueError("findings carry no status: link them to the items they bear on")
+        if kind == ItemKind.RECOMMENDATION:
+            if self.status is not None:
+                raise ValueError(
+                    f"'{self.status}' is a commitment status: a recommendation takes a "
+                    "response and an implementation status"
+                )
+            if self.response is None or self.implementation is None:
+                raise ValueError("a recommendation needs both a response and an implementation status")
+        elif self.status is None:
+            raise ValueError(f"a {kind} takes a status such as 'in progress' or 'delivered'")
+
+
+class RecordedAssessment(Assessment):
+    """An assessment as stored: who recorded it and when (the history is append-only)."""
+
+    id: int | None = None
+    recorded_by: ShortText
+    recorded_at: dt.datetime
+
+
+class Link(Model):
+    """"<source_id> <kind> <target_id>", e.g. a commitment that responds to a recommendation."""
+
+    source_id: Slug
+    kind: LinkKind
+    target_id: Slug
+    note: Optional(LongText) = None
+
+    @model_validator(mode="after")
+    def _not_self(self) -> "Link":
+        if self.source_id == self.target_id:
+            raise ValueError("an item cannot link to itself")
+        return self
+
+
+class DeadlineRevision(Model):
+    """A deadline set or moved; earlier ones are kept so slippage shows."""
+
+    deadline: Optional(PartialDate) = None
+    reason: LongText
+    revised_on: PastDate
+    recorded_by: ShortText = "system"
+    recorded_at: dt.datetime | None = None
+
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,39}$"
+
+
+class UserIn(Model):
+    """A staff account (viewers need none)."""
+
+    username: Annotated[str, Field(pattern=USERNAME_PATTERN)]
+    display_name: ShortText
+    email: Optional(Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]) = None
+    role: Role = Role.EDITOR
+
+    @field_validator("email")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.lower() if value else value
+
+
+class User(UserIn):
+    disabled: bool = False
+    created_at: dt.datetime | None = None
+
+
+def describe_validation_error(error: Exception) -> list[str]:
+    """Turn a pydantic ValidationError into short "field: message" lines for people."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return [str(error)]
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"] if part != "__root__")
+        message = problem["msg"]
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# The exchange format: seeds (YAML), exports and imports (JSON) share one shape
+# ---------------------------------------------------------------------------
+
+EXCHANGE_FORMAT = "policy-tracker"
+EXCHANGE_VERSION = 1
+
+
+class HistoryEntry(Assessment):
+    """An assessment in a seed or import file; who and when default to the importer and now."""
+
+    recorded_by: Optional(ShortText) = None
+    recorded_at: dt.datetime | None = None
+
+
+class ItemLink(Model):
+    """An outgoing link as written under its source item: "this item <kind> <target_id>"."""
+
+    kind: LinkKind
+    target_id: Slug
+    note: Optional(LongText) = None
+
+
+class CurrentStatus(Model):
+    """Read-only summary written by exports; ignored on import (history is the truth)."""
+
+    status: str | None = None
+    response: str | None = None
+    implementation: str | None = None
+    is_open: bool | None = None
+    last_assessed_on: dt.date | None = None
+    version: int | None = None
+
+
+class ItemRecord(ItemIn):
+    """An item with its history, outgoing links and deadline revisions."""
+
+    history: list[HistoryEntry] = Field(default_factory=list)
+    links: list[ItemLink] = Field(default_factory=list)
+    deadline_revisions: list[DeadlineRevision] = Field(default_factory=list)
+    current: CurrentStatus | None = None
+
+    @model_validator(mode="after")
+    def _history_fits_kind(self) -> "ItemRecord":
+        for number, entry in enumerate(self.history, start=1):
+            try:
+                entry.check_kind(self.kind)
+            except ValueError as exc:
+                raise ValueError(f"history entry {number}: {exc}") from None
+        return self
+
+
+class Bundle(Model):
+    """Everything the tracker records but its users: seeds, exports and imports."""
+
+    format: str = EXCHANGE_FORMAT
+    version: int = EXCHANGE_VERSION
+    exported_at: dt.datetime | None = None
+    actors: list[Actor] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    items: list[ItemRecord] = Field(default_factory=list)
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value != EXCHANGE_FORMAT:
+            raise ValueError(f"expected format {EXCHANGE_FORMAT!r}, got {value!r}")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != EXCHANGE_VERSION:
+            raise ValueError(f"this tracker reads version {EXCHANGE_VERSION} files, not {value}")
+        return value
+
+    def reference_problems(self, known_actors=(), known_documents=(), known_items=()) -> list[str]:
+        """Every reference that points nowhere, as "items[3] (id): ..." lines.
+
+        ``known_*`` are ids that already exist outside the bundle (in the database).
+        """
+        actors = set(known_actors) | {a.id for a in self.actors}
+        documents = set(known_documents) | {d.id for d in self.documents}
+        items = set(known_items) | {i.id for i in self.items}
+        problems: list[str] = []
+
+        def duplicates(kind: str, ids: list[str]) -> None:
+            seen: set[str] = set()
+            for index, ident in enumerate(ids):
+                if ident in seen:
+                    problems.append(f"{kind}[{index}] ({ident}): id used twice")
+                seen.add(ident)
+
+        duplicates("actors", [a.id for a in self.actors])
+        duplicates("documents", [d.id for d in self.documents])
+        duplicates("items", [i.id for i in self.items])
+        for index, doc in enumerate(self.documents):
+            if doc.reported_in and doc.reported_in not in documents:
+                problems.append(f"documents[{index}] ({doc.id}): reported_in {doc.reported_in!r} is not a document")
+        for index, item in enumerate(self.items):
+            where = f"items[{index}] ({item.id})"
+            for field in ("document_id", "origin_document_id"):
+                ref = getattr(item, field)
+                if ref and ref not in documents:
+                    problems.append(f"{where}: {field} {ref!r} is not a document")
+            for field in ("makers", "owners"):
+                for ref in getattr(item, field):
+                    if ref not in actors:
+                        problems.append(f"{where}: {field} {ref!r} is not an actor")
+            for number, entry in enumerate(item.history, start=1):
+                if entry.evidence_document_id and entry.evidence_document_id not in documents:
+                    problems.append(
+                        f"{where}: history entry {number} evidence_document_id "
+                        f"{entry.evidence_document_id!r} is not a document"
+                    )
+            for link in item.links:
+                if link.target_id not in items:
+                    problems.append(f"{where}: link {link.kind} {link.target_id!r} is not an item")
+                if link.target_id == item.id:
+                    problems.append(f"{where}: an item cannot link to itself")
+        return problems

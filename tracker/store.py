@@ -1,0 +1,1194 @@
+"""Storage: the one module that speaks SQL.
+
+``Store`` opens a SQLite file, applies outstanding migrations, and offers every read and write
+the tracker needs. Writes run in ``BEGIN IMMEDIATE`` transactions: taking the write lock up
+front means a writer waits (busy timeout) instead of failing half-way when another process
+committed between its read and its write, which plain deferred ``BEGIN`` allows in WAL mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from . import status as status_rules
+from .errors import (
+    AlreadyExistsError,
+    DatabaseBusyError,
+    ImportRejectedError,
+    InvalidInputError,
+    NotFoundError,
+    VersionConflictError,
+)
+from .models import (
+    Actor,
+    Assessment,
+    Bundle,
+    CurrentStatus,
+    DeadlineRevision,
+    Document,
+    HistoryEntry,
+    ItemFields,
+    ItemIn,
+    ItemKind,
+    ItemLink,
+    ItemRecord,
+    Link,
+    PartialDate,
+    User,
+    UserIn,
+)
+
+DEFAULT_DB_ENV = "TRACKER_DB"
+DEFAULT_DB_PATH = Path("data") / "tracker.db"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The database path: ``explicit`` (``--db``), else ``$TRACKER_DB``, else ``data/tracker.db``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(DEFAULT_DB_ENV)
+    if env:
+        return Path(env)
+    return DEFAULT_DB_PATH
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+# ---------------------------------------------------------------------------
+# Migrations: an ordered list of named functions, applied on open
+# ---------------------------------------------------------------------------
+
+migrations = Migrations("tracker")
+
+_APPEND_ONLY = """
+CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed'); END;
+CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be deleted'); END;
+"""
+
+
+@migrations(name="001_initial_schema")
+def _m001_initial_schema(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('data_version', 0);
+
+        CREATE TABLE actors (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            description TEXT,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            publisher TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            published_start TEXT NOT NULL,
+            published_precision TEXT NOT NULL,
+            url TEXT,
+            reported_in TEXT REFERENCES documents(id),
+            text_file TEXT,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        -- status, response, implementation, last_* and deadline_* are a cache of the latest
+        -- assessment and deadline revision, rewritten in the same transaction as the history
+        -- row, so lists and counts need no scan of the history. The history is the truth.
+        CREATE TABLE items (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('commitment', 'recommendation', 'finding', 'call')),
+            title TEXT NOT NULL,
+            quote TEXT NOT NULL,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            origin_document_id TEXT REFERENCES documents(id),
+            made_start TEXT NOT NULL,
+            made_precision TEXT NOT NULL,
+            done_when TEXT,
+            status TEXT,
+            response TEXT,
+            implementation TEXT,
+            last_assessed_on TEXT,
+            last_evidence TEXT,
+            last_evidence_url TEXT,
+            deadline_start TEXT,
+            deadline_precision TEXT,
+            deadline_end TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX items_kind ON items(kind);
+        CREATE INDEX items_status ON items(kind, status, response, implementation);
+        CREATE INDEX items_document ON items(document_id);
+        CREATE INDEX items_made ON items(made_start);
+
+        CREATE TABLE item_actors (
+            item_id TEXT NOT NULL REFERENCES items(id),
+            role TEXT NOT NULL CHECK (role IN ('maker', 'owner')),
+            actor_id TEXT NOT NULL REFERENCES actors(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (item_id, role, actor_id)
+        );
+        CREATE INDEX item_actors_actor ON item_actors(actor_id, role);
+
+        CREATE TABLE item_themes (
+            item_id TEXT NOT NULL REFERENCES items(id),
+            theme TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (item_id, theme)
+        );
+        CREATE INDEX item_themes_theme ON item_themes(theme);
+
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL REFERENCES items(id),
+            status TEXT,
+            response TEXT,
+            implementation TEXT,
+            evidence TEXT NOT NULL,
+            evidence_url TEXT,
+            evidence_document_id TEXT REFERENCES documents(id),
+            assessed_on TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX assessments_item ON assessments(item_id, assessed_on, id);
+        CREATE INDEX assessments_assessed_on ON assessments(assessed_on);
+
+        CREATE TABLE deadline_revisions (
+            id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL REFERENCES items(id),
+            deadline_start TEXT,
+            deadline_precision TEXT,
+            reason TEXT NOT NULL,
+            revised_on TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX deadline_revisions_item ON deadline_revisions(item_id, revised_on, id);
+
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL REFERENCES items(id),
+            kind TEXT NOT NULL,
+            target_id TEXT NOT NULL REFERENCES items(id),
+            note TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (source_id, kind, target_id)
+        );
+        CREATE INDEX links_target ON links(target_id);
+
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            email TEXT UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('editor', 'admin')),
+            password_hash TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES users(username),
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            ended_at TEXT
+        );
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            username TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log(at);
+        CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+        """
+    )
+    for table in ("assessments", "deadline_revisions", "audit_log"):
+        db.executescript(_APPEND_ONLY.format(table=table))
+
+
+# ---------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------
+
+_ITEM_LIST_COLUMNS = """
+    i.id, i.kind, i.title, i.quote, i.document_id, i.origin_document_id,
+    i.made_start, i.made_precision, i.done_when,
+    i.deadline_start, i.deadline_precision, i.deadline_end,
+    i.version
+"""
+
+
+class Store:
+    """A tracker database. Opening it applies any outstanding migration.
+
+    Not thread-safe: open one Store per thread (a Streamlit script run, a worker process).
+    """
+
+    def __init__(self, path: str | os.PathLike, *, migrate: bool = True):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        self.db = sqlite_utils.Database(conn)
+        if migrate:
+            self.migrate()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply outstanding migrations; returns the names applied."""
+        if not migrations.pending(self.db):
+            return []
+        # Two processes opening a fresh file at once must not both create the schema: the
+        # write lock is taken first and the pending list re-read under it. Each migration's
+        # own atomic() block then runs as a savepoint inside this transaction.
+        with self._write():
+            pending = [m.name for m in migrations.pending(self.db)]
+            migrations.apply(self.db)
+        return pending
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseBusyError(
+                    "the database is busy with other writers; please try again"
+                ) from exc
+            raise
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _bump_version(self, conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+
+    def _audit(
+        self,
+        conn: sqlite3.Connection,
+        by: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO audit_log (at, username, action, entity, entity_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                by,
+                action,
+                entity,
+                entity_id,
+                None if before is None else json.dumps(before, default=str, sort_keys=True),
+                None if after is None else json.dumps(after, default=str, sort_keys=True),
+            ),
+        )
+
+    def data_version(self) -> int:
+        """A counter bumped by every committed write: the key for cached reads."""
+        return self.db.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+
+    def is_empty(self) -> bool:
+        one = self.db.conn.execute(
+            "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM documents) "
+            "+ (SELECT count(*) FROM actors)"
+        ).fetchone()[0]
+        return one == 0
+
+    def backup(self, destination: str | os.PathLike) -> Path:
+        """Copy the database with SQLite's online backup API (safe while others write)."""
+        destination = Path(destination)
+        if destination.exists():
+            raise AlreadyExistsError(f"{destination} already exists; choose a new file name")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(str(destination))
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()
+        return destination
+
+    def _rows(self, sql: str, params: Any = ()) -> list[dict]:
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def _frame(self, sql: str, params: Any = ()) -> pd.DataFrame:
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+
+    # -- actors and documents ----------------------------------------------
+
+    def add_actor(self, actor: Actor, *, by: str) -> None:
+        with self._write() as conn:
+            self._insert_actor(conn, actor)
+            self._audit(conn, by, "create", "actor", actor.id, after=actor.model_dump(mode="json"))
+            self._bump_version(conn)
+
+    def _insert_actor(self, conn: sqlite3.Connection, actor: Actor) -> None:
+        try:
+            conn.execute(
+                "INSERT INTO actors (id, name, kind, description) VALUES (?, ?, ?, ?)",
+                (actor.id, actor.name, actor.kind.value, actor.description),
+            )
+        except sqlite3.IntegrityError:
+            raise AlreadyExistsError(f"actor {actor.id!r} already exists") from None
+
+    def update_actor(self, actor: Actor, *, expected_version: int, by: str) -> int:
+        with self._write() as conn:
+            before = self._get_versioned(conn, "actors", "actor", actor.id, expected_version)
+            conn.execute(
+                "UPDATE actors SET name = ?, kind = ?, description = ?, version = version + 1 "
+                "WHERE id = ?",
+                (actor.name, actor.kind.value, actor.description, actor.id),
+            )
+            self._audit(conn, by, "update", "actor", actor.id, before=before, after=actor.model_dump(mode="json"))
+            self._bump_version(conn)
+        return expected_version + 1
+
+    def _get_versioned(self, conn, table: str, entity: str, ident: str, expected: int) -> dict:
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (ident,))
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"{entity} {ident!r} does not exist")
+        record = dict(zip([d[0] for d in cursor.description], row))
+        if record["version"] != expected:
+            raise VersionConflictError(entity, ident, expected, record["version"])
+        return record
+
+    def get_actor(self, actor_id: str) -> dict:
+        rows = self._rows("SELECT * FROM actors WHERE id = ?", (actor_id,))
+        if not rows:
+            raise NotFoundError(f"actor {actor_id!r} does not exist")
+        return rows[0]
+
+    def actors(self) -> list[dict]:
+        return self._rows("SELECT * FROM actors ORDER BY name")
+
+    def add_document(self, document: Document, *, by: str) -> None:
+        with self._write() as conn:
+            self._insert_document(conn, document)
+            self._audit(conn, by, "create", "document", document.id, after=document.model_dump(mode="json"))
+            self._bump_version(conn)
+
+    def _insert_document(self, conn: sqlite3.Connection, d: Document) -> None:
+        try:
+            conn.execute(
+                "INSERT INTO documents (id, title, publisher, kind, published_start, "
+                "published_precision, url, reported_in, text_file) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    d.id, d.title, d.publisher, d.kind.value, d.published.start.isoformat(),
+                    d.published.precision.value, d.url, d.reported_in, d.text_file,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc) or "PRIMARY" in str(exc):
+                raise AlreadyExistsError(f"document {d.id!r} already exists") from None
+            raise InvalidInputError(f"document {d.id!r}: reported_in {d.reported_in!r} is not a document") from None
+
+    def update_document(self, document: Document, *, expected_version: int, by: str) -> int:
+        d = document
+        with self._write() as conn:
+            before = self._get_versioned(conn, "documents", "document", d.id, expected_version)
+            try:
+                conn.execute(
+                    "UPDATE documents SET title=?, publisher=?, kind=?, published_start=?, "
+                    "published_precision=?, url=?, reported_in=?, text_file=?, version=version+1 "
+                    "WHERE id=?",
+                    (
+                        d.title, d.publisher, d.kind.value, d.published.start.isoformat(),
+                        d.published.precision.value, d.url, d.reported_in, d.text_file, d.id,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise InvalidInputError(f"reported_in {d.reported_in!r} is not a document") from None
+            self._audit(conn, by, "update", "document", d.id, before=before, after=d.model_dump(mode="json"))
+            self._bump_version(conn)
+        return expected_version + 1
+
+    def get_document(self, document_id: str) -> dict:
+        rows = self._rows("SELECT * FROM documents WHERE id = ?", (document_id,))
+        if not rows:
+            raise NotFoundError(f"document {document_id!r} does not exist")
+        return rows[0]
+
+    def documents(self) -> list[dict]:
+        return self._rows("SELECT * FROM documents ORDER BY published_start, title")
+
+    # -- items ---------------------------------------------------------------
+
+    def add_item(self, item: ItemIn, *, by: str) -> None:
+        """Create an item (version 1, no history yet; its deadline becomes the first revision)."""
+        with self._write() as conn:
+            self._insert_item(conn, item, by)
+            self._audit(conn, by, "create", "item", item.id, after=item.model_dump(mode="json"))
+            self._bump_version(conn)
+
+    def _insert_item(self, conn: sqlite3.Connection, item: ItemIn, by: str) -> None:
+        now = _now()
+        try:
+            conn.execute(
+                "INSERT INTO items (id, kind, title, quote, document_id, origin_document_id, "
+                "made_start, made_precision, done_when, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    item.id, item.kind.value, item.title, item.quote, item.document_id,
+                    item.origin_document_id, item.made.start.isoformat(),
+                    item.made.precision.value, item.done_when, now, now,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc) or "PRIMARY" in str(exc):
+                raise AlreadyExistsError(f"item {item.id!r} already exists") from None
+            raise InvalidInputError(f"item {item.id!r}: its document does not exist") from None
+        self._write_item_people(conn, item.id, item)
+        if item.deadline is not None:
+            self._insert_deadline(
+                conn,
+                item.id,
+                DeadlineRevision(
+                    deadline=item.deadline,
+                    reason="deadline as first recorded",
+                    revised_on=min(item.made.start, dt.date.today()),
+                    recorded_by=by,
+                ),
+                by,
+            )
+
+    def _write_item_people(self, conn: sqlite3.Connection, item_id: str, item: ItemFields) -> None:
+        conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
+        conn.execute("DELETE FROM item_themes WHERE item_id = ?", (item_id,))
+        try:
+            conn.executemany(
+                "INSERT INTO item_actors (item_id, role, actor_id, position) VALUES (?,?,?,?)",
+                [(item_id, "maker", a, n) for n, a in enumerate(item.makers)]
+                + [(item_id, "owner", a, n) for n, a in enumerate(item.owners)],
+            )
+        except sqlite3.IntegrityError:
+            known = {r[0] for r in conn.execute("SELECT id FROM actors")}
+            missing = [a for a in [*item.makers, *item.owners] if a not in known]
+            raise InvalidInputError(f"item {item_id!r}: unknown actor(s) {', '.join(missing)}") from None
+        conn.executemany(
+            "INSERT INTO item_themes (item_id, theme, position) VALUES (?,?,?)",
+            [(item_id, t, n) for n, t in enumerate(item.themes)],
+        )
+
+    def update_item(self, item_id: str, fields: ItemFields, *, expected_version: int, by: str) -> int:
+        """Change what an item says (not its status or deadline). Returns the new version."""
+        with self._write() as conn:
+            before = self._item_record_json(item_id)
+            current = self._check_item_version(conn, item_id, expected_version)
+            if fields.kind.value != current["kind"]:
+                raise InvalidInputError("an item's kind cannot change once it has been recorded")
+            try:
+                conn.execute(
+                    "UPDATE items SET title=?, quote=?, document_id=?, origin_document_id=?, "
+                    "made_start=?, made_precision=?, done_when=?, version=version+1, updated_at=? "
+                    "WHERE id=?",
+                    (
+                        fields.title, fields.quote, fields.document_id, fields.origin_document_id,
+                        fields.made.start.isoformat(), fields.made.precision.value,
+                        fields.done_when, _now(), item_id,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise InvalidInputError("the document does not exist") from None
+            self._write_item_people(conn, item_id, fields)
+            after = fields.model_dump(mode="json", exclude={"deadline"})
+            self._audit(conn, by, "update", "item", item_id, before=before, after=after)
+            self._bump_version(conn)
+        return expected_version + 1
+
+    def _check_item_version(self, conn: sqlite3.Connection, item_id: str, expected: int) -> dict:
+        row = conn.execute("SELECT kind, version FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"item {item_id!r} does not exist")
+        if expected is not None and row[1] != expected:
+            raise VersionConflictError("item", item_id, expected, row[1])
+        return {"kind": row[0], "version": row[1]}
+
+    def record_assessment(
+        self, item_id: str, assessment: Assessment, *, expected_version: int | None, by: str
+    ) -> int:
+        """Append a status change with its evidence; returns the item's new version.
+
+        One transaction: a conditional update of the item on ``expected_version`` plus the
+        history row. Raises VersionConflictError (nothing written) when the item changed since
+        the caller read it, NotFoundError, and InvalidInputError when the status does not fit
+        the item's kind. ``expected_version=None`` skips the check (used by trusted batch jobs).
+        """
+        with self._write() as conn:
+            current = self._check_item_version(conn, item_id, expected_version)
+            try:
+                assessment.check_kind(ItemKind(current["kind"]))
+            except ValueError as exc:
+                raise InvalidInputError(str(exc)) from None
+            before = self._current_status(conn, item_id)
+            self._insert_assessment(conn, item_id, assessment, by, _now())
+            cursor = conn.execute(
+                "UPDATE items SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                (_now(), item_id, current["version"]),
+            )
+            if cursor.rowcount != 1:  # cannot happen under the write lock; kept as a guard
+                raise VersionConflictError("item", item_id, current["version"], -1)
+            self._refresh_status_cache(conn, item_id)
+            after = assessment.model_dump(mode="json")
+            self._audit(conn, by, "assess", "item", item_id, before=before, after=after)
+            self._bump_version(conn)
+        return current["version"] + 1
+
+    def _insert_assessment(self, conn, item_id: str, a: Assessment, by: str, at: str) -> None:
+        try:
+            conn.execute(
+                "INSERT INTO assessments (item_id, status, response, implementation, evidence, "
+                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    item_id,
+                    a.status.value if a.status else None,
+                    a.response.value if a.response else None,
+                    a.implementation.value if a.implementation else None,
+                    a.evidence,
+                    a.evidence_url,
+                    a.evidence_document_id,
+                    a.assessed_on.isoformat(),
+                    by,
+                    at,
+                ),
+            )
+        except sqlite3.IntegrityError:
+            raise InvalidInputError(
+                f"evidence document {a.evidence_document_id!r} does not exist"
+            ) from None
+
+    def _current_status(self, conn, item_id: str) -> dict:
+        row = conn.execute(
+            "SELECT status, response, implementation, last_assessed_on FROM items WHERE id = ?",
+            (item_id,),
+        ).fetchone()
+        return dict(zip(("status", "response", "implementation", "last_assessed_on"), row))
+
+    def _refresh_status_cache(self, conn, item_id: str) -> None:
+        """Copy the latest assessment (by the date it refers to, then entry order) onto the item."""
+        conn.execute(
+            """
+            UPDATE items SET (status, response, implementation, last_assessed_on,
+                              last_evidence, last_evidence_url) = (
+                SELECT status, response, implementation, assessed_on, evidence, evidence_url
+                FROM assessments WHERE item_id = items.id
+                ORDER BY assessed_on DESC, id DESC LIMIT 1)
+            WHERE id = ?
+            """,
+            (item_id,),
+        )
+
+    def revise_deadline(
+        self, item_id: str, revision: DeadlineRevision, *, expected_version: int | None, by: str
+    ) -> int:
+        """Set or move an item's deadline; the old one stays in the revisions."""
+        with self._write() as conn:
+            current = self._check_item_version(conn, item_id, expected_version)
+            if current["kind"] == ItemKind.FINDING:
+                raise InvalidInputError("a finding carries no deadline")
+            before = self._rows(
+                "SELECT deadline_start, deadline_precision FROM items WHERE id = ?", (item_id,)
+            )[0]
+            self._insert_deadline(conn, item_id, revision, by)
+            conn.execute(
+                "UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (_now(), item_id)
+            )
+            self._audit(conn, by, "revise deadline", "item", item_id, before=before,
+                        after=revision.model_dump(mode="json", exclude={"recorded_at"}))
+            self._bump_version(conn)
+        return current["version"] + 1
+
+    def _insert_deadline(self, conn, item_id: str, r: DeadlineRevision, by: str) -> None:
+        conn.execute(
+            "INSERT INTO deadline_revisions (item_id, deadline_start, deadline_precision, reason, "
+            "revised_on, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?)",
+            (
+                item_id,
+                r.deadline.start.isoformat() if r.deadline else None,
+                r.deadline.precision.value if r.deadline else None,
+                r.reason,
+                r.revised_on.isoformat(),
+                r.recorded_by if r.recorded_by != "system" else by,
+                (r.recorded_at.isoformat() if r.recorded_at else _now()),
+            ),
+        )
+        conn.execute(
+            """
+            UPDATE items SET (deadline_start, deadline_precision) = (
+                SELECT deadline_start, deadline_precision FROM deadline_revisions
+                WHERE item_id = items.id ORDER BY revised_on DESC, id DESC LIMIT 1)
+            WHERE id = ?
+            """,
+            (item_id,),
+        )
+        row = conn.execute(
+            "SELECT deadline_start, deadline_precision FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        end = None
+        if row[0]:
+            end = PartialDate(start=row[0], precision=row[1]).end.isoformat()
+        conn.execute("UPDATE items SET deadline_end = ? WHERE id = ?", (end, item_id))
+
+    # -- links -------------------------------------------------------------
+
+    def add_link(self, link: Link, *, by: str) -> None:
+        with self._write() as conn:
+            self._insert_link(conn, link, by)
+            self._audit(conn, by, "link", "item", link.source_id, after=link.model_dump(mode="json"))
+            self._bump_version(conn)
+
+    def _insert_link(self, conn, link: Link, by: str) -> None:
+        try:
+            conn.execute(
+                "INSERT INTO links (source_id, kind, target_id, note, created_by, created_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (link.source_id, link.kind.value, link.target_id, link.note, by, _now()),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise AlreadyExistsError(
+                    f"{link.source_id} already {link.kind} {link.target_id}"
+                ) from None
+            raise NotFoundError(
+                f"cannot link {link.source_id!r} to {link.target_id!r}: both items must exist"
+            ) from None
+
+    def remove_link(self, link: Link, *, by: str) -> None:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "DELETE FROM links WHERE source_id = ? AND kind = ? AND target_id = ?",
+                (link.source_id, link.kind.value, link.target_id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError("no such link")
+            self._audit(conn, by, "unlink", "item", link.source_id, before=link.model_dump(mode="json"))
+            self._bump_version(conn)
+
+    def links(self) -> pd.DataFrame:
+        return self._frame(
+            "SELECT l.source_id, l.kind, l.target_id, l.note, s.made_start AS source_made, "
+            "t.made_start AS target_made FROM links l JOIN items s ON s.id = l.source_id "
+            "JOIN items t ON t.id = l.target_id ORDER BY l.id"
+        )
+
+    def links_of(self, item_id: str) -> list[dict]:
+        """Links in both directions, each with the other item's id, title, kind and direction."""
+        return self._rows(
+            """
+            SELECT 'outgoing' AS direction, l.kind, l.note, o.id AS other_id, o.title AS other_title,
+                   o.kind AS other_kind, o.made_start AS other_made
+            FROM links l JOIN items o ON o.id = l.target_id WHERE l.source_id = :id
+            UNION ALL
+            SELECT 'incoming', l.kind, l.note, o.id, o.title, o.kind, o.made_start
+            FROM links l JOIN items o ON o.id = l.source_id WHERE l.target_id = :id
+            ORDER BY other_made
+            """,
+            {"id": item_id},
+        )
+
+    # -- reading items -----------------------------------------------------
+
+    def item_ids(self) -> set[str]:
+        return {r[0] for r in self.db.conn.execute("SELECT id FROM items")}
+
+    def get_item(self, item_id: str, *, as_of: dt.date | None = None) -> dict:
+        """One item with makers, owners, themes and current (or as-of) status; NotFoundError."""
+        rows = self.item_rows(as_of=as_of, ids=[item_id])
+        if not rows:
+            raise NotFoundError(f"item {item_id!r} does not exist")
+        return rows[0]
+
+    def _status_source(self, as_of: dt.date | None) -> tuple[str, dict]:
+        """SQL for a relation ``cur(id, status, response, implementation, last_assessed_on,
+        last_evidence, last_evidence_url, deadline_start, deadline_precision)``: the cached
+        current state, or the state recomputed from history as it stood on ``as_of``."""
+        if as_of is None:
+            return (
+                "SELECT id, status, response, implementation, last_assessed_on, last_evidence, "
+                "last_evidence_url, deadline_start, deadline_precision FROM items",
+                {},
+            )
+        return (
+            """
+            SELECT i.id, a.status, a.response, a.implementation, a.assessed_on AS last_assessed_on,
+                   a.evidence AS last_evidence, a.evidence_url AS last_evidence_url,
+                   d.deadline_start, d.deadline_precision
+            FROM items i
+            LEFT JOIN (
+                SELECT item_id, status, response, implementation, assessed_on, evidence, evidence_url,
+                       ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY assessed_on DESC, id DESC) AS rn
+                FROM assessments WHERE assessed_on <= :as_of
+            ) a ON a.item_id = i.id AND a.rn = 1
+            LEFT JOIN (
+                SELECT item_id, deadline_start, deadline_precision,
+                       ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY revised_on DESC, id DESC) AS rn
+                FROM deadline_revisions WHERE revised_on <= :as_of
+            ) d ON d.item_id = i.id AND d.rn = 1
+            WHERE i.made_start <= :as_of
+            """,
+            {"as_of": as_of.isoformat()},
+        )
+
+    def items_frame(
+        self,
+        *,
+        as_of: dt.date | None = None,
+        ids: list[str] | None = None,
+        include_quote: bool = False,
+    ) -> pd.DataFrame:
+        """One row per item with makers, owners and themes as "; "-joined text and its status.
+
+        With ``as_of`` the statuses and deadlines are recomputed from the history as it stood
+        on that date, and items made after it are left out.
+        """
+        return self._frame(*self._items_query(as_of, ids, include_quote))
+
+    def item_rows(
+        self, *, as_of: dt.date | None = None, ids: list[str] | None = None, include_quote: bool = True
+    ) -> list[dict]:
+        """As ``items_frame`` but plain dicts (None stays None)."""
+        return self._rows(*self._items_query(as_of, ids, include_quote))
+
+    def _items_query(self, as_of, ids, include_quote) -> tuple[str, dict]:
+        source, params = self._status_source(as_of)
+        where = ""
+        if ids is not None:
+            placeholders = ",".join(f":id{n}" for n in range(len(ids)))
+            where = f"WHERE i.id IN ({placeholders})"
+            params = {**params, **{f"id{n}": v for n, v in enumerate(ids)}}
+        quote = "i.quote," if include_quote else ""
+        sql = f"""
+            WITH cur AS ({source}),
+            people AS (
+                SELECT item_id,
+                       group_concat(CASE WHEN role = 'maker' THEN actor_id END, '; ') AS makers,
+                       group_concat(CASE WHEN role = 'owner' THEN actor_id END, '; ') AS owners
+                FROM (SELECT * FROM item_actors ORDER BY item_id, role, position)
+                GROUP BY item_id
+            ),
+            themes AS (
+                SELECT item_id, group_concat(theme, '; ') AS themes
+                FROM (SELECT * FROM item_themes ORDER BY item_id, position) GROUP BY item_id
+            )
+            SELECT i.id, i.kind, i.title, {quote} i.document_id, i.origin_document_id,
+                   i.made_start, i.made_precision, i.done_when,
+                   cur.status, cur.response, cur.implementation, cur.last_assessed_on,
+                   cur.last_evidence, cur.last_evidence_url,
+                   cur.deadline_start, cur.deadline_precision,
+                   coalesce(p.makers, '') AS makers, coalesce(p.owners, '') AS owners,
+                   coalesce(t.themes, '') AS themes, i.version
+            FROM items i JOIN cur ON cur.id = i.id
+            LEFT JOIN people p ON p.item_id = i.id
+            LEFT JOIN themes t ON t.item_id = i.id
+            {where}
+            ORDER BY i.made_start, i.id
+        """
+        return sql, params
+
+    def history(self, item_id: str) -> list[dict]:
+        """Every assessment of an item, oldest first (by the date the evidence refers to)."""
+        return self._rows(
+            "SELECT * FROM assessments WHERE item_id = ? ORDER BY assessed_on, id", (item_id,)
+        )
+
+    def deadline_revisions(self, item_id: str) -> list[dict]:
+        return self._rows(
+            "SELECT * FROM deadline_revisions WHERE item_id = ? ORDER BY revised_on, id", (item_id,)
+        )
+
+    def assessments_frame(self, *, until: dt.date | None = None) -> pd.DataFrame:
+        """Every assessment with its item's kind and title (for timelines)."""
+        sql = (
+            "SELECT a.id, a.item_id, i.kind, i.title, a.status, a.response, a.implementation, "
+            "a.evidence, a.evidence_url, a.assessed_on, a.recorded_by, a.recorded_at "
+            "FROM assessments a JOIN items i ON i.id = a.item_id"
+        )
+        params: dict = {}
+        if until is not None:
+            sql += " WHERE a.assessed_on <= :until"
+            params["until"] = until.isoformat()
+        return self._frame(sql + " ORDER BY a.assessed_on, a.id", params)
+
+    def deadlines_frame(self) -> pd.DataFrame:
+        return self._frame(
+            "SELECT r.item_id, i.title, i.kind, r.deadline_start, r.deadline_precision, r.reason, "
+            "r.revised_on FROM deadline_revisions r JOIN items i ON i.id = r.item_id "
+            "ORDER BY r.revised_on, r.id"
+        )
+
+    def status_counts(self, *, as_of: dt.date | None = None, by: str | None = None) -> pd.DataFrame:
+        """Counts of items by kind and status, optionally grouped by ``owner``, ``maker``,
+        ``theme`` or ``document``; aggregated in SQL so the caller never holds every row."""
+        source, params = self._status_source(as_of)
+        group_sql = {
+            None: ("", "NULL AS grp"),
+            "owner": ("JOIN item_actors g ON g.item_id = i.id AND g.role = 'owner'", "g.actor_id AS grp"),
+            "maker": ("JOIN item_actors g ON g.item_id = i.id AND g.role = 'maker'", "g.actor_id AS grp"),
+            "theme": ("JOIN item_themes g ON g.item_id = i.id", "g.theme AS grp"),
+            "document": ("", "i.document_id AS grp"),
+        }
+        if by not in group_sql:
+            raise ValueError(f"cannot group by {by!r}")
+        join, grp = group_sql[by]
+        sql = f"""
+            WITH cur AS ({source})
+            SELECT {grp}, i.kind, cur.status, cur.response, cur.implementation, count(*) AS n
+            FROM items i JOIN cur ON cur.id = i.id {join}
+            GROUP BY 1, 2, 3, 4, 5
+        """
+        return self._frame(sql, params)
+
+    def themes(self) -> list[str]:
+        return [r[0] for r in self.db.conn.execute("SELECT DISTINCT theme FROM item_themes ORDER BY theme")]
+
+    # -- audit ---------------------------------------------------------------
+
+    def audit_log(
+        self,
+        *,
+        username: str | None = None,
+        entity_id: str | None = None,
+        action: str | None = None,
+        since: dt.date | None = None,
+        limit: int = 500,
+    ) -> pd.DataFrame:
+        clauses, params = [], {}
+        for column, value in (("username", username), ("entity_id", entity_id), ("action", action)):
+            if value:
+                clauses.append(f"{column} = :{column}")
+                params[column] = value
+        if since:
+            clauses.append("at >= :since")
+            params["since"] = since.isoformat()
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        params["limit"] = int(limit)
+        return self._frame(
+            f"SELECT id, at, username, action, entity, entity_id, before, after FROM audit_log "
+            f"{where} ORDER BY id DESC LIMIT :limit",
+            params,
+        )
+
+    # -- import and export -------------------------------------------------
+
+    def export_bundle(self) -> Bundle:
+        """Everything but users and the audit log, in the exchange format."""
+        actors = [Actor.model_validate(_drop(r, "version")) for r in self.actors()]
+        documents = [
+            Document.model_validate(
+                {
+                    **_drop(r, "version", "published_start", "published_precision"),
+                    "published": PartialDate(start=r["published_start"], precision=r["published_precision"]),
+                }
+            )
+            for r in self._rows("SELECT * FROM documents ORDER BY rowid")
+        ]
+        rows = self.item_rows()
+        history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
+        links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
+        deadlines = _group(self._rows("SELECT * FROM deadline_revisions ORDER BY id"), "item_id")
+        items = []
+        for row in rows:
+            items.append(self._item_record(row, history, links, deadlines))
+        return Bundle(
+            exported_at=dt.datetime.now(dt.timezone.utc),
+            actors=actors,
+            documents=documents,
+            items=items,
+        )
+
+    def _item_record(self, row: dict, history: dict, links: dict, deadlines: dict) -> ItemRecord:
+        revisions = [
+            DeadlineRevision.model_construct(
+                deadline=(PartialDate(start=r["deadline_start"], precision=r["deadline_precision"])
+                          if r["deadline_start"] else None),
+                reason=r["reason"],
+                revised_on=dt.date.fromisoformat(r["revised_on"]),
+                recorded_by=r["recorded_by"],
+                recorded_at=dt.datetime.fromisoformat(r["recorded_at"]),
+            )
+            for r in deadlines.get(row["id"], [])
+        ]
+        return ItemRecord.model_construct(
+            id=row["id"],
+            kind=ItemKind(row["kind"]),
+            title=row["title"],
+            quote=row["quote"],
+            document_id=row["document_id"],
+            origin_document_id=row["origin_document_id"],
+            makers=_split(row["makers"]),
+            owners=_split(row["owners"]),
+            themes=_split(row["themes"]),
+            made=PartialDate(start=row["made_start"], precision=row["made_precision"]),
+            deadline=(PartialDate(start=row["deadline_start"], precision=row["deadline_precision"])
+                      if row["deadline_start"] else None),
+            done_when=row["done_when"],
+            history=[
+                HistoryEntry.model_construct(
+                    status=h["status"], response=h["response"], implementation=h["implementation"],
+                    evidence=h["evidence"], evidence_url=h["evidence_url"],
+                    evidence_document_id=h["evidence_document_id"],
+                    assessed_on=dt.date.fromisoformat(h["assessed_on"]),
+                    recorded_by=h["recorded_by"],
+                    recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
+                )
+                for h in history.get(row["id"], [])
+            ],
+            links=[
+                ItemLink.model_construct(kind=lk["kind"], target_id=lk["target_id"], note=lk["note"])
+                for lk in links.get(row["id"], [])
+            ],
+            deadline_revisions=revisions,
+            current=CurrentStatus(
+                status=row["status"],
+                response=row["response"],
+                implementation=row["implementation"],
+                is_open=status_rules.is_open(row["kind"], row["status"], row["response"], row["implementation"]),
+                last_assessed_on=row["last_assessed_on"],
+                version=row["version"],
+            ),
+        )
+
+    def _item_record_json(self, item_id: str) -> dict:
+        row = self.get_item(item_id)
+        return {k: row[k] for k in ("title", "quote", "document_id", "origin_document_id", "made_start",
+                                     "made_precision", "done_when", "makers", "owners", "themes")}
+
+    def import_bundle(self, bundle: Bundle, *, by: str) -> dict[str, int]:
+        """Add everything in ``bundle`` in one transaction, or nothing.
+
+        Raises ImportRejectedError listing every problem (unknown references, ids that already
+        exist) before anything is written. Returns counts of what was added.
+        """
+        with self._write() as conn:
+            known_actors = {r[0] for r in conn.execute("SELECT id FROM actors")}
+            known_documents = {r[0] for r in conn.execute("SELECT id FROM documents")}
+            known_items = {r[0] for r in conn.execute("SELECT id FROM items")}
+            problems = bundle.reference_problems(known_actors, known_documents, known_items)
+            for kind, records, known in (
+                ("actors", bundle.actors, known_actors),
+                ("documents", bundle.documents, known_documents),
+                ("items", bundle.items, known_items),
+            ):
+                for index, record in enumerate(records):
+                    if record.id in known:
+                        problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
+            if problems:
+                raise ImportRejectedError(problems)
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            now = _now()
+            for actor in bundle.actors:
+                self._insert_actor(conn, actor)
+            for document in bundle.documents:
+                self._insert_document(conn, document)
+            counts = {"actors": len(bundle.actors), "documents": len(bundle.documents),
+                      "items": len(bundle.items), "assessments": 0, "links": 0}
+            for item in bundle.items:
+                plain = ItemIn.model_validate(
+                    item.model_dump(exclude={"history", "links", "deadline_revisions", "current"})
+                )
+                if item.deadline_revisions:
+                    # The revisions carry the deadline history; insert the item without one.
+                    plain = plain.model_copy(update={"deadline": None})
+                self._insert_item(conn, plain, by)
+                for revision in item.deadline_revisions:
+                    self._insert_deadline(conn, item.id, revision, revision.recorded_by or by)
+                for entry in item.history:  # file order is entry order
+                    at = entry.recorded_at.isoformat() if entry.recorded_at else now
+                    self._insert_assessment(conn, item.id, entry, entry.recorded_by or by, at)
+                    counts["assessments"] += 1
+                if item.history:
+                    self._refresh_status_cache(conn, item.id)
+            for item in bundle.items:
+                for link in item.links:
+                    self._insert_link(
+                        conn, Link(source_id=item.id, kind=link.kind, target_id=link.target_id, note=link.note), by
+                    )
+                    counts["links"] += 1
+            self._audit(conn, by, "import", "bundle", f"{len(bundle.items)} items", after=counts)
+            self._bump_version(conn)
+        return counts
+
+    # -- users and sessions ------------------------------------------------
+
+    def add_user(self, user: UserIn, password_hash: str | None, *, by: str) -> None:
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO users (username, display_name, email, role, password_hash, created_at) "
+                    "VALUES (?,?,?,?,?,?)",
+                    (user.username, user.display_name, user.email, user.role.value, password_hash, _now()),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "email" in str(exc):
+                    raise AlreadyExistsError(f"another user already has the email {user.email}") from None
+                raise AlreadyExistsError(f"user {user.username!r} already exists") from None
+            self._audit(conn, by, "create", "user", user.username, after=user.model_dump(mode="json"))
+            self._bump_version(conn)
+
+    def get_user(self, username: str) -> dict:
+        rows = self._rows("SELECT * FROM users WHERE username = ?", (username,))
+        if not rows:
+            raise NotFoundError(f"user {username!r} does not exist")
+        return rows[0]
+
+    def find_user_by_email(self, email: str) -> dict | None:
+        rows = self._rows("SELECT * FROM users WHERE email = ?", (email.lower(),))
+        return rows[0] if rows else None
+
+    def users(self) -> list[User]:
+        return [
+            User.model_validate(_drop(r, "password_hash", "failed_logins", "locked_until", "version"))
+            for r in self._rows("SELECT * FROM users ORDER BY username")
+        ]
+
+    def update_user(self, username: str, *, by: str, **changes: Any) -> None:
+        """Change a user's role, display name, email, password hash or disabled flag."""
+        allowed = {"role", "display_name", "email", "password_hash", "disabled"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+        with self._write() as conn:
+            before = self._rows("SELECT role, display_name, email, disabled FROM users WHERE username = ?",
+                                (username,))
+            if not before:
+                raise NotFoundError(f"user {username!r} does not exist")
+            sets = ", ".join(f"{k} = :{k}" for k in changes)
+            conn.execute(
+                f"UPDATE users SET {sets}, version = version + 1 WHERE username = :username",
+                {**changes, "username": username},
+            )
+            if changes.get("disabled"):
+                conn.execute(
+                    "UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL",
+                    (_now(), username),
+                )
+            shown = {k: ("(changed)" if k == "password_hash" else v) for k, v in changes.items()}
+            self._audit(conn, by, "update", "user", username, before=before[0], after=shown)
+            self._bump_version(conn)
+
+    def record_login_attempt(self, username: str, *, success: bool, locked_until: str | None) -> int:
+        """Count a failed sign-in (or reset the count on success); returns the failure count."""
+        with self._write() as conn:
+            if success:
+                conn.execute(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?",
+                    (username,),
+                )
+                return 0
+            conn.execute(
+                "UPDATE users SET failed_logins = failed_logins + 1, locked_until = ? WHERE username = ?",
+                (locked_until, username),
+            )
+            row = conn.execute("SELECT failed_logins FROM users WHERE username = ?", (username,)).fetchone()
+            return row[0] if row else 0
+
+    def create_session(self, token_hash: str, username: str) -> None:
+        now = _now()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?,?,?,?)",
+                (token_hash, username, now, now),
+            )
+
+    def get_session(self, token_hash: str) -> dict | None:
+        rows = self._rows("SELECT * FROM sessions WHERE token_hash = ?", (token_hash,))
+        return rows[0] if rows else None
+
+    def touch_session(self, token_hash: str) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (_now(), token_hash))
+
+    def end_session(self, token_hash: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+                (_now(), token_hash),
+            )
+
+    # -- maintenance -------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        return self.db.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        tables = ("actors", "documents", "items", "assessments", "links", "deadline_revisions", "users")
+        return {t: self.db.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _drop(record: dict, *keys: str) -> dict:
+    return {k: v for k, v in record.items() if k not in keys}
+
+
+def _split(text: str | None) -> list[str]:
+    return [part for part in (text or "").split("; ") if part]
+
+
+def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
