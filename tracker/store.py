@@ -37,13 +37,17 @@ from .models import (
     DeadlineRevision,
     Document,
     HistoryEntry,
+    ImplementationStatus,
     ItemFields,
     ItemIn,
     ItemKind,
     ItemLink,
     ItemRecord,
+    LifecycleStatus,
     Link,
+    LinkKind,
     PartialDate,
+    ResponseStatus,
     User,
     UserIn,
 )
@@ -988,7 +992,9 @@ class Store:
             done_when=row["done_when"],
             history=[
                 HistoryEntry.model_construct(
-                    status=h["status"], response=h["response"], implementation=h["implementation"],
+                    status=_enum(LifecycleStatus, h["status"]),
+                    response=_enum(ResponseStatus, h["response"]),
+                    implementation=_enum(ImplementationStatus, h["implementation"]),
                     evidence=h["evidence"], evidence_url=h["evidence_url"],
                     evidence_document_id=h["evidence_document_id"],
                     assessed_on=dt.date.fromisoformat(h["assessed_on"]),
@@ -998,7 +1004,7 @@ class Store:
                 for h in history.get(row["id"], [])
             ],
             links=[
-                ItemLink.model_construct(kind=lk["kind"], target_id=lk["target_id"], note=lk["note"])
+                ItemLink.model_construct(kind=LinkKind(lk["kind"]), target_id=lk["target_id"], note=lk["note"])
                 for lk in links.get(row["id"], [])
             ],
             deadline_revisions=revisions,
@@ -1181,6 +1187,10 @@ class Store:
 
 def _drop(record: dict, *keys: str) -> dict:
     return {k: v for k, v in record.items() if k not in keys}
+
+
+def _enum(enum_type, value):
+    return None if value is None else enum_type(value)
 
 
 def _split(text: str | None) -> list[str]:

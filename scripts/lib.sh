@@ -1,0 +1,31 @@
+# Shared by scripts/serve and scripts/test.
+PYTHON="${PYTHON:-python3}"
+
+ensure_venv() {
+  local extra="$1"
+  if [ ! -x .venv/bin/python ]; then
+    echo "Creating .venv with $("$PYTHON" --version)" >&2
+    "$PYTHON" -m venv .venv
+  fi
+  # Reinstall only when pyproject.toml changed since the last install.
+  local stamp=".venv/.installed${extra}"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "Installing the tracker${extra:+ with $extra} into .venv ..." >&2
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" >&2
+    touch "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests ..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "chromium is not installed and cannot be installed here (need root and apt-get);" \
+         "browser tests will fail under CI=true and be skipped otherwise" >&2
+  fi
+}

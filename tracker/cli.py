@@ -1,0 +1,352 @@
+"""The `tracker` command. Each command parses, calls the library, and turns a domain error into
+one clean line on stderr with a non-zero exit; no traceback reaches the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from . import auth, exchange
+from .bootstrap import init_database
+from .errors import ImportRejectedError, InvalidInputError, TrackerError
+from .models import Assessment, ItemKind, Role, UserIn, describe_validation_error
+from .store import DEFAULT_DB_ENV, Store, resolve_db_path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD_APP = PROJECT_ROOT / "dashboard" / "app.py"
+
+
+def _fail(message: str, details: list[str] | None = None) -> None:
+    for line in details or []:
+        click.echo(f"  {line}", err=True)
+    raise click.ClickException(message)
+
+
+def domain_errors(func):
+    """Turn the tracker's errors, validation errors and SQLite errors into one-line failures."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ImportRejectedError as exc:
+            _fail(str(exc), exc.problems)
+        except InvalidInputError as exc:
+            _fail(str(exc), exc.problems if exc.problems != [str(exc)] else None)
+        except TrackerError as exc:
+            _fail(str(exc))
+        except ValidationError as exc:
+            _fail("invalid input", describe_validation_error(exc))
+        except sqlite3.DatabaseError as exc:
+            _fail(f"database error: {exc} (is --db a tracker database?)")
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+
+    return wrapper
+
+
+def _store(ctx: click.Context) -> Store:
+    path = ctx.obj["db"]
+    if not path.exists():
+        _fail(f"no database at {path}: run `tracker init` first (or pass --db / set {DEFAULT_DB_ENV})")
+    return Store(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Database file. Default: ${DEFAULT_DB_ENV}, else data/tracker.db.",
+)
+@click.version_option(package_name="policy-tracker", prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Track commitments, recommendations, findings and calls, and what became of them."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = resolve_db_path(db)
+
+
+@cli.command()
+@click.option("--seeds", "seed_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Seed folder to load into an empty database (default: the project's seeds/).")
+@click.pass_context
+@domain_errors
+def init(ctx: click.Context, seed_dir: Path | None) -> None:
+    """Create the schema; load the seeds when the database is empty."""
+    result = _init(ctx.obj["db"], seed_dir)
+    _report_init(result)
+
+
+def _init(path: Path, seed_dir: Path | None):
+    from .seeds import SeedError
+
+    try:
+        return init_database(path, seed_dir)
+    except SeedError as exc:
+        _fail("the seed files have problems; nothing was loaded (run `tracker check`)", exc.problems)
+
+
+def _report_init(result) -> None:
+    click.echo(f"Database: {result.path}")
+    if result.migrations_applied:
+        click.echo(f"Applied migrations: {', '.join(result.migrations_applied)}")
+    if result.seeded:
+        parts = ", ".join(f"{n} {name}" for name, n in result.seeded.items())
+        click.echo(f"Loaded the seed dataset: {parts}")
+    elif not result.migrations_applied:
+        click.echo("Already up to date; the database holds data, so no seeds were loaded.")
+
+
+@cli.command()
+@click.option("--seeds", "seed_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Seed folder to check (default: the project's seeds/).")
+@click.option("--sources", "shared_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder holding seeds/ source texts for the verbatim quote check (default: ../shared).")
+def check(seed_dir: Path | None, shared_dir: Path | None) -> None:
+    """Validate the seed files; report every problem with file, line and item id."""
+    from .seeds import check_seeds, default_seed_dir
+
+    directory = seed_dir or default_seed_dir()
+    problems = check_seeds(directory, shared_dir)
+    if problems:
+        for line in problems:
+            click.echo(line, err=True)
+        _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}")
+    click.echo(f"{directory}: no problems found")
+
+
+@cli.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+@domain_errors
+def export_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Export everything as JSON, or one row per item as spreadsheet-safe CSV."""
+    with _store(ctx) as store:
+        text = exchange.export_json(store) if fmt == "json" else exchange.export_csv(store)
+    if output:
+        output.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name.")
+@click.option("--by", default="import", show_default=True, help="Name recorded as the importer.")
+@click.pass_context
+@domain_errors
+def import_command(ctx: click.Context, file: Path, fmt: str | None, by: str) -> None:
+    """Import a JSON or CSV file in the export's format: all of it, or nothing."""
+    data = file.read_bytes()
+    with _store(ctx) as store:
+        counts = exchange.import_file(store, data, file.name, by=by, fmt=fmt)
+    click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@cli.group()
+def status() -> None:
+    """Show or change an item's status."""
+
+
+@status.command(name="show")
+@click.argument("item_id")
+@click.pass_context
+@domain_errors
+def status_show(ctx: click.Context, item_id: str) -> None:
+    """Print an item's current status, version and history."""
+    with _store(ctx) as store:
+        item = store.get_item(item_id)
+        history = store.history(item_id)
+    fields = ("response", "implementation") if item["kind"] == ItemKind.RECOMMENDATION else ("status",)
+    now = ", ".join(f"{f}: {item[f] or 'not yet assessed'}" for f in fields)
+    click.echo(f"{item['id']} ({item['kind']}) version {item['version']}: {now}")
+    for entry in history:
+        words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
+        click.echo(f"  {entry['assessed_on']}  {words}  ({entry['recorded_by']}): {entry['evidence']}")
+
+
+@status.command(name="set")
+@click.argument("item_id")
+@click.argument("new_status")
+@click.option("--evidence", required=True, help="What shows this status (required).")
+@click.option("--url", help="An http(s) address for the evidence.")
+@click.option("--document", "document_id", help="Id of the document the evidence comes from.")
+@click.option("--on", "assessed_on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The date the evidence refers to (default: today).")
+@click.option("--response", help="Recommendations only: the addressee's response (default: unchanged).")
+@click.option("--by", "by", required=True, help="Who records this change.")
+@click.option("--expect-version", type=click.IntRange(min=1),
+              help="Refuse the change if the item is no longer at this version.")
+@click.pass_context
+@domain_errors
+def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on, response, by, expect_version):
+    """Record a new status for ITEM_ID with its evidence.
+
+    For a commitment or call NEW_STATUS is its lifecycle status ("in progress", "delivered"...);
+    for a recommendation it is the implementation status, with --response for the response.
+    """
+    on = assessed_on.date() if assessed_on else dt.date.today()
+    with _store(ctx) as store:
+        item = store.get_item(item_id)
+        values = {"evidence": evidence, "evidence_url": url, "evidence_document_id": document_id,
+                  "assessed_on": on}
+        if item["kind"] == ItemKind.RECOMMENDATION:
+            values["implementation"] = new_status
+            values["response"] = response or item["response"] or "awaiting response"
+        else:
+            if response:
+                raise InvalidInputError(f"--response is only for recommendations; {item_id} is a {item['kind']}")
+            values["status"] = new_status
+        assessment = Assessment.model_validate(values)
+        version = store.record_assessment(item_id, assessment, expected_version=expect_version, by=by)
+    click.echo(f"{item_id}: recorded; now at version {version}")
+
+
+@cli.group()
+def user() -> None:
+    """Manage staff accounts (editors and admins)."""
+
+
+@user.command(name="add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="The name shown in the audit log.")
+@click.option("--email", help="Email, used to match OIDC sign-ins to this account.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="editor", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--no-password", is_flag=True, help="No local password: the account signs in through OIDC only.")
+@click.pass_context
+@domain_errors
+def user_add(ctx, username, display_name, email, role, password_stdin, no_password):
+    """Add a staff account. The password is read from a prompt or stdin, never from arguments."""
+    account = UserIn(username=username, display_name=display_name, email=email, role=role)
+    password = None
+    if not no_password:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        elif sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            raise InvalidInputError("no terminal to ask for a password: use --password-stdin")
+        auth.check_password_rules(password)
+    with _store(ctx) as store:
+        auth.create_user(store, account, password, by="cli")
+    click.echo(f"Added {role} {username}")
+
+
+@user.command(name="list")
+@click.pass_context
+@domain_errors
+def user_list(ctx):
+    """List staff accounts."""
+    with _store(ctx) as store:
+        users = store.users()
+    if not users:
+        click.echo("No staff accounts yet: add one with `tracker user add`.")
+    for account in users:
+        state = "disabled" if account.disabled else "active"
+        click.echo(f"{account.username}\t{account.role}\t{state}\t{account.display_name}\t{account.email or ''}")
+
+
+@user.command(name="disable")
+@click.argument("username")
+@click.pass_context
+@domain_errors
+def user_disable(ctx, username):
+    """Disable an account; its open sessions stop working at their next action."""
+    with _store(ctx) as store:
+        auth.disable_user(store, username, by="cli")
+    click.echo(f"Disabled {username}")
+
+
+@user.command(name="role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.pass_context
+@domain_errors
+def user_role(ctx, username, role):
+    """Change an account's role."""
+    with _store(ctx) as store:
+        auth.set_role(store, username, Role(role), by="cli")
+    click.echo(f"{username} is now {role}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@domain_errors
+def backup(ctx, path: Path):
+    """Copy the database to PATH with SQLite's online backup (safe while it is in use)."""
+    with _store(ctx) as store:
+        store.backup(path)
+    click.echo(f"Backed up {ctx.obj['db']} to {path}")
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace an existing database without asking.")
+@click.pass_context
+@domain_errors
+def restore(ctx, backup_file: Path, yes: bool):
+    """Replace the database with a backup made by `tracker backup`."""
+    target = ctx.obj["db"]
+    with Store(backup_file, migrate=False) as source:
+        if source.integrity_check() != "ok":
+            raise InvalidInputError(f"{backup_file} fails SQLite's integrity check; not restored")
+        if not source.applied_migrations():
+            raise InvalidInputError(f"{backup_file} is not a tracker database")
+        if target.exists() and not yes:
+            if not sys.stdin.isatty():
+                raise InvalidInputError(f"{target} exists: pass --yes to replace it")
+            click.confirm(f"Replace {target} with {backup_file}?", abort=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        destination = sqlite3.connect(str(target), timeout=30)
+        try:
+            source.db.conn.backup(destination)
+        finally:
+            destination.close()
+    click.echo(f"Restored {target} from {backup_file}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
+@click.pass_context
+@domain_errors
+def serve(ctx, port: int, host: str):
+    """Start the dashboard on the database (creating and seeding it on first run)."""
+    db = ctx.obj["db"]
+    _report_init(_init(db, None))
+    env = {**os.environ, DEFAULT_DB_ENV: str(db.resolve())}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", host,
+        "--browser.gatherUsageStats", "false",
+    ]
+    click.echo(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
+    try:
+        completed = subprocess.run(command, env=env, check=False)
+    except KeyboardInterrupt:
+        return
+    if completed.returncode not in (0, -2, 130):
+        _fail(f"the dashboard stopped with exit code {completed.returncode}")
+
+
+def main() -> None:
+    cli(prog_name="tracker")
+
+
+if __name__ == "__main__":
+    main()
