@@ -1,22 +1,135 @@
-"""Staff accounts: password hashing (argon2id) and user administration.
+"""Staff accounts: password hashing (argon2id), sign-in, sessions and user administration.
 
-Viewers need no account. Staff are editors or admins.
+Viewers need no account. Staff are editors or admins. Two ways in, one session model:
+
+- local accounts sign in with a password (``sign_in``); repeated failures make the account
+  wait, then refuse it for a while (``SignInPolicy``);
+- with an identity provider, the dashboard lets Streamlit's OIDC sign-in (``st.login``) vouch
+  for an email address and ``sign_in_oidc`` matches it to a tracker user.
+
+Either way the caller gets a random session token. Only its SHA-256 is stored, so a copy of
+the database opens no session. ``check_session`` re-reads the session and the user on every
+use: a session ends after ``SignInPolicy.session_idle`` without activity, on sign-out, and as
+soon as its user is disabled. Nothing here imports Streamlit; time comes from an injectable
+clock so tests can move it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
+import math
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from .errors import InvalidInputError
+from .errors import AuthenticationError, InvalidInputError, NotFoundError
 from .models import Role, UserIn
 from .store import Store
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 
+SESSION_MINUTES_ENV = "TRACKER_SESSION_MINUTES"
+
 # argon2-cffi's PasswordHasher uses argon2id with RFC 9106's recommended parameters.
 _hasher = PasswordHasher()
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class AccountLockedError(AuthenticationError):
+    "Too many failed sign-ins: the account must wait before trying again"
+
+    def __init__(self, until: dt.datetime, now: dt.datetime):
+        seconds = max(1, math.ceil((until - now).total_seconds()))
+        if seconds <= 90:
+            wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+        else:
+            minutes = math.ceil(seconds / 60)
+            wait = f"{minutes} minutes"
+        super().__init__(f"too many failed sign-ins for this account: try again in {wait}")
+        self.until = until
+
+
+class SessionEndedError(AuthenticationError):
+    "The session is unknown, signed out, idle too long, or its account was disabled"
+
+
+@dataclass(frozen=True)
+class SignInPolicy:
+    """How failed sign-ins are slowed down and how long an idle session lasts.
+
+    After ``slow_after`` failures in a row the account waits ``first_wait`` before the next
+    attempt is even checked, doubling with each further failure; from ``lock_after`` failures
+    it is refused for ``lock_for``, the right password included. A success resets the count.
+    """
+
+    slow_after: int = 3
+    first_wait: dt.timedelta = dt.timedelta(seconds=5)
+    lock_after: int = 5
+    lock_for: dt.timedelta = dt.timedelta(minutes=15)
+    session_idle: dt.timedelta = dt.timedelta(minutes=30)
+    #: Activity is written back at most this often, so reading pages is not a write each time.
+    touch_every: dt.timedelta = dt.timedelta(seconds=30)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "SignInPolicy":
+        """The default policy, with the idle timeout from ``$TRACKER_SESSION_MINUTES``.
+
+        Raises InvalidInputError when the variable is set but not a positive whole number.
+        """
+        environ = os.environ if environ is None else environ
+        raw = (environ.get(SESSION_MINUTES_ENV) or "").strip()
+        if not raw:
+            return cls()
+        if not raw.isdigit() or int(raw) < 1:
+            raise InvalidInputError(f"{SESSION_MINUTES_ENV} must be a whole number of minutes, not {raw!r}")
+        return cls(session_idle=dt.timedelta(minutes=int(raw)))
+
+    def wait_after(self, failures: int) -> dt.timedelta | None:
+        """How long an account waits after ``failures`` failed sign-ins in a row."""
+        if failures >= self.lock_after:
+            return self.lock_for
+        if failures >= self.slow_after:
+            return self.first_wait * (2 ** (failures - self.slow_after))
+        return None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in staff member, as the database said at the last check."""
+
+    username: str
+    display_name: str
+    role: Role
+    email: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: the token goes to the browser session, never into the database."""
+
+    token: str
+    principal: Principal
+
+
+# ---------------------------------------------------------------------------
+# Passwords
+# ---------------------------------------------------------------------------
 
 
 def check_password_rules(password: str) -> None:
@@ -42,6 +155,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    # Checked against when the username is unknown, so a miss costs as long as a wrong password.
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+# ---------------------------------------------------------------------------
+# User administration (the CLI calls these; the dashboard goes through tracker.workspace)
+# ---------------------------------------------------------------------------
+
+
 def create_user(store: Store, user: UserIn, password: str | None, *, by: str) -> None:
     """Add a staff account. ``password`` may be None for accounts that sign in through OIDC."""
     store.add_user(user, hash_password(password) if password is not None else None, by=by)
@@ -52,5 +176,147 @@ def disable_user(store: Store, username: str, *, by: str) -> None:
     store.update_user(username, disabled=1, by=by)
 
 
+def enable_user(store: Store, username: str, *, by: str) -> None:
+    """Let a disabled account sign in again (its old sessions stay ended)."""
+    store.update_user(username, disabled=0, by=by)
+
+
 def set_role(store: Store, username: str, role: Role, *, by: str) -> None:
     store.update_user(username, role=Role(role).value, by=by)
+
+
+def set_password(store: Store, username: str, password: str, *, by: str) -> None:
+    """Replace an account's password (checked against the password rules first)."""
+    store.update_user(username, password_hash=hash_password(password), by=by)
+
+
+# ---------------------------------------------------------------------------
+# Signing in and sessions
+# ---------------------------------------------------------------------------
+
+WRONG_CREDENTIALS = "wrong username or password"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def sign_in(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    policy: SignInPolicy | None = None,
+    clock: Clock = utc_now,
+) -> SignedIn:
+    """Check a local account's password and open a session.
+
+    Raises AuthenticationError with one message for an unknown user and a wrong password
+    alike, AccountLockedError while the account must wait (without checking the password),
+    and AuthenticationError for a disabled account (only once the password was right).
+    """
+    policy = policy or SignInPolicy.from_env()
+    now = clock()
+    username = (username or "").strip().lower()
+    attempt = store.begin_login_attempt(username, at=now, wait_after=policy.wait_after) if username else None
+    if attempt is None:
+        verify_password(_decoy_hash(), password or "")
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    if attempt["refused_until"]:
+        raise AccountLockedError(dt.datetime.fromisoformat(attempt["refused_until"]), now)
+    if not verify_password(attempt["password_hash"], password or ""):
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    store.record_login_attempt(username, success=True, locked_until=None)
+    if attempt["disabled"]:
+        raise AuthenticationError("this account is disabled: ask an admin to enable it")
+    return _open_session(store, attempt, now)
+
+
+def sign_in_oidc(
+    store: Store,
+    identity: Mapping[str, object],
+    *,
+    clock: Clock = utc_now,
+) -> SignedIn:
+    """Open a session for an identity vouched for by the OIDC provider, matched by email.
+
+    ``identity`` holds the provider's claims (Streamlit's ``st.user``). Raises
+    AuthenticationError when there is no email, the provider says it is unverified, no
+    tracker user has it, or that user is disabled.
+    """
+    if not identity.get("is_logged_in", True):
+        raise AuthenticationError("not signed in with the identity provider")
+    email = str(identity.get("email") or "").strip().lower()
+    if not email:
+        raise AuthenticationError("the identity provider gave no email address to match to a tracker user")
+    if identity.get("email_verified") is False:
+        raise AuthenticationError(f"the identity provider has not verified {email}")
+    user = store.find_user_by_email(email)
+    if user is None:
+        raise AuthenticationError(f"no tracker account has the email {email}: ask an admin to add one")
+    if user["disabled"]:
+        raise AuthenticationError("this account is disabled: ask an admin to enable it")
+    return _open_session(store, user, clock())
+
+
+def _open_session(store: Store, user: Mapping, now: dt.datetime) -> SignedIn:
+    token = secrets.token_urlsafe(32)
+    store.start_session(token_hash(token), user["username"], at=now)
+    return SignedIn(token=token, principal=_principal(user))
+
+
+def _principal(user: Mapping) -> Principal:
+    return Principal(
+        username=user["username"],
+        display_name=user["display_name"],
+        role=Role(user["role"]),
+        email=user["email"],
+    )
+
+
+def _parse_time(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def check_session(
+    store: Store,
+    token: str | None,
+    *,
+    policy: SignInPolicy | None = None,
+    clock: Clock = utc_now,
+) -> Principal:
+    """The staff member behind ``token``, re-read from the database, and note the activity.
+
+    Raises SessionEndedError when there is no such open session, it has been idle longer
+    than the policy allows (it is then ended), or its user is disabled or gone.
+    """
+    if not token:
+        raise SessionEndedError("you are not signed in")
+    policy = policy or SignInPolicy.from_env()
+    hashed = token_hash(token)
+    session = store.get_session(hashed)
+    if session is None or session["ended_at"]:
+        raise SessionEndedError("this session has ended: sign in again")
+    now = clock()
+    idle = now - _parse_time(session["last_seen_at"])
+    if idle > policy.session_idle:
+        store.end_session(hashed)
+        minutes = int(policy.session_idle.total_seconds() // 60)
+        raise SessionEndedError(f"signed out after {minutes} minutes without activity: sign in again")
+    try:
+        user = store.get_user(session["username"])
+    except NotFoundError:
+        user = None
+    if user is None or user["disabled"]:
+        store.end_session(hashed)
+        raise SessionEndedError("this account has been disabled: the session has ended")
+    if idle > policy.touch_every:
+        store.mark_session_seen(hashed, at=now)
+    return _principal(user)
+
+
+def sign_out(store: Store, token: str | None) -> None:
+    """End the session behind ``token`` (nothing happens for an unknown or ended one)."""
+    if token:
+        store.end_session(token_hash(token))

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -1173,6 +1174,53 @@ class Store:
             conn.execute(
                 "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
                 (_now(), token_hash),
+            )
+
+    # -- sign-in throttling and timed sessions (used by tracker.auth, whose clock is injectable)
+
+    def begin_login_attempt(
+        self, username: str, *, at: dt.datetime, wait_after: Callable[[int], dt.timedelta | None]
+    ) -> dict | None:
+        """Count a sign-in attempt before its password is checked, in one write transaction.
+
+        Counting first (and resetting on success) means parallel guesses are serialised by the
+        write lock, so each one sees the failures before it. Returns None for an unknown user;
+        else the user row, with ``refused_until`` set (and nothing counted) when an earlier
+        failure already made the account wait past ``at``. ``wait_after(n)`` is how long the
+        account must wait after ``n`` failures in a row (None: no wait).
+        """
+        with self._write() as conn:
+            cursor = conn.execute("SELECT * FROM users WHERE username = ?", (username,))
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            user = dict(zip([d[0] for d in cursor.description], row))
+            locked_until = user["locked_until"]
+            if locked_until and dt.datetime.fromisoformat(locked_until) > at:
+                return {**user, "refused_until": locked_until}
+            failures = user["failed_logins"] + 1
+            wait = wait_after(failures)
+            until = (at + wait).isoformat() if wait else None
+            conn.execute(
+                "UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
+                (failures, until, username),
+            )
+            return {**user, "failed_logins": failures, "locked_until": until, "refused_until": None}
+
+    def start_session(self, token_hash: str, username: str, *, at: dt.datetime) -> None:
+        """As ``create_session``, at a given time."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?,?,?,?)",
+                (token_hash, username, at.isoformat(), at.isoformat()),
+            )
+
+    def mark_session_seen(self, token_hash: str, *, at: dt.datetime) -> None:
+        """Record activity on an open session (what the inactivity timeout counts from)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+                (at.isoformat(), token_hash),
             )
 
     # -- maintenance -------------------------------------------------------

@@ -1,0 +1,213 @@
+"""The staff workspace: every change staff make, authorised on the server.
+
+Each method takes the caller's session token and, before touching anything, re-reads the
+session and its user from the database (``auth.check_session``): an unknown, ended, idle or
+disabled session raises SessionEndedError, a role that does not allow the action raises
+PermissionDeniedError, and nothing is written in either case. The dashboard hides controls
+from viewers too, but that is presentation; this module is the gate. Writes are recorded in
+the audit log under the signed-in username by the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pandas as pd
+
+from . import auth, exchange
+from .auth import Clock, Principal, SignedIn, SignInPolicy, utc_now
+from .errors import InvalidInputError, PermissionDeniedError
+from .models import (
+    Actor,
+    Assessment,
+    DeadlineRevision,
+    Document,
+    ItemFields,
+    ItemIn,
+    Link,
+    Role,
+    UserIn,
+)
+from .store import Store
+
+#: Audit actions that move an item to a new version (what a version conflict can be about).
+VERSIONED_ITEM_ACTIONS = frozenset({"update", "assess", "revise deadline"})
+
+
+class Workspace:
+    """Staff actions on one store. Cheap to build: make one per request or script run."""
+
+    def __init__(self, store: Store, *, policy: SignInPolicy | None = None, clock: Clock = utc_now):
+        self.store = store
+        self.policy = policy or SignInPolicy.from_env()
+        self.clock = clock
+
+    # -- signing in and out ------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        return auth.sign_in(self.store, username, password, policy=self.policy, clock=self.clock)
+
+    def sign_in_oidc(self, identity: Mapping[str, object]) -> SignedIn:
+        return auth.sign_in_oidc(self.store, identity, clock=self.clock)
+
+    def sign_out(self, token: str | None) -> None:
+        auth.sign_out(self.store, token)
+
+    def principal(self, token: str | None) -> Principal:
+        """Who holds ``token`` now; raises SessionEndedError (see ``auth.check_session``)."""
+        return auth.check_session(self.store, token, policy=self.policy, clock=self.clock)
+
+    def _require(self, token: str | None, role: Role = Role.EDITOR) -> Principal:
+        principal = self.principal(token)
+        if role == Role.ADMIN and not principal.is_admin:
+            raise PermissionDeniedError("only an admin can do that")
+        return principal
+
+    # -- status and evidence -------------------------------------------------
+
+    def record_assessment(
+        self, token: str | None, item_id: str, assessment: Assessment, *, expected_version: int
+    ) -> int:
+        """Append a dated status with its evidence; returns the item's new version.
+
+        Raises VersionConflictError when the item changed since ``expected_version``.
+        """
+        who = self._require(token)
+        return self.store.record_assessment(
+            item_id, assessment, expected_version=expected_version, by=who.username
+        )
+
+    def revise_deadline(
+        self, token: str | None, item_id: str, revision: DeadlineRevision, *, expected_version: int
+    ) -> int:
+        """Set or move a deadline (the old one is kept); returns the item's new version."""
+        who = self._require(token)
+        revision = revision.model_copy(update={"recorded_by": who.username, "recorded_at": None})
+        return self.store.revise_deadline(
+            item_id, revision, expected_version=expected_version, by=who.username
+        )
+
+    def changes_since(self, token: str | None, item_id: str, seen_version: int) -> list[dict]:
+        """The audit entries that moved ``item_id`` past ``seen_version``, newest first.
+
+        This is what "changed meanwhile" means after a VersionConflictError: every version
+        bump of an item writes exactly one audit entry, so the newest (current - seen) entries
+        are the changes the caller has not seen. ``before`` and ``after`` are decoded JSON.
+        """
+        self._require(token)
+        current = self.store.get_item(item_id)["version"]
+        missed = max(0, current - seen_version)
+        if not missed:
+            return []
+        log = self.store.audit_log(entity_id=item_id, limit=max(50, missed * 4))
+        rows = [
+            row for row in log.to_dict("records")
+            if row["entity"] == "item" and row["action"] in VERSIONED_ITEM_ACTIONS
+        ][:missed]
+        for row in rows:
+            row["before"] = _decode(row["before"])
+            row["after"] = _decode(row["after"])
+        return rows
+
+    # -- documents, actors, items and links ----------------------------------
+
+    def add_document(self, token: str | None, document: Document) -> None:
+        who = self._require(token)
+        self.store.add_document(document, by=who.username)
+
+    def update_document(self, token: str | None, document: Document, *, expected_version: int) -> int:
+        who = self._require(token)
+        return self.store.update_document(document, expected_version=expected_version, by=who.username)
+
+    def add_actor(self, token: str | None, actor: Actor) -> None:
+        who = self._require(token)
+        self.store.add_actor(actor, by=who.username)
+
+    def update_actor(self, token: str | None, actor: Actor, *, expected_version: int) -> int:
+        who = self._require(token)
+        return self.store.update_actor(actor, expected_version=expected_version, by=who.username)
+
+    def add_item(self, token: str | None, item: ItemIn) -> None:
+        who = self._require(token)
+        self.store.add_item(item, by=who.username)
+
+    def update_item(
+        self, token: str | None, item_id: str, fields: ItemFields, *, expected_version: int
+    ) -> int:
+        """Change what an item says. Its deadline moves only through ``revise_deadline``."""
+        who = self._require(token)
+        return self.store.update_item(item_id, fields, expected_version=expected_version, by=who.username)
+
+    def add_link(self, token: str | None, link: Link) -> None:
+        who = self._require(token)
+        self.store.add_link(link, by=who.username)
+
+    def remove_link(self, token: str | None, link: Link) -> None:
+        who = self._require(token)
+        self.store.remove_link(link, by=who.username)
+
+    def import_file(self, token: str | None, data: bytes, filename: str) -> dict[str, int]:
+        """Validate and import a JSON or CSV file, all or nothing (as ``tracker import``).
+
+        Raises ImportRejectedError listing every problem, row-numbered for CSV.
+        """
+        who = self._require(token)
+        return exchange.import_file(self.store, data, filename, by=who.username)
+
+    # -- the audit log (read-only: the store has no way to change it) -------
+
+    def audit_log(self, token: str | None, **filters) -> pd.DataFrame:
+        """Audit entries, newest first; ``filters`` as ``Store.audit_log``."""
+        self._require(token)
+        return self.store.audit_log(**filters)
+
+    # -- users (admins only) -------------------------------------------------
+
+    def users(self, token: str | None):
+        self._require(token, Role.ADMIN)
+        return self.store.users()
+
+    def add_user(self, token: str | None, user: UserIn, password: str | None) -> None:
+        """Add an account; ``password`` None (or empty) for one that signs in through OIDC."""
+        who = self._require(token, Role.ADMIN)
+        auth.create_user(self.store, user, password or None, by=who.username)
+
+    def disable_user(self, token: str | None, username: str) -> None:
+        who = self._require(token, Role.ADMIN)
+        if username == who.username:
+            raise InvalidInputError("you cannot disable your own account: ask another admin")
+        self._keep_an_admin(username)
+        auth.disable_user(self.store, username, by=who.username)
+
+    def enable_user(self, token: str | None, username: str) -> None:
+        who = self._require(token, Role.ADMIN)
+        auth.enable_user(self.store, username, by=who.username)
+
+    def set_role(self, token: str | None, username: str, role: Role) -> None:
+        who = self._require(token, Role.ADMIN)
+        if Role(role) != Role.ADMIN:
+            self._keep_an_admin(username)
+        auth.set_role(self.store, username, Role(role), by=who.username)
+
+    def set_password(self, token: str | None, username: str, password: str) -> None:
+        """An admin sets anyone's password; anyone signed in may set their own."""
+        who = self._require(token)
+        if username != who.username and not who.is_admin:
+            raise PermissionDeniedError("only an admin can set another user's password")
+        auth.set_password(self.store, username, password, by=who.username)
+
+    def _keep_an_admin(self, username: str) -> None:
+        """Refuse a change that would leave no active admin to manage users from the browser."""
+        active_admins = {u.username for u in self.store.users() if u.role == Role.ADMIN and not u.disabled}
+        if active_admins == {username}:
+            raise InvalidInputError(f"{username} is the only active admin: make another admin first")
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
