@@ -25,9 +25,13 @@ DASHBOARD_APP = PROJECT_ROOT / "dashboard" / "app.py"
 
 
 def _fail(message: str, details: list[str] | None = None) -> None:
-    for line in details or []:
+    """Print "Error: message" (then any details, indented) on stderr and exit with code 1."""
+    if not details:
+        raise click.ClickException(message)
+    click.echo(f"Error: {message}", err=True)
+    for line in details:
         click.echo(f"  {line}", err=True)
-    raise click.ClickException(message)
+    raise click.exceptions.Exit(1)
 
 
 def domain_errors(func):
