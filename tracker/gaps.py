@@ -1,0 +1,290 @@
+"""Gaps: where promise and delivery part (../shared/DOMAIN.md, "Gaps").
+
+* delivery gap: commitments and accepted recommendations not delivered;
+* response gap: recommendations with no response from their addressee;
+* evidence gap: items never assessed, or open items whose last evidence is old;
+* chains: items joined by links (the same problem promised, found and recommended again),
+  as connected components ordered by date;
+* claimed vs found: a claim of progress beside an independent finding that contradicts it.
+
+Every function takes frames from the store, the items frame already passed through
+``progress.annotate`` for the same reference date. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import status as status_rules
+from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
+from .progress import AWAITING, date_label, none_if_missing
+
+#: An open item whose latest evidence is older than this many days is in the evidence gap.
+STALE_EVIDENCE_DAYS = 365
+
+DELIVERY_GAP_COLUMNS = [
+    "id", "kind", "title", "makers", "owners", "status_label", "response_label", "state",
+    "made_label", "days_since_made", "deadline_label", "days_overdue",
+]
+RESPONSE_GAP_COLUMNS = ["id", "title", "makers", "owners", "made_label", "days_waiting", "last_assessed_on"]
+EVIDENCE_GAP_COLUMNS = [
+    "id", "kind", "title", "owners", "status_label", "last_assessed_on", "evidence_age_days", "reason",
+]
+CLAIMED_VS_FOUND_COLUMNS = [
+    "item_id", "item_kind", "item_title", "claimed_status", "claimed_on", "claim_evidence",
+    "current_status", "finding_id", "finding_title", "finding_made_label", "finding_quote", "note",
+]
+
+# A recommendation that was superseded or implemented has left the delivery gap.
+_RECOMMENDATION_ENDED = frozenset(
+    {ImplementationStatus.IMPLEMENTED.value, ImplementationStatus.SUPERSEDED.value}
+)
+
+
+def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
+    """Commitments not delivered and accepted recommendations not implemented.
+
+    A commitment is in the gap once it has been assessed and is anything but ``delivered``
+    (still open, ``not delivered`` or ``withdrawn``). A commitment never assessed is left out:
+    "not yet assessed" means unresearched, never "no action" (it is in the evidence gap). A
+    recommendation is in it when its addressee accepted it (in whole or part) and it is not
+    implemented or superseded. ``days_since_made`` counts to ``today``; ``days_overdue`` is how
+    far past the deadline an open item is. Longest overdue first, then longest since made.
+    """
+    if annotated.empty:
+        return pd.DataFrame(columns=DELIVERY_GAP_COLUMNS)
+    kind = annotated["kind"]
+    label = annotated["status_label"]
+    commitment = (
+        (kind == ItemKind.COMMITMENT)
+        & (label != LifecycleStatus.DELIVERED.value)
+        & (label != status_rules.NOT_YET_ASSESSED)
+    )
+    accepted = annotated["response"].isin([r.value for r in status_rules.ACCEPTING_RESPONSES])
+    recommendation = (kind == ItemKind.RECOMMENDATION) & accepted & ~annotated["implementation"].isin(
+        _RECOMMENDATION_ENDED
+    )
+    frame = annotated[commitment | recommendation].copy()
+    frame["days_since_made"] = [(today - made).days for made in frame["made"]]
+    frame = frame.sort_values(["days_overdue", "days_since_made", "id"], ascending=[False, False, True],
+                              na_position="last")
+    return frame[DELIVERY_GAP_COLUMNS].reset_index(drop=True)
+
+
+def response_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
+    """Open recommendations with no response recorded from their addressee, longest waiting first.
+
+    "No response" is a response of ``awaiting response`` or no assessment at all.
+    """
+    if annotated.empty:
+        return pd.DataFrame(columns=RESPONSE_GAP_COLUMNS)
+    mask = (
+        (annotated["kind"] == ItemKind.RECOMMENDATION)
+        & (annotated["response_label"] == AWAITING)
+        & annotated["is_open"].fillna(False).astype(bool)
+    )
+    frame = annotated[mask].copy()
+    frame["days_waiting"] = [(today - made).days for made in frame["made"]]
+    frame = frame.sort_values(["days_waiting", "id"], ascending=[False, True])
+    return frame[RESPONSE_GAP_COLUMNS].reset_index(drop=True)
+
+
+def evidence_gaps(
+    annotated: pd.DataFrame, *, today: dt.date, stale_after_days: int = STALE_EVIDENCE_DAYS
+) -> pd.DataFrame:
+    """Items whose status rests on no evidence or on old evidence.
+
+    * ``never assessed``: a commitment, call or recommendation with no assessment yet;
+    * ``no evidence text``: the latest assessment carries an empty evidence note;
+    * ``evidence N years old``: an open item whose latest assessment is older than
+      ``stale_after_days`` (a closed item's last word can be old: nothing more is owed).
+
+    Findings carry no status and are never in this gap. Oldest evidence first.
+    """
+    if annotated.empty:
+        return pd.DataFrame(columns=EVIDENCE_GAP_COLUMNS)
+    frame = annotated[annotated["kind"] != ItemKind.FINDING].copy()
+    reasons, ages = [], []
+    for assessed, evidence, is_open in zip(frame["last_assessed_on"], frame["last_evidence"], frame["is_open"]):
+        if assessed is None:
+            reasons.append("never assessed")
+            ages.append(None)
+            continue
+        age = (today - dt.date.fromisoformat(assessed)).days
+        ages.append(age)
+        if not (evidence or "").strip():
+            reasons.append("no evidence text")
+        elif bool(is_open) and age > stale_after_days:
+            years = age / 365.25
+            reasons.append(f"evidence {years:.1f} years old")
+        else:
+            reasons.append(None)
+    frame["reason"] = reasons
+    frame["evidence_age_days"] = pd.array(ages, dtype="Int64")
+    frame = frame[frame["reason"].notna()]
+    frame = frame.sort_values(["evidence_age_days", "id"], ascending=[False, True], na_position="first")
+    return frame[EVIDENCE_GAP_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Items joined by links, oldest first: one problem across the years.
+
+    ``items`` is the annotated rows of the chain's items ordered by date made; ``links`` the
+    links between them (``source_id``, ``kind``, ``target_id``, ``note``).
+    """
+
+    items: pd.DataFrame = field(repr=False)
+    links: pd.DataFrame = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        """The chain is named after its oldest item (stable while that item exists)."""
+        return str(self.items["id"].iloc[0])
+
+    @property
+    def item_ids(self) -> list[str]:
+        return self.items["id"].tolist()
+
+    @property
+    def first_made(self) -> dt.date:
+        return self.items["made"].iloc[0]
+
+    @property
+    def last_made(self) -> dt.date:
+        return self.items["made"].iloc[-1]
+
+    @property
+    def years(self) -> str:
+        """"2018 -> 2020", or one year when the chain is all in one year."""
+        first, last = self.first_made.year, self.last_made.year
+        return str(first) if first == last else f"{first} \u2192 {last}"
+
+    @property
+    def title(self) -> str:
+        """What the chain is about, told by its oldest item."""
+        return f"{self.years}: {self.items['title'].iloc[0]}"
+
+
+#: The links that carry a problem from one year to the next. "evidence for" is left out: it
+#: attaches a supporting finding to an item, and an inspection's findings support many items,
+#: so following it merges every item a report touches into one unreadable "chain". Those
+#: findings still show on each item's page.
+CHAIN_LINK_KINDS = frozenset(
+    {LinkKind.RESPONDS_TO.value, LinkKind.REPEATS.value, LinkKind.CONTRADICTS.value, LinkKind.SUPERSEDES.value}
+)
+
+
+def chains(
+    annotated: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    kinds: frozenset[str] = CHAIN_LINK_KINDS,
+    min_items: int = 2,
+) -> list[Chain]:
+    """The connected components of the graph of links of ``kinds`` (read in both directions).
+
+    Only items present in ``annotated`` count (as of a past date, later items and their links
+    are not there yet). Components with fewer than ``min_items`` items are dropped. Items in a
+    chain are ordered by date made then id; chains by their oldest item's date, then id.
+    """
+    if annotated.empty or links is None or links.empty:
+        return []
+    present = set(annotated["id"])
+    usable = links[
+        links["source_id"].isin(present) & links["target_id"].isin(present) & links["kind"].isin(kinds)
+    ]
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(node, node) != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    for source, target in zip(usable["source_id"], usable["target_id"]):
+        a, b = find(source), find(target)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = {}
+    for node in set(usable["source_id"]) | set(usable["target_id"]):
+        members.setdefault(find(node), []).append(node)
+    by_id = annotated.set_index("id", drop=False).rename_axis(None)
+    result = []
+    for ids in members.values():
+        if len(ids) < min_items:
+            continue
+        items = by_id.loc[ids].sort_values(["made", "id"]).reset_index(drop=True)
+        chain_links = usable[usable["source_id"].isin(ids)].reset_index(drop=True)
+        result.append(Chain(items=items, links=chain_links))
+    result.sort(key=lambda c: (c.first_made, c.id))
+    return result
+
+
+def chain_of(chain_list: list[Chain], item_id: str) -> Chain | None:
+    """The chain ``item_id`` belongs to, or None."""
+    for chain in chain_list:
+        if item_id in chain.item_ids:
+            return chain
+    return None
+
+
+def claimed_vs_found(
+    annotated: pd.DataFrame, links: pd.DataFrame, assessments: pd.DataFrame
+) -> pd.DataFrame:
+    """Each finding that contradicts an item, beside the item's latest claim of progress.
+
+    A link ``<finding> contradicts <item>`` (or the reverse) pairs them. The claim is the
+    latest assessment of the item whose status claims progress (``PROGRESS_CLAIMS``: in
+    progress, partly delivered, delivered, implemented); when the history holds none,
+    ``claimed_status`` is empty. ``note`` is the link's note. ``assessments`` is
+    ``Store.assessments_frame(until=as_of)``.
+    """
+    if annotated.empty or links is None or links.empty:
+        return pd.DataFrame(columns=CLAIMED_VS_FOUND_COLUMNS)
+    by_id = annotated.set_index("id", drop=False).rename_axis(None)
+    kinds = by_id["kind"].to_dict()
+    contradicting = links[links["kind"] == LinkKind.CONTRADICTS.value]
+    claims: dict[str, dict] = {}
+    if assessments is not None and not assessments.empty:
+        for row in assessments.itertuples(index=False):
+            kind = row.kind
+            label = status_rules.display_status(
+                kind, none_if_missing(row.status), none_if_missing(row.response), none_if_missing(row.implementation)
+            )
+            if label in status_rules.PROGRESS_CLAIMS:
+                claims[row.item_id] = {"status": label, "on": row.assessed_on, "evidence": row.evidence}
+    rows = []
+    for source, target, note in zip(contradicting["source_id"], contradicting["target_id"],
+                                    contradicting["note"]):
+        if source not in kinds or target not in kinds:
+            continue
+        if kinds[source] == ItemKind.FINDING and kinds[target] != ItemKind.FINDING:
+            finding, item = by_id.loc[source], by_id.loc[target]
+        elif kinds[target] == ItemKind.FINDING and kinds[source] != ItemKind.FINDING:
+            finding, item = by_id.loc[target], by_id.loc[source]
+        else:
+            continue
+        claim = claims.get(item["id"])
+        rows.append(
+            {
+                "item_id": item["id"],
+                "item_kind": item["kind"],
+                "item_title": item["title"],
+                "claimed_status": claim["status"] if claim else None,
+                "claimed_on": claim["on"] if claim else None,
+                "claim_evidence": claim["evidence"] if claim else None,
+                "current_status": item["status_label"],
+                "finding_id": finding["id"],
+                "finding_title": finding["title"],
+                "finding_made_label": date_label(finding["made_start"], finding["made_precision"]),
+                "finding_quote": finding["quote"] if "quote" in finding else None,
+                "note": none_if_missing(note) or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=CLAIMED_VS_FOUND_COLUMNS)
