@@ -215,9 +215,11 @@ class PartialDate(BaseModel):
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, dt.datetime):
-            return {"start": value.date(), "precision": DatePrecision.DAY}
+            value = value.date()
         if isinstance(value, dt.date):
-            return {"start": value, "precision": DatePrecision.DAY}
+            # Through the text parser, so a date object meets the same year range as text
+            # (else a form could store a date that the export can no longer import).
+            return cls._parse_text(value.isoformat())
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):
