@@ -140,6 +140,10 @@ def _read_json(text: str) -> Bundle:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRejectedError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+    except RecursionError:  # json raises this, not JSONDecodeError, for very deep nesting
+        raise ImportRejectedError(["not valid JSON for this tracker: lists or objects nested too deeply"]) from None
+    except ValueError:  # and this for an integer longer than Python converts (4300 digits)
+        raise ImportRejectedError(["not valid JSON for this tracker: a number in it is too long"]) from None
     if not isinstance(raw, dict):
         raise ImportRejectedError(["expected a JSON object with actors, documents and items"])
     problems: list[str] = []
