@@ -39,20 +39,25 @@ def neutralise_cell(value: Any) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula.
 
     A cell beginning with = + - @ or a tab gets a leading apostrophe, which spreadsheets show
-    as text; ``restore_cell`` takes it off again on import.
+    as text; ``restore_cell`` takes it off again on import. Text that itself begins with
+    apostrophes before such a character gets one more, so it too reads back unchanged.
     """
     if value is None:
         return ""
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if _needs_apostrophe(text):
         return "'" + text
     return text
 
 
 def restore_cell(text: str) -> str:
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text.startswith("'") and _needs_apostrophe(text[1:]):
         return text[1:]
     return text
+
+
+def _needs_apostrophe(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
 
 
 # ---------------------------------------------------------------------------
