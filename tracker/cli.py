@@ -51,6 +51,10 @@ def domain_errors(func):
             _fail("invalid input", describe_validation_error(exc))
         except sqlite3.DatabaseError as exc:
             _fail(f"database error: {exc} (is --db a tracker database?)")
+        except UnicodeError:
+            # Linux passes argument bytes that are not UTF-8 as lone surrogates, which SQLite
+            # cannot store or look up.
+            _fail("an argument is not valid UTF-8 text: check the terminal's encoding")
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
