@@ -309,3 +309,17 @@ def test_import_is_recorded_under_the_signed_in_user(workspace, tokens):
         {"actors": [{"id": "imported", "name": "Imported"}]}).encode(), "bundle.json")
     assert counts["actors"] == 1
     assert workspace.audit_log(tokens["edna"], action="import").iloc[0]["username"] == "edna"
+
+
+def test_changes_since_for_documents_and_actors(workspace, tokens):
+    document = Document(id="paper", title="Renamed by Edna", publisher="Home Office",
+                        kind="government paper", published="2020-12-15")
+    workspace.update_document(tokens["edna"], document, expected_version=1)
+    with pytest.raises(VersionConflictError):
+        workspace.update_document(tokens["eric"], document.model_copy(update={"title": "Eric's"}),
+                                  expected_version=1)
+    changes = workspace.changes_since(tokens["eric"], "paper", 1, entity="document")
+    assert [(c["username"], c["after"]["title"]) for c in changes] == [("edna", "Renamed by Edna")]
+    workspace.update_actor(tokens["edna"], Actor(id="home-office", name="HO"), expected_version=1)
+    assert workspace.changes_since(tokens["eric"], "home-office", 1, entity="actor")[0]["after"]["name"] == "HO"
+    assert workspace.changes_since(tokens["eric"], "home-office", 2, entity="actor") == []

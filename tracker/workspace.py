@@ -88,22 +88,27 @@ class Workspace:
             item_id, revision, expected_version=expected_version, by=who.username
         )
 
-    def changes_since(self, token: str | None, item_id: str, seen_version: int) -> list[dict]:
-        """The audit entries that moved ``item_id`` past ``seen_version``, newest first.
+    def changes_since(
+        self, token: str | None, record_id: str, seen_version: int, *, entity: str = "item"
+    ) -> list[dict]:
+        """The audit entries that moved a record past ``seen_version``, newest first.
 
         This is what "changed meanwhile" means after a VersionConflictError: every version
-        bump of an item writes exactly one audit entry, so the newest (current - seen) entries
-        are the changes the caller has not seen. ``before`` and ``after`` are decoded JSON.
+        bump of an item, document or actor writes exactly one audit entry, so the newest
+        (current - seen) entries are the changes the caller has not seen. ``before`` and
+        ``after`` are decoded JSON.
         """
         self._require(token)
-        current = self.store.get_item(item_id)["version"]
-        missed = max(0, current - seen_version)
+        read = {"item": self.store.get_item, "document": self.store.get_document,
+                "actor": self.store.get_actor}[entity]
+        missed = max(0, read(record_id)["version"] - seen_version)
         if not missed:
             return []
-        log = self.store.audit_log(entity_id=item_id, limit=max(50, missed * 4))
+        actions = VERSIONED_ITEM_ACTIONS if entity == "item" else {"update"}
+        log = self.store.audit_log(entity_id=record_id, limit=max(50, missed * 4))
         rows = [
             row for row in log.to_dict("records")
-            if row["entity"] == "item" and row["action"] in VERSIONED_ITEM_ACTIONS
+            if row["entity"] == entity and row["action"] in actions
         ][:missed]
         for row in rows:
             row["before"] = _decode(row["before"])

@@ -1,0 +1,115 @@
+"""Record an assessment: a new dated status with its evidence, beside the current status and
+the recent history. The URL names the item: /record-assessment?item=<item id>."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.navigation import page as public_page
+from dashboard.safe_text import md, md_link
+from dashboard.staff import forms, session
+from tracker import status as status_rules
+from tracker.models import Assessment, ItemKind
+
+EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on")
+ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url", "address"],
+           "status": ["give a status", "commitment status"]}
+
+session.require()
+snap = data.snapshot()
+items = data.items(snap)
+assessable = items[items["kind"] != ItemKind.FINDING]
+titles = dict(zip(assessable["id"], assessable["title"]))
+kinds = dict(zip(assessable["id"], assessable["kind"]))
+
+st.title("Record an assessment")
+st.caption("A new status with the evidence for it. The history is append-only: earlier "
+           "assessments stay on the record. Findings carry no status; link them instead.")
+item_id = st.selectbox(
+    "Item", list(titles), index=None, key="item", bind="query-params",
+    format_func=lambda ident: f"{titles[ident]}  ({kinds[ident]}, {ident})",
+    placeholder="Type to search the item titles",
+)
+if item_id is None:
+    st.stop()
+
+detail = data.item_detail(snap, item_id)
+item = detail["item"]
+kind = item["kind"]
+vocab = status_rules.statuses_for_kind(kind)
+status_fields = tuple(vocab)
+fields = (*status_fields, *EVIDENCE_FIELDS)
+form = forms.Form("assess", item_id, record=f"item:{item_id}")
+seen = form.seen_version(item["version"])
+
+
+def _build(values: dict) -> Assessment:
+    assessment = Assessment.model_validate(values)
+    assessment.check_kind(ItemKind(kind))
+    return assessment
+
+
+def _save() -> None:
+    forms.submit(
+        form, fields, _build,
+        lambda ws, token, model, expected_version: ws.record_assessment(
+            token, item_id, model, expected_version=expected_version),
+        versioned=True, aliases=ALIASES,
+        changes=lambda ws, token, version: ws.changes_since(token, item_id, version),
+        success=lambda version: f"Recorded. The item is now at version {version}; the public pages "
+                                "show it on their next load.",
+    )
+
+
+left, right = st.columns([3, 2], gap="large")
+with right:
+    st.subheader("Now")
+    current = {f: item.get(f) for f in status_fields}
+    for field, value in current.items():
+        st.markdown(f"**{field.capitalize()}:** {md(value or status_rules.NOT_YET_ASSESSED)}")
+    if item.get("deadline_start"):
+        st.markdown(f"**Deadline:** {md(item['deadline_start'])} ({md(item['deadline_precision'])})")
+    st.caption(f"Version {item['version']}. Made {item['made_start']}.")
+    st.page_link(public_page("item"), query_params={"id": item_id}, label="Public page of this item",
+                 icon=":material/open_in_new:")
+    if item["version"] != seen:
+        st.warning(f"This item changed since you opened this form (you started from version {seen}). "
+                   "Saving will show you what changed first.", icon=":material/sync_problem:")
+    st.subheader("Recent history")
+    history = list(reversed(detail["history"]))[:5]
+    if not history:
+        st.caption("No assessment yet.")
+    for entry in history:
+        words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
+        source = md_link("source", entry["evidence_url"]) if entry["evidence_url"] else ""
+        st.markdown(f"**{md(entry['assessed_on'])}**: {md(words)}  \n{md(entry['evidence'])} {source}  \n"
+                    f":gray[recorded by {md(entry['recorded_by'])}]")
+
+with left:
+    st.markdown(f"#### {md(item['title'])}")
+    st.markdown(f"> {md(item['quote'])}")
+    form.show_outcome()
+    documents = data.documents(snap)
+    doc_titles = dict(zip(documents["id"], documents["title"])) if not documents.empty else {}
+    with st.form(form.key("form"), border=True):
+        for field, options in vocab.items():
+            default = item.get(field) or options[0]
+            st.selectbox(field.capitalize(), options, key=form.seed(field, default), persist_state=forms.PERSIST)
+            form.field_error(field)
+        st.text_area("Evidence", key=form.seed("evidence", ""), persist_state=forms.PERSIST,
+                     help="What shows this status, attributed to its source (\"HMICFRS found ...\").")
+        form.field_error("evidence")
+        st.text_input("Evidence web address (optional)", key=form.seed("evidence_url", ""),
+                      persist_state=forms.PERSIST, placeholder="https://...")
+        form.field_error("evidence_url")
+        st.selectbox("Source document (optional)", list(doc_titles), index=None,
+                     key=form.seed("evidence_document_id", None), persist_state=forms.PERSIST,
+                     format_func=lambda ident: doc_titles.get(ident, ident), placeholder="None")
+        form.field_error("evidence_document_id")
+        st.date_input("Date the evidence refers to", key=form.seed("assessed_on", dt.date.today()),
+                      persist_state=forms.PERSIST, format="YYYY-MM-DD")
+        form.field_error("assessed_on")
+        st.form_submit_button("Save assessment", type="primary", on_click=_save, icon=":material/save:")

@@ -1,0 +1,53 @@
+"""The audit log: who changed what and when, with the old and new values. Read-only: the store
+offers no way to change or delete an entry, and the table refuses it in SQL as well."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard.staff import session
+
+LIMIT = 5000
+
+session.require()
+st.title("Audit log")
+st.caption("Every change made by staff, imports and the command line, newest first. Entries cannot "
+           "be edited or deleted.")
+
+with session.workspace() as ws:
+    everything = ws.audit_log(session.token(), limit=LIMIT)
+
+left, middle, right = st.columns(3)
+who = left.selectbox("Who", sorted(everything["username"].unique()), index=None, key="audit_who",
+                     bind="query-params", placeholder="Anyone")
+action = middle.selectbox("Action", sorted(everything["action"].unique()), index=None, key="audit_action",
+                          bind="query-params", placeholder="Any action")
+entity = right.selectbox("Kind of record", sorted(everything["entity"].unique()), index=None,
+                         key="audit_entity", bind="query-params", placeholder="Any record")
+left, right = st.columns(2)
+record = left.text_input("Record id", key="audit_record", bind="query-params",
+                         placeholder="e.g. an item id").strip()
+since = right.date_input("Since", value=None, max_value=dt.date.today(), key="audit_since",
+                         format="YYYY-MM-DD")
+
+with session.workspace() as ws:
+    log = ws.audit_log(session.token(), username=who, action=action, entity_id=record or None,
+                       since=since, limit=LIMIT)
+if entity:
+    log = log[log["entity"] == entity]
+
+st.caption(f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}"
+           + (f" (the newest {LIMIT} only)" if len(log) >= LIMIT else ""))
+st.dataframe(
+    log.rename(columns={"entity_id": "record", "before": "old values", "after": "new values"}),
+    hide_index=True, key="audit_table",
+    column_config={
+        "id": st.column_config.NumberColumn("#", width="small"),
+        "at": st.column_config.TextColumn("When (UTC)", width="medium"),
+        "username": st.column_config.TextColumn("Who", width="small"),
+        "old values": st.column_config.TextColumn(width="large"),
+        "new values": st.column_config.TextColumn(width="large"),
+    },
+)

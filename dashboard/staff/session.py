@@ -1,0 +1,134 @@
+"""The staff session in Streamlit: the token in session state, and the way to the workspace.
+
+The token lives only in this browser session's state (server-side, per tab); the database keeps
+its hash. Nothing here decides who may write: ``tracker.workspace`` re-checks the session on
+every action. What this module decides is presentation: which pages and controls to draw.
+
+Sign-in mode (see dashboard/staff/README.md): ``$TRACKER_AUTH`` = ``local`` or ``oidc``; when it
+is unset, ``oidc`` if ``.streamlit/secrets.toml`` has an ``[auth]`` section, else ``local``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from tracker.auth import Principal, SessionEndedError
+from tracker.errors import AuthenticationError
+from tracker.models import Role
+from tracker.store import Store, resolve_db_path
+from tracker.workspace import Workspace
+
+TOKEN_KEY = "staff_token"
+NOTICE_KEY = "staff_notice"
+AUTH_MODE_ENV = "TRACKER_AUTH"
+LOCAL, OIDC = "local", "oidc"
+
+
+def auth_mode() -> str:
+    """``local`` (password accounts, the default) or ``oidc`` (Streamlit's ``st.login``)."""
+    chosen = (os.environ.get(AUTH_MODE_ENV) or "").strip().lower()
+    if chosen in (LOCAL, OIDC):
+        return chosen
+    try:
+        configured = "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: Streamlit raises rather than answering False
+        configured = False
+    return OIDC if configured else LOCAL
+
+
+@contextmanager
+def workspace() -> Iterator[Workspace]:
+    """A workspace on its own connection, closed afterwards (connections are per thread)."""
+    store = Store(resolve_db_path())
+    try:
+        yield Workspace(store)
+    finally:
+        store.close()
+
+
+def token() -> str | None:
+    return st.session_state.get(TOKEN_KEY)
+
+
+def notify(message: str) -> None:
+    """A one-line message for the account box to show on the next draw (why you were signed out)."""
+    st.session_state[NOTICE_KEY] = message
+
+
+def take_notice() -> str | None:
+    return st.session_state.pop(NOTICE_KEY, None)
+
+
+def _oidc_identity() -> dict | None:
+    if auth_mode() != OIDC:
+        return None
+    identity = st.user.to_dict()
+    return identity if identity.get("is_logged_in") else None
+
+
+def current() -> Principal | None:
+    """Who is signed in, checked against the database now; None for a viewer.
+
+    In OIDC mode a provider sign-in without a tracker session opens one (matched by email).
+    A session that has ended (idle, signed out elsewhere, account disabled) is dropped here,
+    with a notice saying why; in OIDC mode the provider sign-in is ended too, so an idle
+    browser cannot sign straight back in without the provider.
+    """
+    with workspace() as ws:
+        if token() is None:
+            identity = _oidc_identity()
+            if identity is None:
+                return None
+            try:
+                signed = ws.sign_in_oidc(identity)
+            except AuthenticationError as exc:
+                notify(str(exc))
+                return None
+            st.session_state[TOKEN_KEY] = signed.token
+            return signed.principal
+        try:
+            return ws.principal(token())
+        except SessionEndedError as exc:
+            st.session_state.pop(TOKEN_KEY, None)
+            notify(str(exc))
+            if _oidc_identity() is not None:
+                st.logout()
+            return None
+
+
+def sign_in(username: str, password: str) -> None:
+    """Open a local session; raises AuthenticationError (AccountLockedError) with the reason."""
+    with workspace() as ws:
+        signed = ws.sign_in(username, password)
+        ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
+    st.session_state[TOKEN_KEY] = signed.token
+
+
+def sign_out() -> None:
+    with workspace() as ws:
+        ws.sign_out(token())
+    st.session_state.pop(TOKEN_KEY, None)
+    if _oidc_identity() is not None:
+        st.logout()
+
+
+def require(role: Role = Role.EDITOR) -> Principal:
+    """For the top of a staff page: the signed-in principal, or a sign-in prompt and stop.
+
+    Only presentation: a viewer sees no form. The workspace refuses writes on its own.
+    """
+    principal = current()
+    if principal is None:
+        st.info("This page is for policy staff. Sign in to use it.", icon=":material/lock:")
+        from dashboard.staff import page
+
+        st.page_link(page("account"), label="Staff sign-in", icon=":material/login:")
+        st.stop()
+    if role == Role.ADMIN and not principal.is_admin:
+        st.warning("Only an admin can manage users.", icon=":material/block:")
+        st.stop()
+    return principal
