@@ -16,6 +16,8 @@ Modes:
   import). Before each write it appends ``begin <op> <tag>`` to JOURNAL and after the call
   returns ``done <op> <tag>``, each with one unbuffered ``write(2)``, so a line in the journal
   survives the process being killed right after it.
+- ``guess DB OUT --user U --attempts A --start-at T``: wrong passwords for U, as fast as it can;
+  writes the outcome of each attempt (checked and wrong, or refused unchecked while locked).
 """
 
 from __future__ import annotations
@@ -526,6 +528,32 @@ def run_crash_trials(db: Path, workdir: Path, trials: int, items: int, *, max_de
 
 
 # ---------------------------------------------------------------------------
+# guess: wrong passwords as fast as possible (sign-in throttling across processes)
+# ---------------------------------------------------------------------------
+
+
+def guess(db: Path, out: Path, username: str, attempts: int, start_at: float) -> None:
+    from tracker.auth import AccountLockedError, SignInPolicy, sign_in
+    from tracker.errors import AuthenticationError
+
+    outcomes = []
+    with Store(db) as store:
+        time.sleep(max(0.0, start_at - time.time()))
+        for _ in range(attempts):
+            try:
+                sign_in(store, username, "wrong password!", policy=SignInPolicy())
+            except AccountLockedError:
+                outcomes.append("locked")
+            except AuthenticationError:
+                outcomes.append("wrong password")
+            except Exception as exc:  # noqa: BLE001 - every other outcome is a finding
+                outcomes.append(f"error: {type(exc).__name__}: {exc}")
+            else:
+                outcomes.append("signed in")
+    out.write_text(json.dumps(outcomes))
+
+
+# ---------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -546,8 +574,16 @@ def main(argv: list[str] | None = None) -> None:
     w.add_argument("--seconds", type=float, default=60.0)
     w.add_argument("--stop-file", type=Path)
     w.add_argument("--seed", type=int, default=0)
+    g = sub.add_parser("guess")
+    g.add_argument("db", type=Path)
+    g.add_argument("out", type=Path)
+    g.add_argument("--user", required=True)
+    g.add_argument("--attempts", type=int, required=True)
+    g.add_argument("--start-at", type=float, required=True)
     args = parser.parse_args(argv)
-    if args.mode == "contend":
+    if args.mode == "guess":
+        guess(args.db, args.out, args.user, args.attempts, args.start_at)
+    elif args.mode == "contend":
         contend(args.db, args.out, args.worker, args.changes, args.items, args.start_at)
     else:
         write_stream(args.db, args.journal, args.tag, args.seconds, args.stop_file, args.items, args.seed)
