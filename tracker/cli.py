@@ -342,6 +342,7 @@ def serve(ctx, port: int, host: str):
         "--server.port", str(port),
         "--server.address", host,
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",  # readers get no developer menu or Deploy button
     ]
     click.echo(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
     try:
