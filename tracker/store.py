@@ -238,6 +238,168 @@ def _m001_initial_schema(db: sqlite_utils.Database) -> None:
         db.executescript(_APPEND_ONLY.format(table=table))
 
 
+# Items per group and status, for the overview's counts and scorecards at any size: kept exact
+# by triggers, so every writer (record_assessment, import_bundle, update_item, a bare SQL
+# statement) updates them in the same transaction as the rows they count, and a read touches a
+# few hundred rows instead of every item. ``dimension`` is what an item is grouped by; ``grp``
+# is '' for "none recorded" (an item with no owner, no theme) and for the ``all`` dimension;
+# statuses are '' when missing. A group an item leaves keeps its row with ``n = 0``.
+_GROUP_DIMENSIONS = ("all", "document", "owner", "maker", "accountable", "theme")
+_ACTOR_DIMENSIONS = ("owner", "maker", "accountable")
+#: Whose items a commitment or call without owners is held against: its makers.
+_HELD_BY_MAKERS = "('commitment', 'call')"
+
+
+def _groups_of(item: str, kind: str, document: str, dimensions: tuple[str, ...]) -> str:
+    """SQL listing (dimension, grp) for the item whose id is the SQL expression ``item``."""
+    arms = []
+    for dim in dimensions:
+        if dim == "all":
+            arms.append("SELECT 'all' AS dimension, '' AS grp")
+        elif dim == "document":
+            arms.append(f"SELECT 'document' AS dimension, {document} AS grp")
+        elif dim in ("owner", "maker"):
+            has = f"item_id = {item} AND role = '{dim}'"
+            arms.append(f"SELECT '{dim}' AS dimension, actor_id AS grp FROM item_actors WHERE {has}")
+            arms.append(f"SELECT '{dim}', '' WHERE NOT EXISTS (SELECT 1 FROM item_actors WHERE {has})")
+        elif dim == "accountable":
+            held = (
+                f"item_id = {item} AND (role = 'owner' OR (role = 'maker' AND {kind} IN {_HELD_BY_MAKERS} "
+                f"AND NOT EXISTS (SELECT 1 FROM item_actors WHERE item_id = {item} AND role = 'owner')))"
+            )
+            arms.append(f"SELECT 'accountable' AS dimension, actor_id AS grp FROM item_actors WHERE {held}")
+            arms.append(f"SELECT 'accountable', '' WHERE NOT EXISTS (SELECT 1 FROM item_actors WHERE {held})")
+        elif dim == "theme":
+            arms.append(f"SELECT 'theme' AS dimension, theme AS grp FROM item_themes WHERE item_id = {item}")
+            arms.append(f"SELECT 'theme', '' WHERE NOT EXISTS (SELECT 1 FROM item_themes WHERE item_id = {item})")
+    return " UNION ALL ".join(arms)
+
+
+def _count_change(sign: int, row: str, *, item_of: str = "id", dimensions=_GROUP_DIMENSIONS,
+                  guard: str = "true") -> str:
+    """An upsert adding ``sign`` to every group of one item, for a trigger body.
+
+    ``row`` is OLD or NEW. On ``items`` the row holds the status itself; on ``item_actors`` and
+    ``item_themes`` (``item_of="item_id"``) the item's status is looked up.
+    """
+    item = f"{row}.{item_of}"
+    if item_of == "id":
+        kind, status, response, implementation, document = (
+            f"{row}.{c}" for c in ("kind", "status", "response", "implementation", "document_id"))
+    else:
+        kind, status, response, implementation, document = (
+            f"(SELECT {c} FROM items WHERE id = {item})"
+            for c in ("kind", "status", "response", "implementation", "document_id"))
+    return f"""
+        INSERT INTO item_group_counts (dimension, grp, kind, status, response, implementation, n)
+        SELECT g.dimension, g.grp, coalesce({kind}, ''), coalesce({status}, ''), coalesce({response}, ''),
+               coalesce({implementation}, ''), {sign}
+        FROM ({_groups_of(item, kind, document, dimensions)}) AS g WHERE {guard}
+        ON CONFLICT (dimension, grp, kind, status, response, implementation) DO UPDATE SET n = n + excluded.n;
+    """
+
+
+def _group_count_triggers() -> list[str]:
+    statuses = ("kind", "status", "response", "implementation", "document_id")
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in statuses)
+    triggers = [
+        f"CREATE TRIGGER item_group_counts_item_insert AFTER INSERT ON items BEGIN "
+        f"{_count_change(1, 'NEW')} END",
+        f"CREATE TRIGGER item_group_counts_item_update AFTER UPDATE OF {', '.join(statuses)} ON items "
+        f"WHEN {changed} BEGIN {_count_change(-1, 'OLD')} {_count_change(1, 'NEW')} END",
+        f"CREATE TRIGGER item_group_counts_item_delete BEFORE DELETE ON items BEGIN "
+        f"{_count_change(-1, 'OLD')} END",
+    ]
+    # A row in item_actors or item_themes changes an item's groups: take the item out of its
+    # groups before the change and put it back into its new ones after.
+    for table, dims in (("item_actors", _ACTOR_DIMENSIONS), ("item_themes", ("theme",))):
+        def change(sign: int, row: str, guard: str = "true") -> str:
+            return _count_change(sign, row, item_of="item_id", dimensions=dims, guard=guard)
+
+        other = "NEW.item_id IS NOT OLD.item_id"
+        triggers += [
+            f"CREATE TRIGGER {table}_counts_insert_before BEFORE INSERT ON {table} BEGIN {change(-1, 'NEW')} END",
+            f"CREATE TRIGGER {table}_counts_insert_after AFTER INSERT ON {table} BEGIN {change(1, 'NEW')} END",
+            f"CREATE TRIGGER {table}_counts_delete_before BEFORE DELETE ON {table} BEGIN {change(-1, 'OLD')} END",
+            f"CREATE TRIGGER {table}_counts_delete_after AFTER DELETE ON {table} BEGIN {change(1, 'OLD')} END",
+            f"CREATE TRIGGER {table}_counts_update_before BEFORE UPDATE ON {table} BEGIN "
+            f"{change(-1, 'OLD')} {change(-1, 'NEW', other)} END",
+            f"CREATE TRIGGER {table}_counts_update_after AFTER UPDATE ON {table} BEGIN "
+            f"{change(1, 'OLD')} {change(1, 'NEW', other)} END",
+        ]
+    return triggers
+
+
+def _recount_groups_sql() -> str:
+    """The whole of item_group_counts computed from scratch (for the backfill and checks)."""
+    status = "i.kind, coalesce(i.status, ''), coalesce(i.response, ''), coalesce(i.implementation, '')"
+    named = ("i.kind AS kind, coalesce(i.status, '') AS status, coalesce(i.response, '') AS response, "
+             "coalesce(i.implementation, '') AS implementation")
+    has_owner = "EXISTS (SELECT 1 FROM item_actors o WHERE o.item_id = i.id AND o.role = 'owner')"
+    held = f"(a.role = 'owner' OR (a.role = 'maker' AND i.kind IN {_HELD_BY_MAKERS} AND NOT {has_owner}))"
+    return f"""
+        SELECT dimension, grp, kind, status, response, implementation, count(*) AS n FROM (
+            SELECT 'all' AS dimension, '' AS grp, {named} FROM items i
+            UNION ALL SELECT 'document', i.document_id, {status} FROM items i
+            UNION ALL SELECT a.role, a.actor_id, {status} FROM item_actors a JOIN items i ON i.id = a.item_id
+            UNION ALL SELECT 'owner', '', {status} FROM items i WHERE NOT {has_owner}
+            UNION ALL SELECT 'maker', '', {status} FROM items i WHERE NOT EXISTS (
+                SELECT 1 FROM item_actors m WHERE m.item_id = i.id AND m.role = 'maker')
+            UNION ALL SELECT 'accountable', a.actor_id, {status}
+                FROM item_actors a JOIN items i ON i.id = a.item_id WHERE {held}
+            UNION ALL SELECT 'accountable', '', {status} FROM items i WHERE NOT EXISTS (
+                SELECT 1 FROM item_actors a WHERE a.item_id = i.id AND {held})
+            UNION ALL SELECT 'theme', t.theme, {status} FROM item_themes t JOIN items i ON i.id = t.item_id
+            UNION ALL SELECT 'theme', '', {status} FROM items i WHERE NOT EXISTS (
+                SELECT 1 FROM item_themes t WHERE t.item_id = i.id)
+        )
+        GROUP BY 1, 2, 3, 4, 5, 6
+    """
+
+
+@migrations(name="002_summaries_for_scale")
+def _m002_summaries_for_scale(db: sqlite_utils.Database) -> None:
+    """Pre-aggregated counts, people and themes on the item row, and covering indexes, so the
+    overview and the tracker table stay fast at 100,000 items."""
+    statements = [
+        """
+        CREATE TABLE item_group_counts (
+            dimension TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            response TEXT NOT NULL,
+            implementation TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (dimension, grp, kind, status, response, implementation)
+        ) WITHOUT ROWID
+        """,
+        f"INSERT INTO item_group_counts {_recount_groups_sql()}",
+        *_group_count_triggers(),
+        # makers, owners and themes ("; "-joined, in entry order) cached on the item row like its
+        # status: written with item_actors and item_themes, so a list of items is one table scan.
+        "ALTER TABLE items ADD COLUMN makers TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE items ADD COLUMN owners TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE items ADD COLUMN themes TEXT NOT NULL DEFAULT ''",
+        """
+        UPDATE items SET
+            makers = coalesce((SELECT group_concat(actor_id, '; ') FROM (SELECT actor_id FROM item_actors
+                WHERE item_id = items.id AND role = 'maker' ORDER BY position)), ''),
+            owners = coalesce((SELECT group_concat(actor_id, '; ') FROM (SELECT actor_id FROM item_actors
+                WHERE item_id = items.id AND role = 'owner' ORDER BY position)), ''),
+            themes = coalesce((SELECT group_concat(theme, '; ') FROM (SELECT theme FROM item_themes
+                WHERE item_id = items.id ORDER BY position)), '')
+        """,
+        # Overdue counts (open items whose deadline ended) and the longest-open list read these
+        # without touching the wide item rows.
+        "CREATE INDEX items_deadline_status ON items(deadline_end, kind, status, response, implementation)",
+        "CREATE INDEX items_made_status ON items(made_start, id, kind, status, response, implementation)",
+    ]
+    # One statement at a time: executescript would commit the migration's transaction half-way.
+    for statement in statements:
+        db.execute(statement)
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -537,6 +699,10 @@ class Store:
             "INSERT INTO item_themes (item_id, theme, position) VALUES (?,?,?)",
             [(item_id, t, n) for n, t in enumerate(item.themes)],
         )
+        conn.execute(
+            "UPDATE items SET makers = ?, owners = ?, themes = ? WHERE id = ?",
+            ("; ".join(item.makers), "; ".join(item.owners), "; ".join(item.themes), item_id),
+        )
 
     def update_item(self, item_id: str, fields: ItemFields, *, expected_version: int, by: str) -> int:
         """Change what an item says (not its status or deadline). Returns the new version."""
@@ -819,36 +985,27 @@ class Store:
         return self._rows(*self._items_query(as_of, ids, include_quote))
 
     def _items_query(self, as_of, ids, include_quote) -> tuple[str, dict]:
-        source, params = self._status_source(as_of)
         where = ""
+        params: dict = {}
         if ids is not None:
             placeholders = ",".join(f":id{n}" for n in range(len(ids)))
             where = f"WHERE i.id IN ({placeholders})"
-            params = {**params, **{f"id{n}": v for n, v in enumerate(ids)}}
+            params = {f"id{n}": v for n, v in enumerate(ids)}
         quote = "i.quote," if include_quote else ""
+        if as_of is None:  # the cached current state is on the item row itself
+            source, cur = "", "i"
+        else:
+            sql, as_of_params = self._status_source(as_of)
+            source, cur = f"JOIN ({sql}) AS cur ON cur.id = i.id", "cur"
+            params = {**params, **as_of_params}
         sql = f"""
-            WITH cur AS ({source}),
-            people AS (
-                SELECT item_id,
-                       group_concat(CASE WHEN role = 'maker' THEN actor_id END, '; ') AS makers,
-                       group_concat(CASE WHEN role = 'owner' THEN actor_id END, '; ') AS owners
-                FROM (SELECT * FROM item_actors ORDER BY item_id, role, position)
-                GROUP BY item_id
-            ),
-            themes AS (
-                SELECT item_id, group_concat(theme, '; ') AS themes
-                FROM (SELECT * FROM item_themes ORDER BY item_id, position) GROUP BY item_id
-            )
             SELECT i.id, i.kind, i.title, {quote} i.document_id, i.origin_document_id,
                    i.made_start, i.made_precision, i.done_when,
-                   cur.status, cur.response, cur.implementation, cur.last_assessed_on,
-                   cur.last_evidence, cur.last_evidence_url,
-                   cur.deadline_start, cur.deadline_precision,
-                   coalesce(p.makers, '') AS makers, coalesce(p.owners, '') AS owners,
-                   coalesce(t.themes, '') AS themes, i.version
-            FROM items i JOIN cur ON cur.id = i.id
-            LEFT JOIN people p ON p.item_id = i.id
-            LEFT JOIN themes t ON t.item_id = i.id
+                   {cur}.status, {cur}.response, {cur}.implementation, {cur}.last_assessed_on,
+                   {cur}.last_evidence, {cur}.last_evidence_url,
+                   {cur}.deadline_start, {cur}.deadline_precision,
+                   i.makers, i.owners, i.themes, i.version
+            FROM items i {source}
             {where}
             ORDER BY i.made_start, i.id
         """
@@ -885,27 +1042,99 @@ class Store:
             "ORDER BY r.revised_on, r.id"
         )
 
-    def status_counts(self, *, as_of: dt.date | None = None, by: str | None = None) -> pd.DataFrame:
-        """Counts of items by kind and status, optionally grouped by ``owner``, ``maker``,
-        ``theme`` or ``document``; aggregated in SQL so the caller never holds every row."""
+    STATUS_COUNT_GROUPS = (None, "owner", "maker", "accountable", "theme", "document")
+
+    def status_counts(
+        self, *, as_of: dt.date | None = None, by: str | None = None, ungrouped: bool = False
+    ) -> pd.DataFrame:
+        """Counts of items by kind and status: columns ``grp``, ``kind``, ``status``,
+        ``response``, ``implementation``, ``n``; aggregated in SQL so the caller never holds
+        every row.
+
+        ``by`` groups them by ``owner``, ``maker``, ``accountable`` (the owners, else the makers
+        of a commitment or call: who the item is held against), ``theme`` or ``document``; an
+        item in several groups counts once in each. Items in no group are left out, or counted
+        with ``grp`` None when ``ungrouped``. The current record is read from the counts the
+        triggers keep (a few hundred rows whatever the size); with ``as_of`` the statuses are
+        recomputed from the history. Raises ValueError for any other ``by``.
+        """
+        if by not in self.STATUS_COUNT_GROUPS:
+            raise ValueError(f"cannot group by {by!r}")
+        if as_of is None:
+            kept = "" if ungrouped or by is None else "AND grp != ''"
+            return self._frame(
+                f"""
+                SELECT NULLIF(grp, '') AS grp, kind, NULLIF(status, '') AS status,
+                       NULLIF(response, '') AS response, NULLIF(implementation, '') AS implementation, n
+                FROM item_group_counts WHERE dimension = :dimension AND n > 0 {kept}
+                ORDER BY dimension, grp, kind, status, response, implementation
+                """,
+                {"dimension": by or "all"},
+            )
         source, params = self._status_source(as_of)
+        join = "LEFT JOIN" if ungrouped else "JOIN"
+        has_owner = "EXISTS (SELECT 1 FROM item_actors o WHERE o.item_id = i.id AND o.role = 'owner')"
         group_sql = {
             None: ("", "NULL AS grp"),
-            "owner": ("JOIN item_actors g ON g.item_id = i.id AND g.role = 'owner'", "g.actor_id AS grp"),
-            "maker": ("JOIN item_actors g ON g.item_id = i.id AND g.role = 'maker'", "g.actor_id AS grp"),
-            "theme": ("JOIN item_themes g ON g.item_id = i.id", "g.theme AS grp"),
+            "owner": (f"{join} item_actors g ON g.item_id = i.id AND g.role = 'owner'", "g.actor_id AS grp"),
+            "maker": (f"{join} item_actors g ON g.item_id = i.id AND g.role = 'maker'", "g.actor_id AS grp"),
+            "accountable": (
+                f"{join} item_actors g ON g.item_id = i.id AND (g.role = 'owner' OR (g.role = 'maker' "
+                f"AND i.kind IN {_HELD_BY_MAKERS} AND NOT {has_owner}))",
+                "g.actor_id AS grp",
+            ),
+            "theme": (f"{join} item_themes g ON g.item_id = i.id", "g.theme AS grp"),
             "document": ("", "i.document_id AS grp"),
         }
-        if by not in group_sql:
-            raise ValueError(f"cannot group by {by!r}")
-        join, grp = group_sql[by]
+        join_sql, grp = group_sql[by]
         sql = f"""
             WITH cur AS ({source})
             SELECT {grp}, i.kind, cur.status, cur.response, cur.implementation, count(*) AS n
-            FROM items i JOIN cur ON cur.id = i.id {join}
+            FROM items i JOIN cur ON cur.id = i.id {join_sql}
             GROUP BY 1, 2, 3, 4, 5
         """
         return self._frame(sql, params)
+
+    def overdue_counts(self, today: dt.date) -> pd.DataFrame:
+        """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
+        whose deadline's whole period ended before ``today``, open or not (the caller applies
+        tracker.status.is_open); read from a covering index, never the item rows."""
+        return self._frame(
+            "SELECT kind, status, response, implementation, count(*) AS n "
+            "FROM items INDEXED BY items_deadline_status WHERE deadline_end < :today GROUP BY 1, 2, 3, 4",
+            {"today": today.isoformat()},
+        )
+
+    def oldest_open_item_ids(self, limit: int) -> list[str]:
+        """The ids of the ``limit`` open items (tracker.status.is_open) made longest ago, oldest
+        first (then by id), as the record stands now."""
+        lifecycle = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_LIFECYCLE))
+        implementation = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_IMPLEMENTATION))
+        response = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_RESPONSE))
+        open_sql = f"""
+            (kind IN ('commitment', 'call') AND (status IS NULL OR status NOT IN ({lifecycle})))
+            OR (kind = 'recommendation' AND (response IS NULL OR response NOT IN ({response}))
+                AND (implementation IS NULL OR implementation NOT IN ({implementation})))
+        """
+        rows = self.db.conn.execute(
+            f"SELECT id FROM items INDEXED BY items_made_status WHERE {open_sql} "
+            "ORDER BY made_start, id LIMIT :limit",
+            {"limit": int(limit)},
+        )
+        return [row[0] for row in rows]
+
+    def summary_mismatches(self) -> list[str]:
+        """Every group whose kept count differs from a count from scratch (should be none)."""
+        kept = {
+            tuple(row[:6]): row[6]
+            for row in self.db.conn.execute("SELECT * FROM item_group_counts WHERE n != 0")
+        }
+        fresh = {tuple(row[:6]): row[6] for row in self.db.conn.execute(_recount_groups_sql())}
+        return [
+            f"{' / '.join(key)}: kept {kept.get(key, 0)}, counted {fresh.get(key, 0)}"
+            for key in sorted(set(kept) | set(fresh))
+            if kept.get(key, 0) != fresh.get(key, 0)
+        ]
 
     def themes(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute("SELECT DISTINCT theme FROM item_themes ORDER BY theme")]

@@ -1,0 +1,106 @@
+"""The overview's figures from the counts the store keeps, without loading every item.
+
+``tracker.progress`` computes the headline, the scorecards and the longest-open list from the
+full items frame, which is right for any "as of" date but costs seconds at 100,000 items. For
+the record as it stands now the store keeps exact counts per group and status
+(``Store.status_counts``, maintained by triggers on every write) and indexes for overdue items
+and the oldest open ones; the functions here turn those into the very same results, so a page
+can use either. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from . import progress
+from . import status as status_rules
+from .models import ItemKind
+from .store import Store
+
+#: progress.scorecard's ``by`` -> the store's grouping (an owner scorecard holds each item
+#: against its owners, else the makers of a commitment or call).
+_STORE_GROUP = {"owner": "accountable", "maker": "maker", "theme": "theme", "document": "document"}
+
+
+def _rows(frame: pd.DataFrame):
+    for kind, status, response, implementation, n in zip(
+        frame["kind"], frame["status"], frame["response"], frame["implementation"], frame["n"]
+    ):
+        yield (kind, progress.none_if_missing(status), progress.none_if_missing(response),
+               progress.none_if_missing(implementation), int(n))
+
+
+def headline(store: Store, *, today: dt.date) -> progress.Headline:
+    """``progress.headline`` for the current record, from the kept counts."""
+    kinds = dict.fromkeys((k.value for k in ItemKind), 0)
+    tracked = open_ = delivered = not_delivered = awaiting = overdue = 0
+    for kind, status, response, implementation, n in _rows(store.status_counts()):
+        tracked += n
+        kinds[kind] = kinds.get(kind, 0) + n
+        is_open = bool(status_rules.is_open(kind, status, response, implementation))
+        label = status_rules.display_status(kind, status, response, implementation)
+        open_ += n if is_open else 0
+        delivered += n if label in progress.DELIVERED_LABELS else 0
+        not_delivered += n if label in progress.NOT_DELIVERED_LABELS else 0
+        if kind == ItemKind.RECOMMENDATION and is_open and status_rules.response_label(response) == progress.AWAITING:
+            awaiting += n
+    for kind, status, response, implementation, n in _rows(store.overdue_counts(today)):
+        if status_rules.is_open(kind, status, response, implementation):
+            overdue += n
+    return progress.Headline(
+        as_of=today,
+        tracked=tracked,
+        commitments=kinds[ItemKind.COMMITMENT.value],
+        recommendations=kinds[ItemKind.RECOMMENDATION.value],
+        findings=kinds[ItemKind.FINDING.value],
+        calls=kinds[ItemKind.CALL.value],
+        open=open_,
+        delivered=delivered,
+        not_delivered=not_delivered,
+        overdue=overdue,
+        awaiting_response=awaiting,
+    )
+
+
+def scorecard(
+    store: Store,
+    *,
+    by: str = "owner",
+    kinds: Iterable[str] = (ItemKind.COMMITMENT.value, ItemKind.RECOMMENDATION.value),
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """``progress.scorecard`` for the current record (same columns, rows and order), from the
+    kept counts. Raises ValueError for an unknown ``by``."""
+    if by not in progress.SCORECARD_GROUPS:
+        raise ValueError(
+            f"cannot make a scorecard by {by!r}: choose one of {', '.join(progress.SCORECARD_GROUPS)}"
+        )
+    columns = ["group", "group_id", "status_label", "n", "total"]
+    counts = store.status_counts(by=_STORE_GROUP[by], ungrouped=True)
+    counts = counts[counts["kind"].isin(list(kinds))]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    labels = [status_rules.display_status(k, s, r, i) for k, s, r, i, _ in _rows(counts)]
+    long = pd.DataFrame({
+        "group_id": [progress.none_if_missing(g) or progress.NO_GROUP for g in counts["grp"]],
+        "status_label": labels,
+        "n": counts["n"].astype("int64").tolist(),
+    })
+    card = long.groupby(["group_id", "status_label"], sort=False)["n"].sum().reset_index()
+    card["total"] = card.groupby("group_id")["n"].transform("sum")
+    names = names or {}
+    card["group"] = [names.get(g, g) for g in card["group_id"]]
+    order = {label: n for n, label in enumerate(status_rules.STATUS_ORDER)}
+    card["_order"] = card["status_label"].map(order).fillna(len(order))
+    card = card.sort_values(["total", "group", "_order"], ascending=[False, True, True])
+    return card[columns].reset_index(drop=True)
+
+
+def oldest_open(store: Store, *, today: dt.date, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` open items made longest ago, as annotated rows (``progress.annotate``),
+    oldest first: ``progress.longest_open`` of this frame is that of the full frame."""
+    ids = store.oldest_open_item_ids(limit)
+    return progress.annotate(store.items_frame(ids=ids, include_quote=True), today=today)
