@@ -1,0 +1,164 @@
+"""What a reader waits for in a real browser, and what the dashboard process holds in memory.
+
+Starts ``streamlit run dashboard/app.py`` on a free port with ``TRACKER_DB`` set, drives Debian's
+Chromium through Playwright, and reads the server's peak resident memory (``VmHWM`` in
+``/proc/<pid>/status``) after every page has been used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+HEADLINE = '[data-testid="stMetricValue"]'
+EXCEPTION = '[data-testid="stException"]'
+MATCH_COUNT = re.compile(r"of [\d,]+ items match")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with code {process.returncode} before serving {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered at {url} within {timeout:.0f} s")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM not found in /proc/<pid>/status")
+
+
+@contextmanager
+def dashboard(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A Streamlit server on ``db``; yields its base URL and process."""
+    port = free_port()
+    env = {**os.environ, "TRACKER_DB": str(db), "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for_http(f"{base}/_stcore/health", 60, process)
+            yield base, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _fail_on_exception(page) -> None:
+    shown = page.locator(EXCEPTION)
+    if shown.count():
+        raise RuntimeError(f"the dashboard showed an exception: {shown.first.inner_text()[:500]}")
+
+
+def _headline_ms(browser, url: str, timeout_ms: float) -> float:
+    """From navigation to the first headline figure on screen, in a new browser context."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.locator(f"{HEADLINE}, {EXCEPTION}").first.wait_for(state="visible", timeout=timeout_ms)
+        elapsed = (time.perf_counter() - started) * 1000
+        _fail_on_exception(page)
+        page.locator(IDLE).wait_for(timeout=timeout_ms)
+        return elapsed
+    finally:
+        context.close()
+
+
+def _add_status(page, status: str, timeout_ms: float) -> float:
+    """Add ``status`` to the Status filter; ms from the click until the match count has changed
+    and the table is drawn with the script idle."""
+    counter = page.get_by_text(MATCH_COUNT)
+    before = counter.first.inner_text() if counter.count() else ""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Status")
+    box.locator("input").click()
+    option = page.get_by_role("option", name=status, exact=True)
+    option.wait_for(timeout=timeout_ms)
+    started = time.perf_counter()
+    option.click()
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+               .map(e => e.innerText).some(t => /of [\\d,]+ items match/.test(t) && t !== before)""",
+        arg=before,
+        timeout=timeout_ms,
+    )
+    page.locator(IDLE).wait_for(timeout=timeout_ms)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=timeout_ms)
+    elapsed = (time.perf_counter() - started) * 1000
+    page.keyboard.press("Escape")
+    return elapsed
+
+
+def measure(db: Path, work_dir: Path, *, repeats: int = 3, statuses=("stalled", "in progress", "delivered"),
+            timeout_s: float = 120) -> dict[str, float]:
+    """``headline_cold`` (first visit after the server starts), ``headline_warm`` (median of
+    later visits), ``filter_change`` (median over ``repeats`` status changes on the tracker page, each adding
+    one of ``statuses`` to the Status filter),
+    ``rss_mb`` (the dashboard's peak RSS after all of that), all in ms except the last."""
+    from playwright.sync_api import sync_playwright
+
+    timeout_ms = timeout_s * 1000
+    os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bench-xdg-config-"))
+    os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="bench-xdg-cache-"))
+    result: dict[str, float] = {}
+    with dashboard(db, work_dir / "streamlit.log") as (base, process), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            result["headline_cold"] = _headline_ms(browser, f"{base}/", timeout_ms)
+            result["headline_warm"] = statistics.median(
+                _headline_ms(browser, f"{base}/", timeout_ms) for _ in range(repeats)
+            )
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(f"{base}/tracker")
+            page.locator(IDLE).wait_for(timeout=timeout_ms)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=timeout_ms)
+            changes = [_add_status(page, status, timeout_ms) for status in statuses[:repeats]]
+            result["filter_change"] = statistics.median(changes)
+            context.close()
+        finally:
+            browser.close()
+        result["rss_mb"] = peak_rss_mb(process.pid)
+    return result
