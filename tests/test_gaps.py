@@ -84,7 +84,7 @@ def test_evidence_gap(chain_store):
 
 def test_chains_are_components_ordered_by_date(chain_store):
     found = gaps.chains(annotated(chain_store), chain_store.links())
-    assert [c.item_ids for c in found] == [
+    assert [list(c.item_ids) for c in found] == [
         ["deport-rochdale-gang", "honour-deportation", "none-deported"],
         ["improve-data", "ethnicity-in-custody", "consistent-tracking", "data-unreliable"],
     ]
@@ -94,12 +94,18 @@ def test_chains_are_components_ordered_by_date(chain_store):
     assert found[0].title.startswith("2018 \u2192 2020: Home Office announced")
     assert gaps.chain_of(found, "data-unreliable") is found[1]
     assert gaps.chain_of(found, "taskforce") is None
+    alone = found[1].detached()
+    assert alone.item_ids == found[1].item_ids and len(alone.members) == 4 and len(alone.links) == 3
+    assert alone.items["id"].tolist() == list(found[1].item_ids)
+    summary = gaps.chain_summary(found)
+    assert summary[["id", "items", "open"]].values.tolist() == [
+        ["deport-rochdale-gang", 3, 2], ["improve-data", 4, 3]]
 
 
 def test_chains_as_of_a_past_date_drop_later_items(chain_store):
     past = dt.date(2022, 12, 31)
     found = gaps.chains(annotated(chain_store, as_of=past), chain_store.links())
-    assert [c.item_ids for c in found] == [
+    assert [list(c.item_ids) for c in found] == [
         ["deport-rochdale-gang", "honour-deportation", "none-deported"],
         ["improve-data", "ethnicity-in-custody"],
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard_fixture import chain_bundle
@@ -94,3 +95,22 @@ def test_deadline_changes(deadlines, changes):
 def test_no_deadline_history():
     history = timeline.deadline_history([])
     assert history.empty and timeline.slippage_days(history) is None
+
+
+def test_events_by_period_count_every_event_once(chain_store):
+    events = events_of(chain_store)
+    days = timeline.events_by_period(events)
+    assert days["n"].sum() == len(events)
+    made_2020 = days[(days["event"] == "made") & (days["date"] == dt.date(2020, 12, 15))]
+    by_status = made_2020.set_index("status_label")
+    assert by_status.loc["finding (no status)", "kinds"] == "1 finding"
+    assert by_status.loc["not yet assessed", "titles"].startswith("Tony Lloyd MP calls")
+    twice = pd.concat([events, events], ignore_index=True)
+    months = timeline.events_by_period(twice, period="month", titles_shown=1)
+    assert months["n"].sum() == 2 * len(events)
+    assert all(d.day == 1 for d in months["date"])
+    many = months[months["n"] > 1].iloc[0]
+    assert many["titles"].endswith(f"and {many['n'] - 1} more")
+    with pytest.raises(ValueError):
+        timeline.events_by_period(events, period="week")
+    assert timeline.events_by_period(events.iloc[0:0]).empty

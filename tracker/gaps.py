@@ -14,13 +14,13 @@ Every function takes frames from the store, the items frame already passed throu
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import status as status_rules
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
-from .progress import AWAITING, date_label, none_if_missing
+from .progress import AWAITING, date_label, none_if_missing, status_labels
 
 #: An open item whose latest evidence is older than this many days is in the evidence gap.
 STALE_EVIDENCE_DAYS = 365
@@ -34,8 +34,9 @@ EVIDENCE_GAP_COLUMNS = [
     "id", "kind", "title", "owners", "status_label", "last_assessed_on", "evidence_age_days", "reason",
 ]
 CLAIMED_VS_FOUND_COLUMNS = [
-    "item_id", "item_kind", "item_title", "claimed_status", "claimed_on", "claim_evidence",
-    "current_status", "finding_id", "finding_title", "finding_made_label", "finding_quote", "note",
+    "item_id", "item_kind", "item_title", "item_quote", "item_made_label", "item_makers",
+    "claimed_status", "claimed_on", "claim_evidence", "current_status",
+    "finding_id", "finding_title", "finding_made_label", "finding_makers", "finding_quote", "note",
 ]
 
 # A recommendation that was superseded or implemented has left the delivery gap.
@@ -133,29 +134,38 @@ def evidence_gaps(
 class Chain:
     """Items joined by links, oldest first: one problem across the years.
 
-    ``items`` is the annotated rows of the chain's items ordered by date made; ``links`` the
-    links between them (``source_id``, ``kind``, ``target_id``, ``note``).
+    ``item_ids`` are ordered by date made then id. ``items`` gives their annotated rows and
+    ``links`` the links between them (``source_id``, ``kind``, ``target_id``, ``note``); both
+    are cut on demand from frames every chain of one ``chains()`` call shares, so thousands
+    of chains cost one frame, not thousands.
     """
 
-    items: pd.DataFrame = field(repr=False)
-    links: pd.DataFrame = field(repr=False)
+    item_ids: tuple[str, ...]
+    first_made: dt.date
+    last_made: dt.date
+    first_title: str
+    open_count: int
+    members: pd.DataFrame = field(repr=False, compare=False)
+    all_links: pd.DataFrame = field(repr=False, compare=False)
 
     @property
     def id(self) -> str:
         """The chain is named after its oldest item (stable while that item exists)."""
-        return str(self.items["id"].iloc[0])
+        return self.item_ids[0]
 
     @property
-    def item_ids(self) -> list[str]:
-        return self.items["id"].tolist()
+    def items(self) -> pd.DataFrame:
+        return self.members.loc[list(self.item_ids)].reset_index(drop=True)
 
     @property
-    def first_made(self) -> dt.date:
-        return self.items["made"].iloc[0]
+    def links(self) -> pd.DataFrame:
+        ids = set(self.item_ids)
+        return self.all_links[self.all_links["source_id"].isin(ids)].reset_index(drop=True)
 
-    @property
-    def last_made(self) -> dt.date:
-        return self.items["made"].iloc[-1]
+    def detached(self) -> "Chain":
+        """This chain holding only its own rows (to keep or send one chain without the rest)."""
+        return replace(self, members=self.items.set_index("id", drop=False).rename_axis(None),
+                       all_links=self.links)
 
     @property
     def years(self) -> str:
@@ -166,7 +176,7 @@ class Chain:
     @property
     def title(self) -> str:
         """What the chain is about, told by its oldest item."""
-        return f"{self.years}: {self.items['title'].iloc[0]}"
+        return f"{self.years}: {self.first_title}"
 
 
 #: The links that carry a problem from one year to the next. "evidence for" is left out: it
@@ -211,19 +221,42 @@ def chains(
         a, b = find(source), find(target)
         if a != b:
             parent[max(a, b)] = min(a, b)
-    members: dict[str, list[str]] = {}
-    for node in set(usable["source_id"]) | set(usable["target_id"]):
-        members.setdefault(find(node), []).append(node)
-    by_id = annotated.set_index("id", drop=False).rename_axis(None)
-    result = []
-    for ids in members.values():
-        if len(ids) < min_items:
-            continue
-        items = by_id.loc[ids].sort_values(["made", "id"]).reset_index(drop=True)
-        chain_links = usable[usable["source_id"].isin(ids)].reset_index(drop=True)
-        result.append(Chain(items=items, links=chain_links))
+    roots = {node: find(node) for node in set(usable["source_id"]) | set(usable["target_id"])}
+    membership = pd.Series(roots, name="_root")
+    sizes = membership.value_counts()
+    membership = membership[membership.map(sizes) >= min_items]
+    if membership.empty:
+        return []
+    members = annotated[annotated["id"].isin(membership.index)].copy()
+    members["_root"] = members["id"].map(membership)
+    members = members.sort_values(["made", "id"], kind="stable")
+    summary = members.groupby("_root", sort=False).agg(
+        ids=("id", tuple), first_made=("made", "first"), last_made=("made", "last"),
+        first_title=("title", "first"), open_count=("state", lambda s: int((s == "open").sum())),
+    )
+    members = members.drop(columns="_root").set_index("id", drop=False).rename_axis(None)
+    result = [
+        Chain(item_ids=row.ids, first_made=row.first_made, last_made=row.last_made,
+              first_title=row.first_title, open_count=row.open_count, members=members, all_links=usable)
+        for row in summary.itertuples(index=False)
+    ]
     result.sort(key=lambda c: (c.first_made, c.id))
     return result
+
+
+def chain_summary(chain_list: list[Chain]) -> pd.DataFrame:
+    """One row per chain: ``id``, ``title``, ``years``, ``items``, ``open``, ``first_made``."""
+    return pd.DataFrame(
+        {
+            "id": [c.id for c in chain_list],
+            "title": [c.title for c in chain_list],
+            "years": [c.years for c in chain_list],
+            "items": [len(c.item_ids) for c in chain_list],
+            "open": [c.open_count for c in chain_list],
+            "first_made": [c.first_made for c in chain_list],
+        },
+        columns=["id", "title", "years", "items", "open", "first_made"],
+    )
 
 
 def chain_of(chain_list: list[Chain], item_id: str) -> Chain | None:
@@ -242,7 +275,9 @@ def claimed_vs_found(
     A link ``<finding> contradicts <item>`` (or the reverse) pairs them. The claim is the
     latest assessment of the item whose status claims progress (``PROGRESS_CLAIMS``: in
     progress, partly delivered, delivered, implemented); when the history holds none,
-    ``claimed_status`` is empty. ``note`` is the link's note. ``assessments`` is
+    ``claimed_status`` is empty and the item's own words (``item_quote``, made
+    ``item_made_label`` by ``item_makers``) are what the finding answers. ``note`` is the
+    link's note. ``assessments`` is
     ``Store.assessments_frame(until=as_of)``.
     """
     if annotated.empty or links is None or links.empty:
@@ -251,14 +286,14 @@ def claimed_vs_found(
     kinds = by_id["kind"].to_dict()
     contradicting = links[links["kind"] == LinkKind.CONTRADICTS.value]
     claims: dict[str, dict] = {}
-    if assessments is not None and not assessments.empty:
-        for row in assessments.itertuples(index=False):
-            kind = row.kind
-            label = status_rules.display_status(
-                kind, none_if_missing(row.status), none_if_missing(row.response), none_if_missing(row.implementation)
-            )
-            if label in status_rules.PROGRESS_CLAIMS:
-                claims[row.item_id] = {"status": label, "on": row.assessed_on, "evidence": row.evidence}
+    if assessments is not None and not assessments.empty and not contradicting.empty:
+        involved = set(contradicting["source_id"]) | set(contradicting["target_id"])
+        history = assessments[assessments["item_id"].isin(involved)]
+        history = history.assign(claim=status_labels(history))
+        history = history[history["claim"].isin(status_rules.PROGRESS_CLAIMS)]
+        # assessments_frame is ordered by date then entry: the last row per item is its latest claim
+        for row in history.groupby("item_id", sort=False).tail(1).itertuples(index=False):
+            claims[row.item_id] = {"status": row.claim, "on": row.assessed_on, "evidence": row.evidence}
     rows = []
     for source, target, note in zip(contradicting["source_id"], contradicting["target_id"],
                                     contradicting["note"]):
@@ -276,6 +311,9 @@ def claimed_vs_found(
                 "item_id": item["id"],
                 "item_kind": item["kind"],
                 "item_title": item["title"],
+                "item_quote": item["quote"] if "quote" in item else None,
+                "item_made_label": item["made_label"],
+                "item_makers": item["makers"],
                 "claimed_status": claim["status"] if claim else None,
                 "claimed_on": claim["on"] if claim else None,
                 "claim_evidence": claim["evidence"] if claim else None,
@@ -283,6 +321,7 @@ def claimed_vs_found(
                 "finding_id": finding["id"],
                 "finding_title": finding["title"],
                 "finding_made_label": date_label(finding["made_start"], finding["made_precision"]),
+                "finding_makers": finding["makers"],
                 "finding_quote": finding["quote"] if "quote" in finding else None,
                 "note": none_if_missing(note) or "",
             }

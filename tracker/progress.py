@@ -55,6 +55,18 @@ def date_label(start: str | None, precision: str | None) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def long_date(day: dt.date) -> str:
+    """A day as a reader writes it: "1 January 2021"."""
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def duration(days: int) -> str:
+    """A span of days as a reader says it: "17 days", "1 day", "3.5 years"."""
+    if abs(days) < 365:
+        return f"{days} day{'s' if abs(days) != 1 else ''}"
+    return f"{days / 365.25:.1f} years"
+
+
 @lru_cache(maxsize=4096)
 def period_end(start: str | None, precision: str | None) -> dt.date | None:
     """The last day of a partial date's period (a deadline "2022" ends on 31 December 2022)."""
@@ -102,15 +114,16 @@ def annotate(items: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     for column in ("makers", "owners", "themes"):
         if column in frame:
             frame[column] = [none_if_missing(v) or "" for v in frame[column]]
-    kinds, statuses = frame["kind"].tolist(), frame["status"].tolist()
-    responses, implementations = frame["response"].tolist(), frame["implementation"].tolist()
-    rows = list(zip(kinds, statuses, responses, implementations))
-    frame["status_label"] = [status_rules.display_status(*row) for row in rows]
-    frame["response_label"] = _objects(
-        [status_rules.response_label(r) if k == ItemKind.RECOMMENDATION else None for k, _, r, _ in rows],
-        frame.index,
-    )
-    openness = [status_rules.is_open(*row) for row in rows]
+    rows = list(zip(frame["kind"], frame["status"], frame["response"], frame["implementation"]))
+    # The rules run once per distinct (kind, status, response, implementation): a few dozen.
+    rules = {
+        row: (status_rules.display_status(*row), status_rules.is_open(*row),
+              status_rules.response_label(row[2]) if row[0] == ItemKind.RECOMMENDATION else None)
+        for row in set(rows)
+    }
+    frame["status_label"] = [rules[row][0] for row in rows]
+    frame["response_label"] = _objects([rules[row][2] for row in rows], frame.index)
+    openness = [rules[row][1] for row in rows]
     frame["is_open"] = pd.array(openness, dtype="boolean")
     frame["state"] = [NO_STATE if o is None else (OPEN if o else CLOSED) for o in openness]
     frame["made"] = pd.to_datetime(frame["made_start"]).dt.date
@@ -180,6 +193,15 @@ def headline(annotated: pd.DataFrame, *, today: dt.date) -> Headline:
         overdue=int(annotated["days_overdue"].notna().sum()),
         awaiting_response=int((recommendation & is_open & no_response).sum()),
     )
+
+
+def status_labels(frame: pd.DataFrame) -> list[str]:
+    """``display_status`` for every row of a frame with kind/status/response/implementation
+    columns (assessments, items), computed once per distinct combination."""
+    columns = ["kind", "status", "response", "implementation"]
+    keys = list(zip(*[[none_if_missing(v) for v in frame[c]] for c in columns]))
+    labels = {key: status_rules.display_status(*key) for key in set(keys)}
+    return [labels[key] for key in keys]
 
 
 def split_list(text: str | None) -> list[str]:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import status as status_rules
 from .models import ItemKind
-from .progress import date_label, none_if_missing, period_end
+from .progress import date_label, none_if_missing, period_end, status_labels
 
 MADE, ASSESSED, DEADLINE_SET, DEADLINE_MOVED, DEADLINE_DUE = (
     "made", "assessed", "deadline set", "deadline moved", "deadline falls due",
@@ -38,70 +38,89 @@ def events(
     * ``deadline falls due``: the last day of the current deadline's period (may be ahead).
 
     With ``as_of``, assessments and revisions after that date are left out. Dates are
-    ``datetime.date``; ``date_label`` is how a reader sees them ("April 2023").
+    ``datetime.date``; ``date_label`` is how a reader sees them ("April 2023"). Built with
+    column operations: 10,000 items with 100,000 assessments take well under a second.
     """
     if annotated.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
+    parts = [
+        pd.DataFrame({
+            "date": annotated["made"], "date_label": annotated["made_label"], "event": MADE,
+            "item_id": annotated["id"], "kind": annotated["kind"], "title": annotated["title"],
+            "status_label": annotated["status_label"], "detail": "",
+        })
+    ]
+    due = annotated[annotated["deadline_end"].notna() & (annotated["kind"] != ItemKind.FINDING)]
+    if not due.empty:
+        parts.append(pd.DataFrame({
+            "date": due["deadline_end"], "date_label": due["deadline_label"], "event": DEADLINE_DUE,
+            "item_id": due["id"], "kind": due["kind"], "title": due["title"],
+            "status_label": due["status_label"], "detail": "deadline: " + due["deadline_label"].astype(str),
+        }))
     present = set(annotated["id"])
-    rows: list[dict] = []
-    for item in annotated.itertuples(index=False):
-        rows.append(
-            {"date": item.made, "date_label": item.made_label, "event": MADE, "item_id": item.id,
-             "kind": item.kind, "title": item.title, "status_label": item.status_label, "detail": ""}
-        )
-        if item.deadline_end is not None and item.kind != ItemKind.FINDING:
-            rows.append(
-                {"date": item.deadline_end, "date_label": item.deadline_label, "event": DEADLINE_DUE,
-                 "item_id": item.id, "kind": item.kind, "title": item.title,
-                 "status_label": item.status_label, "detail": f"deadline: {item.deadline_label}"}
-            )
     if assessments is not None and not assessments.empty:
-        frame = assessments[assessments["item_id"].isin(present)]
-        if as_of is not None:
-            frame = frame[frame["assessed_on"] <= as_of.isoformat()]
-        for a in frame.itertuples(index=False):
-            response = none_if_missing(a.response)
-            label = status_rules.display_status(
-                a.kind, none_if_missing(a.status), response, none_if_missing(a.implementation)
-            )
-            detail = a.evidence
-            if a.kind == ItemKind.RECOMMENDATION:
-                detail = f"response: {status_rules.response_label(response)}. {a.evidence}"
-            day = dt.date.fromisoformat(a.assessed_on)
-            rows.append(
-                {"date": day, "date_label": date_label(a.assessed_on, "day"), "event": ASSESSED,
-                 "item_id": a.item_id, "kind": a.kind, "title": a.title, "status_label": label,
-                 "detail": detail}
-            )
+        parts.append(_assessment_events(assessments, present, as_of))
     if deadlines is not None and not deadlines.empty:
-        rows.extend(_deadline_events(deadlines, present, as_of, annotated))
-    result = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+        labels = dict(zip(annotated["id"], annotated["status_label"]))
+        parts.append(_deadline_events(deadlines, present, as_of, labels))
+    result = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     order = {name: n for n, name in enumerate(EVENT_TYPES)}
     result["_order"] = result["event"].map(order)
-    result = result.sort_values(["date", "_order", "item_id"]).drop(columns="_order")
-    return result.reset_index(drop=True)
+    result = result.sort_values(["date", "_order", "item_id"], kind="stable").drop(columns="_order")
+    return result[EVENT_COLUMNS].reset_index(drop=True)
 
 
-def _deadline_events(deadlines, present, as_of, annotated) -> list[dict]:
+def _assessment_events(assessments: pd.DataFrame, present: set, as_of: dt.date | None) -> pd.DataFrame:
+    frame = assessments[assessments["item_id"].isin(present)]
+    if as_of is not None:
+        frame = frame[frame["assessed_on"] <= as_of.isoformat()]
+    if frame.empty:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    evidence = frame["evidence"].fillna("").astype(str)
+    responses = [status_rules.response_label(none_if_missing(r)) for r in frame["response"]]
+    is_recommendation = (frame["kind"] == ItemKind.RECOMMENDATION).to_numpy()
+    detail = [f"response: {r}. {e}" if rec else e for r, e, rec in zip(responses, evidence, is_recommendation)]
+    return pd.DataFrame({
+        "date": pd.to_datetime(frame["assessed_on"]).dt.date,
+        "date_label": [date_label(d, "day") for d in frame["assessed_on"]],
+        "event": ASSESSED, "item_id": frame["item_id"], "kind": frame["kind"], "title": frame["title"],
+        "status_label": status_labels(frame), "detail": detail,
+    })
+
+
+def _deadline_events(deadlines, present, as_of, labels: dict) -> pd.DataFrame:
     frame = deadlines[deadlines["item_id"].isin(present)]
     if as_of is not None:
         frame = frame[frame["revised_on"] <= as_of.isoformat()]
-    labels = annotated.set_index("id")["status_label"].to_dict()
     rows = []
-    for item_id, group in frame.groupby("item_id", sort=False):
-        for entry in deadline_history(group.to_dict("records")).to_dict("records"):
-            rows.append(
-                {"date": entry["revised_on"], "date_label": date_label(entry["revised_on"].isoformat(), "day"),
-                 "event": DEADLINE_SET if entry["change"] == FIRST_SET else DEADLINE_MOVED,
-                 "item_id": item_id, "kind": group["kind"].iloc[0], "title": group["title"].iloc[0],
-                 "status_label": labels.get(item_id, ""),
-                 "detail": f"{entry['deadline_label'] or 'no deadline'} ({entry['change']}): {entry['reason']}"}
-            )
-    return rows
+    previous: dict[str, dt.date | None] = {}
+    for r in frame.itertuples(index=False):  # oldest first, as deadlines_frame orders them
+        start, precision = none_if_missing(r.deadline_start), none_if_missing(r.deadline_precision)
+        end = period_end(start, precision)
+        change, _ = _change(r.item_id not in previous, end, previous.get(r.item_id))
+        previous[r.item_id] = end
+        rows.append((
+            dt.date.fromisoformat(r.revised_on), date_label(r.revised_on, "day"),
+            DEADLINE_SET if change == FIRST_SET else DEADLINE_MOVED, r.item_id, r.kind, r.title,
+            labels.get(r.item_id, ""), f"{date_label(start, precision) or 'no deadline'} ({change}): {r.reason}",
+        ))
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
 FIRST_SET = "first set"
 HISTORY_COLUMNS = ["revised_on", "deadline_label", "deadline_end", "change", "days_moved", "reason"]
+
+
+def _change(first: bool, end: dt.date | None, previous_end: dt.date | None) -> tuple[str, int | None]:
+    """How a deadline revision moved the deadline: (change, days moved)."""
+    if first:
+        return (FIRST_SET if end else "removed"), None
+    if end is None:
+        return "removed", None
+    if previous_end is None:
+        return "set again", None
+    moved = (end - previous_end).days
+    return ("moved later" if moved > 0 else ("moved earlier" if moved < 0 else "unchanged")), moved
 
 
 def deadline_history(revisions: Iterable[dict]) -> pd.DataFrame:
@@ -118,16 +137,7 @@ def deadline_history(revisions: Iterable[dict]) -> pd.DataFrame:
             revision.get("deadline_precision")
         )
         end = period_end(start, precision)
-        moved = None
-        if number == 0:
-            change = FIRST_SET if end else "removed"
-        elif end is None:
-            change = "removed"
-        elif previous_end is None:
-            change = "set again"
-        else:
-            moved = (end - previous_end).days
-            change = "moved later" if moved > 0 else ("moved earlier" if moved < 0 else "unchanged")
+        change, moved = _change(number == 0, end, previous_end)
         revised_on = revision["revised_on"]
         rows.append(
             {
@@ -188,3 +198,42 @@ def events_per_year(frame: pd.DataFrame, *, by: str = "event") -> pd.DataFrame:
         .groupby(["year", by], sort=True).size().reset_index(name="n")
     )
     return counts
+
+
+def events_by_period(frame: pd.DataFrame, *, period: str = "day", titles_shown: int = 4) -> pd.DataFrame:
+    """Events grouped by day (or month), type and status, so that events on the same day (a
+    report's many findings) are one mark with a count rather than marks hidden under each other.
+
+    Columns: ``date`` (the day, or the month's first day), ``date_label``, ``event``,
+    ``status_label``, ``n``, ``kinds`` ("2 commitments, 1 call") and ``titles`` (the first
+    ``titles_shown`` item titles, "and N more").
+    """
+    columns = ["date", "date_label", "event", "status_label", "n", "kinds", "titles"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    if period not in ("day", "month"):
+        raise ValueError(f"period is 'day' or 'month', not {period!r}")
+    # One pass in plain Python: pandas' per-group string joins cost ~30x more on 100k events.
+    groups: dict[tuple, dict] = {}
+    for day, event, label, kind, title, shown in zip(
+        frame["date"], frame["event"], frame["status_label"], frame["kind"], frame["title"], frame["date_label"]
+    ):
+        if period == "month":
+            day = day.replace(day=1)
+        group = groups.get((day, event, label))
+        if group is None:
+            group = groups[(day, event, label)] = {
+                "label": day.strftime("%B %Y") if period == "month" else shown, "n": 0, "titles": [], "kinds": {},
+            }
+        group["n"] += 1
+        if len(group["titles"]) < titles_shown:
+            group["titles"].append(title)
+        group["kinds"][kind] = group["kinds"].get(kind, 0) + 1
+    rows = []
+    for (day, event, label), group in sorted(groups.items(), key=lambda pair: pair[0]):
+        titles = "; ".join(group["titles"])
+        if group["n"] > titles_shown:
+            titles += f" and {group['n'] - titles_shown} more"
+        kinds = ", ".join(f"{k} {kind}{'s' if k > 1 else ''}" for kind, k in group["kinds"].items())
+        rows.append((day, group["label"], event, label, group["n"], kinds, titles))
+    return pd.DataFrame(rows, columns=columns)
