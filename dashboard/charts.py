@@ -1,0 +1,417 @@
+"""Chart builders: each takes frames from tracker logic and returns a Plotly figure.
+
+Rules every chart keeps: a title that says what it shows; statuses coloured by
+``tracker.status.STATUS_COLOURS`` (one Okabe-Ito colour per status, the same on every chart);
+the status also written as text (a label, an axis or a legend entry next to the mark), never
+colour alone; hover detail; stored text HTML-escaped (Plotly renders some HTML in labels).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.safe_text import plot_text
+from tracker.progress import duration, long_date
+from tracker.status import FINDING_LABEL, RESPONSE_COLOURS, STATUS_COLOURS, STATUS_ORDER
+
+FALLBACK_COLOUR = "#777777"
+# Text on these fills needs to be white to be read; the lighter fills take black.
+_DARK_FILLS = {"#0072B2", "#D55E00", "#009E73", "#777777", "#CC79A7"}
+KIND_SYMBOLS = {"commitment": "circle", "recommendation": "square", "finding": "diamond", "call": "triangle-up"}
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+# An estimate of the plotting width, used only to decide whether a bar segment is wide enough
+# for its full "3 delivered" label or only its number.
+_ASSUMED_PLOT_PX = 650
+
+
+#: A fill pattern per status, so bar segments too narrow for their "3 delivered" label still
+#: differ by more than colour (the legend shows the pattern too). Statuses that share a colour
+#: (delivered / implemented) share a pattern: they mean the same on a chart.
+STATUS_PATTERNS = {
+    "not yet assessed": "",
+    "not started": ".",
+    "in progress": "/",
+    "stalled": "-",
+    "partly delivered": "x",
+    "delivered": "",
+    "implemented": "",
+    "not delivered": "\\",
+    "not implemented": "\\",
+    "withdrawn": "|",
+    "superseded": "|",
+    "insufficient evidence": "+",
+    "finding (no status)": "",
+}
+
+
+def colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, FALLBACK_COLOUR)
+
+
+def status_marker(status: str, *, line: str = "white") -> dict:
+    """Bar styling for ``status``: its colour, its pattern (faint, so labels stay legible)."""
+    return dict(
+        color=colour(status),
+        line=dict(color=line, width=1),
+        # "overlay" draws the pattern over the status colour instead of replacing it.
+        pattern=dict(shape=STATUS_PATTERNS.get(status, ""), fillmode="overlay", fgcolor="black",
+                     fgopacity=0.3, size=8, solidity=0.15),
+    )
+
+
+def text_colour(fill: str) -> str:
+    return "white" if fill in _DARK_FILLS else "black"
+
+
+def config(filename: str) -> dict:
+    """The Plotly toolbar: download as PNG under a meaningful file name, no Plotly logo."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    }
+
+
+def _layout(
+    fig: go.Figure, title: str, *, height: int, subtitle: str | None = None, legend_title: str = "Status"
+) -> go.Figure:
+    text = f"<b>{title}</b>"
+    if subtitle:
+        text += f"<br><span style='font-size:12px'>{subtitle}</span>"
+    fig.update_layout(
+        title=dict(text=text, x=0, xanchor="left"),
+        height=height,
+        font=FONT,
+        margin=dict(l=10, r=20, t=70 if subtitle else 50, b=40),
+        legend=dict(title=dict(text=legend_title), traceorder="normal"),
+        hoverlabel=dict(namelength=-1),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def _whole_numbers(fig: go.Figure, top: float, *, axis: str = "x") -> None:
+    """Counts are whole: no "0.5 items" ticks when the numbers are small."""
+    if top <= 10:
+        getattr(fig, f"update_{axis}axes")(tick0=0, dtick=1, rangemode="tozero")
+
+
+def _empty(title: str, message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=15))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=200)
+
+
+def status_bars(
+    card: pd.DataFrame, *, title: str, group_title: str, subtitle: str | None = None, max_groups: int = 25
+) -> go.Figure:
+    """Horizontal stacked bars, one per group, one segment per status.
+
+    ``card`` has ``group``, ``status_label``, ``n`` (``progress.scorecard``). Segments are
+    labelled "3 delivered" when wide enough and "3" otherwise; the legend and hover name every
+    status. At most ``max_groups`` groups, the largest, are drawn (the subtitle says so).
+    """
+    if card.empty:
+        return _empty(title, "Nothing to count yet")
+    totals = card.groupby("group")["n"].sum().sort_values(ascending=False)
+    shown = totals.head(max_groups)
+    if len(totals) > max_groups:
+        note = f"The {max_groups} largest of {len(totals)} shown"
+        subtitle = f"{subtitle} · {note}" if subtitle else note
+    card = card[card["group"].isin(shown.index)]
+    widest = float(shown.max()) or 1.0
+    fig = go.Figure()
+    groups = [plot_text(g, limit=40) for g in shown.index[::-1]]  # largest at the top
+    for status in [s for s in STATUS_ORDER if s in set(card["status_label"])] + sorted(
+        set(card["status_label"]) - set(STATUS_ORDER)
+    ):
+        part = card[card["status_label"] == status].set_index("group")["n"]
+        counts = [int(part.get(g, 0)) for g in shown.index[::-1]]
+        labels = []
+        for count in counts:
+            full = f"{count} {status}"
+            fits = count / widest * _ASSUMED_PLOT_PX > len(full) * 7.5
+            labels.append("" if count == 0 else (full if fits else str(count)))
+        fill = colour(status)
+        fig.add_trace(
+            go.Bar(
+                name=status, y=groups, x=counts, orientation="h", marker=status_marker(status),
+                text=labels, textposition="inside", insidetextanchor="middle",
+                insidetextfont=dict(color=text_colour(fill)),
+                hovertemplate="%{y}<br>" + plot_text(status) + ": <b>%{x}</b><extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_xaxes(title_text="Number of items", gridcolor="#eeeeee")
+    _whole_numbers(fig, widest)
+    fig.update_yaxes(title_text=group_title, automargin=True)
+    statuses = card["status_label"].nunique()  # the legend needs room too
+    return _layout(fig, title, height=max(140 + 34 * len(shown), 160 + 24 * statuses), subtitle=subtitle)
+
+
+def status_totals(totals: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+    """One bar per status (``status_label``, ``n``), the status written on the axis and the
+    count at the bar's end."""
+    if totals.empty:
+        return _empty(title, "Nothing to count yet")
+    rows = totals.iloc[::-1]
+    fills = [colour(s) for s in rows["status_label"]]
+    fig = go.Figure(
+        go.Bar(
+            y=[plot_text(s) for s in rows["status_label"]], x=rows["n"], orientation="h",
+            marker=dict(color=fills, line=dict(color="#444444", width=0.5)),
+            text=rows["n"], textposition="outside", cliponaxis=False,
+            hovertemplate="%{y}: <b>%{x}</b> items<extra></extra>", showlegend=False,
+        )
+    )
+    fig.update_xaxes(title_text="Number of items", gridcolor="#eeeeee")
+    _whole_numbers(fig, float(rows["n"].max()))
+    fig.update_yaxes(title_text=None, automargin=True)
+    return _layout(fig, title, height=120 + 32 * len(rows), subtitle=subtitle)
+
+
+def open_items(
+    frame: pd.DataFrame, *, reference_date: dt.date, title: str, subtitle: str | None = None,
+    names: dict[str, str] | None = None,
+) -> go.Figure:
+    """Each open item as a bar from the date it was made to ``reference_date``, its deadline
+    marked, labelled with its status and how long it has been open or overdue.
+
+    ``frame`` needs ``id``, ``title``, ``status_label``, ``made_label`` and ``deadline_label``
+    and either ``made`` or a ``made_start`` the caller joined; plus ``days_overdue``.
+    """
+    if frame.empty:
+        return _empty(title, "No open items")
+    frame = frame.iloc[::-1]  # first row at the top
+    names = names or {}
+    fig = go.Figure()
+    end = pd.Timestamp(reference_date)
+    for status in [s for s in STATUS_ORDER if s in set(frame["status_label"])]:
+        part = frame[frame["status_label"] == status]
+        starts = pd.to_datetime(part["made"])
+        fill = colour(status)
+        labels = []
+        for row in part.itertuples(index=False):
+            label = f"{status} · open {duration((reference_date - row.made).days)}"
+            if pd.notna(row.days_overdue):
+                label += f" · {duration(int(row.days_overdue))} past deadline"
+            labels.append(label)
+        fig.add_trace(
+            go.Bar(
+                name=status, orientation="h", base=starts, x=(end - starts).dt.total_seconds() * 1000,
+                y=[plot_text(f"{t}", limit=55) for t in part["title"]],
+                marker=status_marker(status, line="#444444"),
+                text=labels, textposition="inside", insidetextanchor="start",
+                insidetextfont=dict(color=text_colour(fill)),
+                customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"],
+                                    [d or "none" for d in part["deadline_label"]],
+                                    [plot_text(names.get(o, o)) for o in part.get("owners", [""] * len(part))])),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>made %{customdata[1]} · deadline %{customdata[2]}"
+                    "<br>owner %{customdata[3]}<br>" + plot_text(status) + "<extra></extra>"
+                ),
+            )
+        )
+    deadlines = frame[frame["deadline_end"].notna()] if "deadline_end" in frame else frame.iloc[0:0]
+    if not deadlines.empty:
+        fig.add_trace(
+            go.Scatter(
+                name="deadline", mode="markers", x=pd.to_datetime(deadlines["deadline_end"]),
+                y=[plot_text(f"{t}", limit=55) for t in deadlines["title"]],
+                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="black"), color="black"),
+                hovertemplate="deadline %{x|%d %b %Y}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="overlay", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_xaxes(type="date", title_text=f"From the date made to {long_date(reference_date)}",
+                     gridcolor="#eeeeee")
+    fig.update_yaxes(automargin=True, categoryorder="array",
+                     categoryarray=[plot_text(f"{t}", limit=55) for t in frame["title"]])
+    return _layout(fig, title, height=140 + 38 * len(frame), subtitle=subtitle, legend_title="Status / mark")
+
+
+def chain_timeline(
+    chain, *, names: dict[str, str] | None = None, as_of: dt.date | None = None, max_items: int = 30
+) -> go.Figure:
+    """A chain across the years: one row per item at the date it was made, oldest at the top.
+
+    Each marker's shape is the item's kind and its colour its status, and the kind and status
+    are written beside it. Arrows join linked items; each row's label says what the item does
+    to the others ("contradicts 'Home Office commitment to...'"), so no label sits on a line.
+    """
+    items = chain.items
+    links = chain.links
+    names = names or {}
+    note = ""
+    if len(items) > max_items:  # a chain that large is unreadable as one picture: its oldest part
+        note = f" · the {max_items} oldest of its {len(items)} items are drawn"
+        items = items.head(max_items)
+        kept = set(items["id"])
+        links = links[links["source_id"].isin(kept) & links["target_id"].isin(kept)]
+    n = len(items)
+    ys = list(range(n))[::-1]  # oldest at the top
+    y_of = dict(zip(items["id"], ys))
+    x_of = dict(zip(items["id"], pd.to_datetime(items["made"])))
+    titles = dict(zip(items["id"], items["title"]))
+    first, last = pd.Timestamp(items["made"].iloc[0]), pd.Timestamp(items["made"].iloc[-1])
+    span = last - first
+    pad_left = max(span * 0.06, pd.Timedelta(days=45))
+    pad_right = max(span * 0.6, pd.Timedelta(days=400))  # room for the labels right of a marker
+    fig = go.Figure()
+    for link in links.itertuples(index=False):
+        fig.add_annotation(
+            x=x_of[link.target_id], y=y_of[link.target_id], ax=x_of[link.source_id], ay=y_of[link.source_id],
+            xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True, arrowhead=2,
+            arrowsize=1.1, arrowwidth=1.3, arrowcolor="#9a9a9a", standoff=11, startstandoff=11,
+        )
+    for status in [s for s in STATUS_ORDER if s in set(items["status_label"])]:
+        part = items[items["status_label"] == status]
+        fig.add_trace(
+            go.Scatter(
+                name=status, mode="markers+text",
+                x=pd.to_datetime(part["made"]), y=[y_of[i] for i in part["id"]],
+                marker=dict(size=17, color=colour(status), line=dict(color="#333333", width=1),
+                            symbol=[KIND_SYMBOLS.get(k, "circle") for k in part["kind"]]),
+                text=[f"  {k}" if status == FINDING_LABEL else f"  {k} · {plot_text(status)}"
+                      for k in part["kind"]],
+                textposition="middle right", textfont=dict(size=12, color="#222222"), cliponaxis=False,
+                customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"], part["kind"],
+                                    [plot_text("; ".join(names.get(m, m) for m in str(ms).split("; ") if m))
+                                     for ms in part["makers"]])),
+                hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[2]} made %{customdata[1]}"
+                               " by %{customdata[3]}<br>status: " + plot_text(status) + "<extra></extra>"),
+            )
+        )
+    relations: dict[str, list[str]] = {}
+    for link in links.itertuples(index=False):
+        relations.setdefault(link.source_id, []).append(
+            f"{link.kind} “{plot_text(titles[link.target_id], limit=32)}”"
+        )
+    tick_text = []
+    for row in items.itertuples(index=False):
+        label = f"<b>{plot_text(row.made_label)}</b> · {plot_text(row.title, limit=55)}"
+        said = relations.get(row.id)
+        if said:
+            text = "; ".join(said)
+            if len(said) > 2:
+                text = "; ".join(said[:2]) + f" and {len(said) - 2} more"
+            label += f"<br><span style='font-size:11px;color:#555555'>↳ {text}</span>"
+        tick_text.append(label)
+    fig.update_yaxes(tickvals=ys, ticktext=tick_text, range=[-0.6, n - 0.4], automargin=True,
+                     showgrid=True, gridcolor="#f2f2f2", zeroline=False)
+    fig.update_xaxes(type="date", range=[first - pad_left, last + pad_right], gridcolor="#eeeeee",
+                     title_text="Date made")
+    subtitle = "● commitment  ■ recommendation  ◆ finding  ▲ call · arrows run from an item to the one it answers, repeats or contradicts"
+    if as_of:
+        subtitle += f" · as of {long_date(as_of)}"
+    subtitle += note
+    fig = _layout(fig, plot_text(chain.title, limit=95), height=230 + 62 * n, subtitle=subtitle,
+                  legend_title="Status: ")
+    # The legend goes under the chart so the time line gets the full width.
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(b=90))
+    return fig
+
+
+def response_waiting(frame: pd.DataFrame, *, names: dict[str, str], title: str) -> go.Figure:
+    """Recommendations awaiting a response, counted per addressee (``response_gaps`` rows)."""
+    if frame.empty:
+        return _empty(title, "Every recommendation has a response")
+    owners = frame["owners"].fillna("").str.split("; ").explode()
+    counts = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts().sort_values()
+    fill = RESPONSE_COLOURS["awaiting response"]
+    fig = go.Figure(
+        go.Bar(y=[plot_text(g, limit=40) for g in counts.index], x=counts.values, orientation="h",
+               marker_color=fill, marker_line=dict(color="#444444", width=0.5),
+               text=[f"{v} awaiting response" for v in counts.values], textposition="auto",
+               hovertemplate="%{y}: <b>%{x}</b> awaiting response<extra></extra>", showlegend=False)
+    )
+    fig.update_xaxes(title_text="Recommendations with no response", gridcolor="#eeeeee")
+    _whole_numbers(fig, float(counts.max()))
+    fig.update_yaxes(title_text="Addressee", automargin=True)
+    return _layout(fig, title, height=140 + 34 * len(counts))
+
+
+EVENT_PATTERNS = {"made": "", "assessed": "/", "deadline set": "x", "deadline moved": "-",
+                  "deadline falls due": "."}
+EVENT_FILLS = {"made": "#0072B2", "assessed": "#56B4E9", "deadline set": "#999999",
+               "deadline moved": "#E69F00", "deadline falls due": "#D55E00"}
+
+
+def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+    """Events per year, one bar per event type (``timeline.events_per_year``): each type has
+    its own fill pattern as well as colour, and every bar carries its count."""
+    if counts.empty:
+        return _empty(title, "No dated events")
+    fig = go.Figure()
+    for event in [e for e in EVENT_FILLS if e in set(counts["event"])]:
+        part = counts[counts["event"] == event]
+        fig.add_trace(
+            go.Bar(name=event, x=part["year"].astype(str), y=part["n"], text=part["n"], textposition="outside",
+                   marker=dict(color=EVENT_FILLS[event], pattern=dict(shape=EVENT_PATTERNS[event]),
+                               line=dict(color="#333333", width=0.5)),
+                   cliponaxis=False,
+                   hovertemplate="%{x}: <b>%{y}</b> " + event + "<extra></extra>")
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text="Year", type="category")
+    fig.update_yaxes(title_text="Number of events", gridcolor="#eeeeee")
+    return _layout(fig, title, height=420, subtitle=subtitle, legend_title="Event")
+
+
+def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+    """Events on a time axis, one lane per event type (``timeline.events_by_day`` rows).
+
+    One mark per day, type and status: its size and label the number of events, its colour the
+    status recorded (assessments) or the item's status (other events). Within a lane each
+    status keeps its own row, so marks on the same day sit side by side, never on top.
+    """
+    if days.empty:
+        return _empty(title, "No dated events")
+    trace_type = go.Scattergl if len(days) > 3000 else go.Scatter
+    fig = go.Figure()
+    lanes = [e for e in EVENT_FILLS if e in set(days["event"])]
+    lane_y = {event: len(lanes) - 1 - n for n, event in enumerate(lanes)}  # first lane on top
+    statuses = [s for s in STATUS_ORDER if s in set(days["status_label"])]
+    step = 0.8 / max(len(statuses), 1)
+    offset = {s: (len(statuses) - 1) / 2 * step - n * step for n, s in enumerate(statuses)}
+    biggest = max(int(days["n"].max()), 1)
+    for status in statuses:
+        part = days[days["status_label"] == status]
+        sizes = [9 + 14 * (n / biggest) ** 0.5 for n in part["n"]]
+        fig.add_trace(
+            trace_type(
+                name=status, mode="markers+text", x=pd.to_datetime(part["date"]),
+                y=[lane_y[e] + offset[status] for e in part["event"]],
+                marker=dict(size=sizes, color=colour(status), line=dict(color="#333333", width=0.7)),
+                text=[str(n) if n > 1 else "" for n in part["n"]], textposition="middle right",
+                textfont=dict(size=11),
+                customdata=list(zip(part["event"], part["date_label"], part["kinds"],
+                                    [plot_text(t, limit=300) for t in part["titles"]])),
+                hovertemplate=("%{customdata[0]} %{customdata[1]}: <b>%{customdata[2]}</b> · "
+                               + plot_text(status) + "<br>%{customdata[3]}<extra></extra>"),
+            )
+        )
+    # Every status row is labelled with its status (so no legend is needed), and every lane
+    # carries its event type as a heading.
+    tickvals, ticktext = [], []
+    for event, y in lane_y.items():
+        for status in statuses:
+            tickvals.append(y + offset[status])
+            ticktext.append(plot_text(status))
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=y + 0.5, yanchor="top",
+                           text=f"<b>{plot_text(event)}</b>", showarrow=False, font=dict(size=12))
+    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, tickfont=dict(size=11), title_text=None,
+                     automargin=True, range=[-0.55, len(lanes) - 0.3], showgrid=True,
+                     gridcolor="#f4f4f4", zeroline=False)
+    for y in range(len(lanes) - 1):  # a rule between lanes
+        fig.add_hline(y=y + 0.5, line=dict(color="#bbbbbb", width=1))
+    fig.update_xaxes(type="date", title_text="Date", gridcolor="#eeeeee")
+    fig.update_layout(showlegend=False)
+    height = max(300, 150 + len(lanes) * (34 + 19 * len(statuses)))
+    return _layout(fig, title, height=height, subtitle=subtitle)

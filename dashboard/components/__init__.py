@@ -1,0 +1,1 @@
+"""Reusable widgets: each ``show(key=...) -> value`` owns its session-state key."""

@@ -1,0 +1,94 @@
+"""A table of items, each row linking to its item page, actors shown by name.
+
+Stored text goes into the grid as plain cell text (the grid never renders it as HTML), and the
+only links are the item permalinks this module builds and evidence addresses that are http(s).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.safe_text import web_url
+
+#: Column sets for the tables pages show. The first column is always the permalink.
+TRACKER = ["link", "kind", "title", "status_label", "response_label", "makers", "owners", "made_label",
+           "deadline_label", "days_overdue", "themes", "document_id"]
+LONGEST_OPEN = ["link", "kind", "title", "owners", "status_label", "made_label", "years_open",
+                "deadline_label", "days_overdue"]
+
+LABELS = {
+    "link": st.column_config.LinkColumn("Item", display_text="Open", width="small", pinned=True,
+                                        help="Open the item's page (its permalink)"),
+    "kind": st.column_config.TextColumn("Kind"),
+    "title": st.column_config.TextColumn("What", width="large"),
+    "status_label": st.column_config.TextColumn("Status", help="Implementation status for recommendations"),
+    "response_label": st.column_config.TextColumn("Response", help="A recommendation's response from its addressee"),
+    "makers": st.column_config.TextColumn("Made by"),
+    "owners": st.column_config.TextColumn("Owner / addressee"),
+    "made_label": st.column_config.TextColumn("Made"),
+    "deadline_label": st.column_config.TextColumn("Deadline"),
+    "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
+    "days_open": st.column_config.NumberColumn("Days open", format="%d"),
+    "years_open": st.column_config.NumberColumn("Years open", format="%.1f"),
+    "themes": st.column_config.TextColumn("Themes"),
+    "document_id": st.column_config.TextColumn("Source"),
+    "last_assessed_on": st.column_config.TextColumn("Last assessed"),
+    "last_evidence_url": st.column_config.LinkColumn("Evidence link"),
+}
+
+
+def permalink(item_id: str) -> str:
+    """The item page's address relative to any public page: ``item?id=<id>``."""
+    return f"item?id={quote(str(item_id), safe='')}"
+
+
+def _names(text: object, names: Mapping[str, str]) -> str:
+    if not isinstance(text, str) or not text:
+        return ""
+    return "; ".join(names.get(part, part) for part in text.split("; ") if part)
+
+
+def display_frame(
+    frame: pd.DataFrame, *, names: Mapping[str, str], columns: Sequence[str],
+    document_titles: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The columns of ``frame`` a table shows, with permalinks, actor names, document titles."""
+    out = pd.DataFrame(index=frame.index)
+    for column in columns:
+        if column == "link":
+            out["link"] = [permalink(i) for i in frame["id"]]
+        elif column in ("makers", "owners"):
+            out[column] = [_names(v, names) for v in frame[column]]
+        elif column == "document_id" and document_titles:
+            out[column] = [document_titles.get(d, d) for d in frame[column]]
+        elif column == "last_evidence_url":
+            out[column] = [web_url(u) for u in frame[column]]
+        elif column in ("response_label", "deadline_label", "status_label", "last_assessed_on"):
+            out[column] = [v if isinstance(v, str) else "" for v in frame[column]]
+        elif column in frame:
+            out[column] = frame[column]
+    return out.reset_index(drop=True)
+
+
+def show(
+    frame: pd.DataFrame,
+    *,
+    names: Mapping[str, str],
+    columns: Sequence[str] = TRACKER,
+    key: str,
+    document_titles: Mapping[str, str] | None = None,
+    height: int | str = "auto",
+) -> None:
+    """Draw ``frame`` (annotated item rows) as a read-only table."""
+    shown = display_frame(frame, names=names, columns=columns, document_titles=document_titles)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={c: LABELS[c] for c in shown.columns if c in LABELS},
+        key=key,
+        height=height,
+    )

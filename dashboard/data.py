@@ -1,0 +1,354 @@
+"""The dashboard's one data-access module: tracker reads, cached on the data version.
+
+Every cached read is keyed on (database path, ``Store.data_version()``, as-of date, today), so a
+write anywhere (the staff pages, the CLI, another server) shows on the next script run without a
+restart, and a reader on an old "as of" date never sees a newer record. No SQLite connection is
+cached: each cache miss opens its own ``Store`` and closes it, and ``snapshot()`` opens one per
+script run to read the version.
+
+``st.cache_data`` hands every caller a copy, and copying 100,000 events costs more than drawing
+them; so pages ask for what they show (the headline, one scorecard, the first 1,000 events of a
+filter) and the large frames stay inside the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+import pandas as pd
+import streamlit as st
+
+from tracker import filters, gaps, progress, summary, timeline
+from tracker.errors import NotFoundError
+from tracker.store import Store, resolve_db_path
+
+CACHE = dict(max_entries=64, ttl=3600, show_spinner=False)
+#: The timeline table shows at most this many events (the chart shows them all).
+EVENT_ROWS_SHOWN = 1000
+#: Above this many events the timeline chart groups them by month rather than by day.
+EVENTS_BY_MONTH_ABOVE = 5000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Which record a page shows: the database, its data version, and the date read "as of"."""
+
+    path: str
+    version: int
+    as_of: dt.date | None
+    today: dt.date
+
+    @property
+    def reference_date(self) -> dt.date:
+        """The date "overdue" and "open for" are counted to: the as-of date, else today."""
+        return self.as_of or self.today
+
+    @property
+    def key(self) -> tuple[str, int, str | None, str]:
+        return (self.path, self.version, self.as_of.isoformat() if self.as_of else None, self.today.isoformat())
+
+
+@contextmanager
+def _open(path: str) -> Iterator[Store]:
+    store = Store(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def snapshot(as_of: dt.date | None = None) -> Snapshot:
+    """The current database and data version, read once per script run."""
+    path = str(resolve_db_path())
+    with _open(path) as store:
+        version = store.data_version()
+    today = dt.date.today()
+    if as_of is not None and as_of >= today:
+        as_of = None  # "as of" today or later is simply the current record
+    return Snapshot(path=path, version=version, as_of=as_of, today=today)
+
+
+def _date(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
+    return _date(as_of_iso) or dt.date.fromisoformat(today_iso)
+
+
+# -- the shared reads (cache misses only; pages use the functions further down) --------------
+
+
+@st.cache_data(**CACHE)
+def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
+    with _open(path) as store:
+        frame = store.items_frame(as_of=_date(as_of_iso), include_quote=True)
+    return progress.annotate(frame, today=_reference(as_of_iso, today_iso))
+
+
+@st.cache_data(**CACHE)
+def _lookups(path: str, version: int) -> dict:
+    with _open(path) as store:
+        return {
+            "actors": {row["id"]: row["name"] for row in store.actors()},
+            "documents": pd.DataFrame(
+                store.documents(),
+                columns=["id", "title", "publisher", "kind", "published_start", "published_precision", "url",
+                         "reported_in", "text_file", "version"],
+            ),
+            "links": store.links(),
+        }
+
+
+@st.cache_data(**CACHE)
+def _assessments(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame:
+    with _open(path) as store:
+        return store.assessments_frame(until=_date(as_of_iso))
+
+
+@st.cache_data(**CACHE)
+def _chains(path: str, version: int, as_of_iso: str | None, today_iso: str) -> list[gaps.Chain]:
+    return gaps.chains(_items(path, version, as_of_iso, today_iso), _lookups(path, version)["links"])
+
+
+@st.cache_data(**CACHE)
+def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
+    with _open(path) as store:
+        deadlines = store.deadlines_frame()
+    return timeline.events(
+        _items(path, version, as_of_iso, today_iso), _assessments(path, version, as_of_iso), deadlines,
+        as_of=_date(as_of_iso),
+    )
+
+
+# -- what pages call ----------------------------------------------------------------------------
+
+
+def items(snap: Snapshot) -> pd.DataFrame:
+    """Every item as of the snapshot, annotated (``progress.annotate``)."""
+    return _items(*snap.key)
+
+
+def actor_names(snap: Snapshot) -> dict[str, str]:
+    return _lookups(snap.path, snap.version)["actors"]
+
+
+def documents(snap: Snapshot) -> pd.DataFrame:
+    """Every document; with an as-of date, only those published by then."""
+    frame = _lookups(snap.path, snap.version)["documents"]
+    if snap.as_of is not None and not frame.empty:
+        frame = frame[frame["published_start"] <= snap.as_of.isoformat()]
+    return frame.reset_index(drop=True)
+
+
+def document_titles(snap: Snapshot) -> dict[str, str]:
+    frame = _lookups(snap.path, snap.version)["documents"]
+    return dict(zip(frame["id"], frame["title"]))
+
+
+# The overview's figures for the record as it stands come from the counts the store keeps
+# (tracker.summary): no item is loaded. For a past date they are computed from the history.
+
+
+@st.cache_data(**CACHE)
+def _headline(path, version, as_of_iso, today_iso) -> progress.Headline:
+    if as_of_iso is None:
+        with _open(path) as store:
+            return summary.headline(store, today=dt.date.fromisoformat(today_iso))
+    return progress.headline(_items(path, version, as_of_iso, today_iso), today=_reference(as_of_iso, today_iso))
+
+
+def headline(snap: Snapshot) -> progress.Headline:
+    return _headline(*snap.key)
+
+
+@st.cache_data(**CACHE)
+def _scorecard(path, version, as_of_iso, today_iso, by: str, kinds: tuple[str, ...]) -> pd.DataFrame:
+    lookups = _lookups(path, version)
+    names = lookups["actors"] if by in ("owner", "maker") else None
+    if by == "document":
+        names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
+    if as_of_iso is None:
+        with _open(path) as store:
+            return summary.scorecard(store, by=by, kinds=kinds, names=names)
+    return progress.scorecard(_items(path, version, as_of_iso, today_iso), by=by, kinds=kinds, names=names)
+
+
+def scorecard(snap: Snapshot, *, by: str, kinds: tuple[str, ...]) -> pd.DataFrame:
+    return _scorecard(*snap.key, by, tuple(kinds))
+
+
+@st.cache_data(**CACHE)
+def _longest_open(path, version, as_of_iso, today_iso, limit: int) -> pd.DataFrame:
+    if as_of_iso is None:
+        with _open(path) as store:
+            annotated = summary.oldest_open(store, today=dt.date.fromisoformat(today_iso), limit=limit)
+    else:
+        annotated = _items(path, version, as_of_iso, today_iso)
+    longest = progress.longest_open(annotated, limit=limit)
+    return longest.join(annotated.set_index("id")[["made", "deadline_end"]], on="id")
+
+
+def longest_open(snap: Snapshot, *, limit: int = 10) -> pd.DataFrame:
+    """``progress.longest_open`` with ``made`` and ``deadline_end`` for charting."""
+    return _longest_open(*snap.key, limit)
+
+
+@st.cache_data(**CACHE)
+def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
+    annotated = _items(path, version, as_of_iso, today_iso)
+    reference = _reference(as_of_iso, today_iso)
+    links = _lookups(path, version)["links"]
+    delivery = gaps.delivery_gaps(annotated, today=reference)
+    dates = annotated.set_index("id")[["made", "deadline_end"]]
+    return {
+        "delivery": delivery.join(dates, on="id"),
+        "response": gaps.response_gaps(annotated, today=reference),
+        "evidence": gaps.evidence_gaps(annotated, today=reference),
+        "claimed": gaps.claimed_vs_found(annotated, links, _assessments(path, version, as_of_iso)),
+        "chains": gaps.chain_summary(_chains(path, version, as_of_iso, today_iso)),
+    }
+
+
+def gap_tables(snap: Snapshot) -> dict:
+    """``delivery`` (with ``made``/``deadline_end``), ``response``, ``evidence``, ``claimed``
+    (claimed vs found) and ``chains`` (``gaps.chain_summary``), as of the snapshot."""
+    return _gap_tables(*snap.key)
+
+
+@st.cache_data(**CACHE)
+def _chains_by_id(path, version, as_of_iso, today_iso, chain_ids: tuple[str, ...]) -> list[gaps.Chain]:
+    by_id = {c.id: c for c in _chains(path, version, as_of_iso, today_iso)}
+    return [by_id[i].detached() for i in chain_ids if i in by_id]
+
+
+def chains(snap: Snapshot, chain_ids: list[str]) -> list[gaps.Chain]:
+    """The chains named (by their oldest item's id), each holding only its own rows."""
+    return _chains_by_id(*snap.key, tuple(chain_ids))
+
+
+@st.cache_data(**CACHE)
+def _chain_for_item(path, version, as_of_iso, today_iso, item_id: str) -> gaps.Chain | None:
+    chain = gaps.chain_of(_chains(path, version, as_of_iso, today_iso), item_id)
+    return chain.detached() if chain is not None else None
+
+
+def chain_for_item(snap: Snapshot, item_id: str) -> gaps.Chain | None:
+    return _chain_for_item(*snap.key, item_id)
+
+
+@st.cache_data(**CACHE)
+def _timeline_view(path, version, as_of_iso, today_iso, types, kinds, start_iso, end_iso) -> dict:
+    everything = _events(path, version, as_of_iso, today_iso)
+    shown = timeline.filter_events(everything, event_types=types, kinds=kinds, start=_date(start_iso),
+                                   end=_date(end_iso))
+    period = "month" if len(shown) > EVENTS_BY_MONTH_ABOVE else "day"
+    return {
+        "total": len(everything),
+        "shown": len(shown),
+        "first": min(everything["date"]) if len(everything) else None,
+        "last": max(everything["date"]) if len(everything) else None,
+        "period": period,
+        "marks": timeline.events_by_period(shown, period=period),
+        "per_year": timeline.events_per_year(shown),
+        "rows": shown.iloc[::-1].head(EVENT_ROWS_SHOWN).reset_index(drop=True),
+    }
+
+
+def timeline_view(snap: Snapshot, *, types=(), kinds=(), start: dt.date | None = None,
+                  end: dt.date | None = None) -> dict:
+    """What the timeline page shows for one filter: counts (``total``, ``shown``), the date
+    range (``first``, ``last``), chart data (``marks`` grouped by ``period``, ``per_year``)
+    and the newest ``EVENT_ROWS_SHOWN`` events (``rows``)."""
+    return _timeline_view(*snap.key, tuple(types), tuple(kinds),
+                          start.isoformat() if start else None, end.isoformat() if end else None)
+
+
+@st.cache_data(**CACHE)
+def _options(path, version, as_of_iso, today_iso) -> filters.FilterOptions:
+    return filters.filter_options(_items(path, version, as_of_iso, today_iso))
+
+
+def filter_options(snap: Snapshot) -> filters.FilterOptions:
+    return _options(*snap.key)
+
+
+@st.cache_data(**CACHE)
+def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
+    annotated = _items(path, version, as_of_iso, today_iso)
+    if annotated.empty:
+        return pd.DataFrame({"items": pd.Series(dtype="int64"), "open": pd.Series(dtype="int64")})
+    return annotated.groupby("document_id").agg(items=("id", "size"), open=("state", lambda s: int((s == "open").sum())))
+
+
+def document_counts(snap: Snapshot) -> pd.DataFrame:
+    """Items and open items per document id (index)."""
+    return _document_counts(*snap.key)
+
+
+@st.cache_data(**CACHE)
+def _items_of_document(path, version, as_of_iso, today_iso, document_id: str) -> pd.DataFrame:
+    annotated = _items(path, version, as_of_iso, today_iso)
+    return annotated[annotated["document_id"] == document_id] if not annotated.empty else annotated
+
+
+def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:
+    return _items_of_document(*snap.key, document_id)
+
+
+@st.cache_data(**CACHE)
+def _item_titles(path, version, as_of_iso, today_iso) -> dict[str, str]:
+    annotated = _items(path, version, as_of_iso, today_iso)
+    return dict(zip(annotated["id"], annotated["title"]))
+
+
+def item_titles(snap: Snapshot) -> dict[str, str]:
+    """Every item's title by id, as of the snapshot (for pickers)."""
+    return _item_titles(*snap.key)
+
+
+@st.cache_data(**CACHE)
+def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -> dict | None:
+    as_of = _date(as_of_iso)
+    with _open(path) as store:
+        try:
+            item = store.get_item(item_id, as_of=as_of)
+        except NotFoundError:
+            return None
+        history = store.history(item_id)
+        revisions = store.deadline_revisions(item_id)
+        links = store.links_of(item_id)
+    later = 0
+    if as_of is not None:
+        cutoff = as_of.isoformat()
+        kept = [h for h in history if h["assessed_on"] <= cutoff]
+        later = len(history) - len(kept)
+        history = kept
+        revisions = [r for r in revisions if r["revised_on"] <= cutoff]
+        links = [lk for lk in links if lk["other_made"] <= cutoff]  # the other item existed then
+    return {"item": item, "history": history, "revisions": revisions, "links": links,
+            "later_entries": later}
+
+
+def item_detail(snap: Snapshot, item_id: str) -> dict | None:
+    """The item (as of the snapshot) with its history, deadline revisions and links, or None
+    when it does not exist (or was not made yet on the as-of date)."""
+    return _item_detail(snap.path, snap.version, item_id, snap.key[2])
+
+
+@st.cache_data(**CACHE)
+def _item_exists(path: str, version: int, item_id: str) -> bool:
+    with _open(path) as store:
+        try:
+            store.get_item(item_id)
+        except NotFoundError:
+            return False
+    return True
+
+
+def item_exists(snap: Snapshot, item_id: str) -> bool:
+    """Whether ``item_id`` exists at all (it may be later than the as-of date)."""
+    return _item_exists(snap.path, snap.version, item_id)

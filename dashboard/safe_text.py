@@ -1,0 +1,80 @@
+"""Stored text shown safely: in Streamlit markdown, in Plotly labels, and as links.
+
+Stored text (titles, quotes, evidence, names) is written by staff and by imports; it is data,
+never markup. Every page puts stored text into markdown only through ``md``, into a chart only
+through ``plot_text``, and into a link only through ``md_link`` / ``web_url``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote, urlsplit
+
+# Every ASCII punctuation character CommonMark lets a backslash escape, which covers markdown
+# syntax, Streamlit's directives (":red[...]", ":material/icon:", emoji shortcodes) and
+# LaTeX ("$...$"). "<" and ">" are escaped too, so no HTML survives even as text.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^%@/,;?])")
+
+
+def md(text: object) -> str:
+    """``text`` escaped so that Streamlit markdown shows it literally, on one line.
+
+    Newlines become spaces: a stored line cannot start a heading, list or quote block. Use
+    ``md_block`` for text whose line breaks should be kept.
+    """
+    if text is None:
+        return ""
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
+
+
+def md_block(text: object) -> str:
+    """Like ``md`` but keeping line breaks (as markdown hard breaks)."""
+    if text is None:
+        return ""
+    lines = [md(line) for line in str(text).splitlines()]
+    return "  \n".join(line for line in lines)
+
+
+def web_url(url: object) -> str | None:
+    """``url`` if it is an http(s) address with a host, else None (javascript:, data:, relative
+    and malformed addresses are never linked)."""
+    if not isinstance(url, str):
+        return None
+    candidate = url.strip()
+    if not candidate or any(ch.isspace() or ord(ch) < 32 for ch in candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return candidate
+
+
+def md_link(label: object, url: object) -> str:
+    """A markdown link to ``url`` when it is http(s), else just the escaped label.
+
+    The address is percent-encoded where markdown would end it early ("(", ")", "<", ">").
+    """
+    safe = web_url(url)
+    if safe is None:
+        return md(label)
+    target = quote(safe, safe=":/?#[]@!$&'*+,;=%~-._")
+    target = target.replace("(", "%28").replace(")", "%29")
+    return f"[{md(label)}]({target})"
+
+
+def plot_text(text: object, *, limit: int | None = None) -> str:
+    """``text`` for a Plotly label or hover: HTML-escaped, because Plotly renders a subset of
+    HTML (including ``<a href>``) in text. ``limit`` shortens it with an ellipsis."""
+    if text is None:
+        return ""
+    value = " ".join(str(text).split())
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1].rstrip() + "\u2026"
+    # Only "<", ">" and "&" start markup or entities in Plotly text; quotes are left as typed
+    # (Plotly shows "&quot;" literally).
+    return html.escape(value, quote=False)

@@ -1,0 +1,63 @@
+"""Timeline: every dated event — items made, assessments, deadlines set, moved and falling due."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.components import as_of, item_table
+from tracker import timeline
+
+snap = data.snapshot(as_of.current())
+st.title("Timeline of dated events")
+st.caption("Every item made, every assessment with its evidence, every deadline set, moved or falling due.")
+
+if data.headline(snap).tracked == 0:
+    st.info("No item had been made by this date." if snap.as_of else
+            "Nothing has been recorded yet, so there are no dated events.")
+    st.stop()
+
+bounds = data.timeline_view(snap)
+first, second = st.columns(2)
+types = first.multiselect("Events", timeline.EVENT_TYPES, key="tl_event", bind="query-params",
+                          placeholder="Every kind of event")
+kinds = second.multiselect("Item kinds", ["commitment", "recommendation", "finding", "call"], key="tl_kind",
+                           bind="query-params", placeholder="Every kind of item")
+first, second = st.columns(2)
+start = first.date_input("From", value=None, min_value=bounds["first"], max_value=bounds["last"], key="tl_from",
+                         bind="query-params", format="YYYY-MM-DD")
+end = second.date_input("To", value=None, min_value=bounds["first"], max_value=bounds["last"], key="tl_to",
+                        bind="query-params", format="YYYY-MM-DD")
+view = data.timeline_view(snap, types=types, kinds=kinds, start=start, end=end)
+
+st.markdown(f"**{view['shown']:,}** of {view['total']:,} events")
+if view["shown"] == 0:
+    st.info("No event matches these filters.")
+    st.stop()
+
+per = "day" if view["period"] == "day" else "month"
+st.plotly_chart(
+    charts.events_strip(view["marks"], title="Each event on the time line, coloured by status",
+                        subtitle=f"Assessments show the status they gave, other events the item's status; "
+                                 f"a number counts the events in that {per}"),
+    config=charts.config("events-timeline"), key="events_strip",
+)
+st.plotly_chart(
+    charts.events_per_year(view["per_year"], title="Events per year, by type"),
+    config=charts.config("events-per-year"), key="events_per_year",
+)
+
+rows = view["rows"]
+table = rows.assign(link=[item_table.permalink(i) for i in rows["item_id"]])
+st.dataframe(
+    table[["date", "event", "link", "kind", "title", "status_label", "detail"]],
+    hide_index=True, key="events_table",
+    column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                   "event": "Event", "link": item_table.LABELS["link"], "kind": "Kind", "title": "What",
+                   "status_label": "Status", "detail": st.column_config.TextColumn("Detail", width="large")},
+)
+note = "Newest first."
+if view["shown"] > len(rows):
+    note = f"The newest {len(rows):,} of {view['shown']:,} events; narrow the filters to see others."
+st.caption(note + " Dates known only to a month or a year are placed on its first day "
+           "(a deadline on its last).")
