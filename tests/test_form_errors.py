@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from dashboard.staff.changes import changes_table, describe
+from dashboard.staff.changes import changes_table, describe, values_text
 from dashboard.staff.form_errors import FORM, field_errors, field_for_message
 from tracker.errors import InvalidInputError
 from tracker.models import Assessment, ItemIn, ItemKind
@@ -100,3 +100,16 @@ def test_describe_changes():
     table = changes_table([assess, update])
     assert table["Who"].tolist() == ["edna", "eric"]
     assert table["When"].iloc[0] == "2024-01-02 03:04:05 UTC"
+
+
+@pytest.mark.parametrize(
+    "stored, text",
+    [
+        (None, ""),
+        ('{"status": "delivered", "evidence": "Done.", "evidence_url": null}', "status: delivered · evidence: Done."),
+        ('{"makers": ["a", "b"]}', "makers: a; b"),
+        ("not json", "not json"),
+    ],
+)
+def test_audit_values_as_text(stored, text):
+    assert values_text(stored) == text

@@ -120,18 +120,31 @@ def snapshot(path: Path) -> tuple:
 # -- viewers ---------------------------------------------------------------------------------
 
 
-def test_viewer_sees_only_the_sign_in_link(staff_db):
+def test_viewer_sees_no_account_controls(staff_db):
     at = ok(app())
-    assert [link.label for link in at.sidebar.get("page_link")] == ["Staff sign-in"]
+    assert not at.sidebar.get("page_link")
     assert not any(b.label == "Sign out" for b in at.button)
+    assert not any("Signed in" in m.value for m in at.sidebar.markdown)
 
 
 @pytest.mark.parametrize("page", STAFF_PAGES)
-def test_viewer_reaching_a_staff_url_gets_no_write_control(staff_db, page):
+def test_viewer_reaching_a_staff_url_gets_only_the_sign_in_form(staff_db, page):
     at = ok(app().switch_page(f"staff/{page}.py").run())
     assert "This page is for policy staff" in " ".join(texts(at, "info"))
-    assert not at.text_area and not at.file_uploader
-    assert not [b for b in at.button if b.label not in ("Back to today",)]
+    assert not at.text_area and not at.file_uploader and not at.selectbox and not at.dataframe
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert [b.label for b in at.button] == ["Sign in"]
+
+
+def test_signing_in_on_a_staff_url_opens_that_page_for_that_item(staff_db):
+    at = app()
+    at.query_params["item"] = "improve-data"
+    ok(at.switch_page("staff/assess.py").run())
+    at.text_input(key="sign_in_username").input("edna")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    ok(button(at, "Sign in").click().run())
+    assert at.title[0].value == "Record an assessment"
+    assert at.selectbox(key="item").value == "improve-data"
 
 
 # -- signing in and out ---------------------------------------------------------------------------
@@ -149,7 +162,8 @@ def test_sign_in_and_out(staff_db):
     assert at.title[0].value == "Your account"
     assert any("Edna Editor" in m.value for m in at.sidebar.markdown)
     ok(button(at, "Sign out").click().run())
-    assert [link.label for link in at.sidebar.get("page_link")] == ["Staff sign-in"]
+    assert not any(b.label == "Sign out" for b in at.button)
+    assert at.title[0].value == "Staff sign-in"
     with Store(staff_db) as store:
         assert store.db.execute("SELECT count(*) FROM sessions WHERE ended_at IS NULL").fetchone()[0] == 0
 
@@ -228,8 +242,8 @@ def test_second_editor_is_refused_sees_the_change_and_loses_nothing(staff_db):
     fill_assessment(eric, "improve-data", status="stalled", evidence="Eric's evidence, typed at length")
     ok(button(eric, "Save assessment").click().run())
     assert any("changed by someone else" in e for e in texts(eric))
-    changed = eric.dataframe[0].value
-    assert changed["Who"].tolist() == ["edna"] and "Edna's evidence" in changed["What"].iloc[0]
+    changed = [plain(m.value) for m in eric.markdown if "Changed meanwhile" in m.value]
+    assert len(changed) == 1 and "edna" in changed[0] and "Edna's evidence" in changed[0]
     assert eric.text_area(key="assess:improve-data:evidence").value == "Eric's evidence, typed at length"
     assert [h["evidence"] for h in history(staff_db, "improve-data")][-1] == "Edna's evidence"
     # Having seen the change, Eric saves deliberately on top of it.
@@ -408,9 +422,11 @@ def test_audit_log_lists_changes_and_filters(staff_db):
     ok(button(at, "Save assessment").click().run())
     ok(at.switch_page("staff/audit.py").run())
     log = at.dataframe[0].value
-    assert log.iloc[0]["Who" if "Who" in log else "username"] == "edna"
+    assert (log.iloc[0]["Who"], log.iloc[0]["Action"], log.iloc[0]["Record"]) == ("edna", "assess", "item improve-data")
+    assert "status: stalled" in log.iloc[0]["New values"] and "For the audit log" in log.iloc[0]["New values"]
+    assert "status: in progress" in log.iloc[0]["Old values"]
     ok(at.selectbox(key="audit_who").set_value("test").run())
-    assert set(at.dataframe[0].value["username"]) == {"test"}
+    assert set(at.dataframe[0].value["Who"]) == {"test"}
     assert not at.text_area and not at.get("form")  # nothing to edit here
 
 

@@ -1,6 +1,7 @@
 """The sidebar account box: who is signed in, sign-out, and why a session ended.
 
-Viewers see only a quiet link to the staff sign-in; no edit control is ever drawn for them.
+Viewers see nothing here (the navigation has a "Staff sign-in" page); no edit control is ever
+drawn for them.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ KEY = "account"
 
 def show(key: str = KEY) -> None:
     """Draw the box in the sidebar."""
-    from dashboard.staff import page, session
+    from dashboard.staff import session
 
     who = session.current()
     notice = session.take_notice()
+    if who is None and not notice:
+        return
     with st.sidebar:
         st.divider()
         if notice:
-            st.warning(notice, icon=":material/logout:")
+            st.warning(md(notice), icon=":material/logout:")
         if who is None:
-            st.page_link(page("account", title="Staff sign-in"), label="Staff sign-in",
-                         icon=":material/login:")
             return
         st.markdown(f"Signed in as **{md(who.display_name)}** ({who.role.value})")
         st.button("Sign out", key=f"{key}_sign_out", icon=":material/logout:", on_click=session.sign_out)

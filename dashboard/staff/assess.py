@@ -28,6 +28,7 @@ kinds = dict(zip(assessable["id"], assessable["kind"]))
 st.title("Record an assessment")
 st.caption("A new status with the evidence for it. The history is append-only: earlier "
            "assessments stay on the record. Findings carry no status; link them instead.")
+forms.choice_from_url("item", titles)
 item_id = st.selectbox(
     "Item", list(titles), index=None, key="item", bind="query-params",
     format_func=lambda ident: f"{titles[ident]}  ({kinds[ident]}, {ident})",

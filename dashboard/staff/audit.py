@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.staff import session
+from dashboard.staff import changes, session
 
 LIMIT = 5000
 
@@ -41,13 +41,12 @@ if entity:
 st.caption(f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}"
            + (f" (the newest {LIMIT} only)" if len(log) >= LIMIT else ""))
 st.dataframe(
-    log.rename(columns={"entity_id": "record", "before": "old values", "after": "new values"}),
-    hide_index=True, key="audit_table",
+    changes.audit_table(log), hide_index=True, key="audit_table", height=min(38 + 35 * max(len(log), 1), 700),
     column_config={
-        "id": st.column_config.NumberColumn("#", width="small"),
-        "at": st.column_config.TextColumn("When (UTC)", width="medium"),
-        "username": st.column_config.TextColumn("Who", width="small"),
-        "old values": st.column_config.TextColumn(width="large"),
-        "new values": st.column_config.TextColumn(width="large"),
+        "#": st.column_config.NumberColumn(width="small"),
+        "Who": st.column_config.TextColumn(width="small"),
+        "Action": st.column_config.TextColumn(width="small"),
+        "New values": st.column_config.TextColumn(width="large"),
+        "Old values": st.column_config.TextColumn(width="large"),
     },
 )

@@ -1,9 +1,9 @@
-"""What another person changed on an item, in words (shown when a save is refused).
-
-No Streamlit here; ``Workspace.changes_since`` supplies the audit entries.
-"""
+"""Audit entries in words: what another person changed (shown when a save is refused) and
+the audit log table. No Streamlit here; the workspace supplies the entries."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 
@@ -44,5 +44,40 @@ def changes_table(changes: list[dict]) -> pd.DataFrame:
             "When": [str(c.get("at", ""))[:19].replace("T", " ") + " UTC" for c in changes],
             "Who": [c.get("username", "") for c in changes],
             "What": [describe(c) for c in changes],
+        }
+    )
+
+
+def values_text(stored: object) -> str:
+    """An audit entry's old or new values (stored as JSON) as "field: value · field: value"."""
+    if stored is None or stored == "":
+        return ""
+    try:
+        values = json.loads(stored) if isinstance(stored, str) else stored
+    except ValueError:
+        return str(stored)
+    if not isinstance(values, dict):
+        return str(values)
+    parts = []
+    for key, value in values.items():
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = "; ".join(map(str, value))
+        parts.append(f"{key}: {value}")
+    return " · ".join(parts)
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit log as people read it: when (to the second, UTC), who, what, old and new values."""
+    return pd.DataFrame(
+        {
+            "#": log["id"],
+            "When (UTC)": log["at"].astype(str).str.slice(0, 19).str.replace("T", " "),
+            "Who": log["username"],
+            "Action": log["action"],
+            "Record": log["entity"] + " " + log["entity_id"].astype(str),
+            "New values": log["after"].map(values_text),
+            "Old values": log["before"].map(values_text),
         }
     )

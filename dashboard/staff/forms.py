@@ -25,6 +25,21 @@ from tracker.errors import TrackerError, VersionConflictError
 PERSIST = "session"
 
 
+def choice_from_url(key: str, options) -> None:
+    """Start the query-bound chooser ``key`` at the URL's value.
+
+    A bound widget reads the URL when the page loads; a staff page first drawn later (after
+    signing in on it) would lose ``?item=...`` without this.
+    """
+    wanted = st.query_params.get(key)
+    if key not in st.session_state and wanted in set(options):
+        st.session_state[key] = wanted
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
 class Form:
     """State keys and outcome of one form about one record (``Form("assess", item_id)``).
 
@@ -96,21 +111,23 @@ class Form:
     def show_outcome(self) -> None:
         """Draw the result of the last save: saved, refused for a conflict, or why it failed."""
         for message in self.errors.get(FORM, []):
-            st.error(md(message), icon=":material/error:")
+            st.error(md(_sentence(message)), icon=":material/error:")
         result = self.outcome()
         if not result:
             return
+        message = md(_sentence(result["message"]))
         if result["kind"] == "saved":
-            st.success(md(result["message"]), icon=":material/check_circle:")
+            st.success(message, icon=":material/check_circle:")
         elif result["kind"] == "conflict":
-            st.error(md(result["message"]), icon=":material/sync_problem:")
+            st.error(message, icon=":material/sync_problem:")
             if result.get("changes"):
-                st.markdown("**Changed meanwhile** (newest first):")
-                st.dataframe(changes_table(result["changes"]), hide_index=True, key=self.key("_changes"))
+                lines = [f"- {md(row.When)}, **{md(row.Who)}**: {md(row.What)}"
+                         for row in changes_table(result["changes"]).itertuples(index=False)]
+                st.markdown("**Changed meanwhile** (newest first):\n\n" + "\n".join(lines))
             st.info("What you typed is still in the form. Check the change above, then save again "
                     "to record yours on top of it, or edit it first.", icon=":material/edit:")
         else:
-            st.error(md(result["message"]), icon=":material/error:")
+            st.error(message, icon=":material/error:")
 
 
 def submit(

@@ -29,6 +29,7 @@ actors = data.actor_names(snap)
 themes = data.filter_options(snap).themes
 
 st.title("Items")
+forms.choice_from_url("edit_item", [NEW, *titles])
 choice = st.selectbox(
     "Item", [NEW, *titles], key="edit_item", bind="query-params",
     format_func=lambda ident: "New item" if ident == NEW else f"{titles[ident]}  ({ident})",

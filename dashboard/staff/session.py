@@ -117,16 +117,16 @@ def sign_out() -> None:
 
 
 def require(role: Role = Role.EDITOR) -> Principal:
-    """For the top of a staff page: the signed-in principal, or a sign-in prompt and stop.
+    """For the top of a staff page: the signed-in principal, or the sign-in form and stop.
 
     Only presentation: a viewer sees no form. The workspace refuses writes on its own.
     """
     principal = current()
     if principal is None:
-        st.info("This page is for policy staff. Sign in to use it.", icon=":material/lock:")
-        from dashboard.staff import page
+        from dashboard.staff import sign_in as sign_in_form
 
-        st.page_link(page("account"), label="Staff sign-in", icon=":material/login:")
+        st.info("This page is for policy staff. Sign in to use it.", icon=":material/lock:")
+        sign_in_form.show()
         st.stop()
     if role == Role.ADMIN and not principal.is_admin:
         st.warning("Only an admin can manage users.", icon=":material/block:")

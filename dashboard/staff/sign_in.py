@@ -1,0 +1,49 @@
+"""The sign-in form: a password form for local accounts, or the identity provider's button.
+
+Drawn on the sign-in page and in place of any staff page opened while signed out, so signing
+in there shows that same page (with its ?item=... still in the URL) straight away.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.safe_text import md
+from dashboard.staff import session
+from tracker.errors import AuthenticationError
+
+KEY = "sign_in"
+
+
+def _submit(key: str) -> None:
+    username = st.session_state.get(f"{key}_username", "")
+    password = st.session_state.get(f"{key}_password", "")
+    st.session_state[f"{key}_password"] = ""  # the password does not stay in session state
+    st.session_state.pop(f"{key}_error", None)
+    if not username or not password:
+        st.session_state[f"{key}_error"] = "Enter your username and password."
+        return
+    try:
+        session.sign_in(username, password)
+    except AuthenticationError as exc:
+        st.session_state[f"{key}_error"] = str(exc).capitalize() + "."
+
+
+def show(key: str = KEY) -> None:
+    """Draw the form; a successful sign-in reruns the page signed in."""
+    if session.auth_mode() == session.OIDC:
+        st.write("Sign in with your organisation's account. Your email address must belong to a "
+                 "tracker user; an admin can add you.")
+        st.button("Sign in with your organisation", type="primary", icon=":material/login:",
+                  on_click=st.login, key=f"{key}_oidc")
+        return
+    with st.form(key, border=True, enter_to_submit=True):
+        st.text_input("Username", key=f"{key}_username", autocomplete="username")
+        st.text_input("Password", type="password", key=f"{key}_password", autocomplete="current-password")
+        error = st.session_state.get(f"{key}_error")
+        if error:
+            st.error(md(error), icon=":material/error:")
+        st.form_submit_button("Sign in", type="primary", on_click=_submit, args=(key,), icon=":material/login:")
+    st.caption("After several failed attempts an account has to wait before trying again, then is "
+               "refused for 15 minutes. Staff sessions end after a period without activity, and when "
+               "the page is reloaded.")
