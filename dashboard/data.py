@@ -26,6 +26,8 @@ from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
 CACHE = dict(max_entries=64, ttl=3600, show_spinner=False)
+#: The tracker table shows at most this many items; its downloads hold every match.
+ITEM_ROWS_SHOWN = 1000
 #: The timeline table shows at most this many events (the chart shows them all).
 EVENT_ROWS_SHOWN = 1000
 #: Above this many events the timeline chart groups them by month rather than by day.
@@ -82,7 +84,9 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 # -- the shared reads (cache misses only; pages use the functions further down) --------------
 
 
-@st.cache_data(**CACHE)
+# Each entry is the whole annotated record (~60 MB at 100,000 items) and every write makes a new
+# one: keep the latest two, not 64, so memory stays bounded while staff are editing.
+@st.cache_data(**{**CACHE, "max_entries": 2})
 def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
     with _open(path) as store:
         frame = store.items_frame(as_of=_date(as_of_iso), include_quote=True)
@@ -99,8 +103,14 @@ def _lookups(path: str, version: int) -> dict:
                 columns=["id", "title", "publisher", "kind", "published_start", "published_precision", "url",
                          "reported_in", "text_file", "version"],
             ),
-            "links": store.links(),
         }
+
+
+@st.cache_data(**CACHE)
+def _links(path: str, version: int) -> pd.DataFrame:
+    # Apart from _lookups: 50,000 links take ~0.5 s to read, and only the gaps need them.
+    with _open(path) as store:
+        return store.links()
 
 
 @st.cache_data(**CACHE)
@@ -111,7 +121,7 @@ def _assessments(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame
 
 @st.cache_data(**CACHE)
 def _chains(path: str, version: int, as_of_iso: str | None, today_iso: str) -> list[gaps.Chain]:
-    return gaps.chains(_items(path, version, as_of_iso, today_iso), _lookups(path, version)["links"])
+    return gaps.chains(_items(path, version, as_of_iso, today_iso), _links(path, version))
 
 
 @st.cache_data(**CACHE)
@@ -201,7 +211,7 @@ def longest_open(snap: Snapshot, *, limit: int = 10) -> pd.DataFrame:
 def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
     annotated = _items(path, version, as_of_iso, today_iso)
     reference = _reference(as_of_iso, today_iso)
-    links = _lookups(path, version)["links"]
+    links = _links(path, version)
     delivery = gaps.delivery_gaps(annotated, today=reference)
     dates = annotated.set_index("id")[["made", "deadline_end"]]
     return {
@@ -274,6 +284,25 @@ def _options(path, version, as_of_iso, today_iso) -> filters.FilterOptions:
 
 def filter_options(snap: Snapshot) -> filters.FilterOptions:
     return _options(*snap.key)
+
+
+@st.cache_data(**CACHE)
+def _matching(path, version, as_of_iso, today_iso, chosen: filters.ItemFilter) -> dict:
+    annotated = _items(path, version, as_of_iso, today_iso)
+    found = filters.filter_items(annotated, chosen)
+    return {"total": len(annotated), "matches": len(found), "rows": found.head(ITEM_ROWS_SHOWN)}
+
+
+def matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> dict:
+    """``rows``: the first ``ITEM_ROWS_SHOWN`` items (oldest first) that match ``chosen``;
+    ``matches``: how many match; ``total``: how many items there are. Only the rows shown leave
+    the cache, so a filter change costs the same with 1,000 items or 100,000."""
+    return _matching(*snap.key, chosen)
+
+
+def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFrame:
+    """Every item that matches ``chosen`` (for downloads, built when one is asked for)."""
+    return filters.filter_items(_items(*snap.key), chosen)
 
 
 @st.cache_data(**CACHE)

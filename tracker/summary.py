@@ -26,11 +26,22 @@ _STORE_GROUP = {"owner": "accountable", "maker": "maker", "theme": "theme", "doc
 
 
 def _rows(frame: pd.DataFrame):
-    for kind, status, response, implementation, n in zip(
-        frame["kind"], frame["status"], frame["response"], frame["implementation"], frame["n"]
-    ):
-        yield (kind, progress.none_if_missing(status), progress.none_if_missing(response),
-               progress.none_if_missing(implementation), int(n))
+    """(kind, status, response, implementation, n) per row, missing values as None."""
+    columns = [[progress.none_if_missing(v) for v in frame[c].tolist()]
+               for c in ("kind", "status", "response", "implementation")]
+    return zip(*columns, (int(n) for n in frame["n"].tolist()))
+
+
+def _labels(rows) -> list[str]:
+    """``display_status`` of every row, computed once per distinct status combination."""
+    known: dict[tuple, str] = {}
+    labels = []
+    for kind, status, response, implementation, _ in rows:
+        key = (kind, status, response, implementation)
+        if key not in known:
+            known[key] = status_rules.display_status(*key)
+        labels.append(known[key])
+    return labels
 
 
 def headline(store: Store, *, today: dt.date) -> progress.Headline:
@@ -83,10 +94,9 @@ def scorecard(
     counts = counts[counts["kind"].isin(list(kinds))]
     if counts.empty:
         return pd.DataFrame(columns=columns)
-    labels = [status_rules.display_status(k, s, r, i) for k, s, r, i, _ in _rows(counts)]
     long = pd.DataFrame({
-        "group_id": [progress.none_if_missing(g) or progress.NO_GROUP for g in counts["grp"]],
-        "status_label": labels,
+        "group_id": [progress.none_if_missing(g) or progress.NO_GROUP for g in counts["grp"].tolist()],
+        "status_label": _labels(_rows(counts)),
         "n": counts["n"].astype("int64").tolist(),
     })
     card = long.groupby(["group_id", "status_label"], sort=False)["n"].sum().reset_index()
