@@ -262,7 +262,10 @@ def chain_timeline(
     first, last = pd.Timestamp(items["made"].iloc[0]), pd.Timestamp(items["made"].iloc[-1])
     span = last - first
     pad_left = max(span * 0.06, pd.Timedelta(days=45))
-    pad_right = max(span * 0.6, pd.Timedelta(days=400))  # room for the labels right of a marker
+    pad_right = max(span * 0.3, pd.Timedelta(days=200))
+    # Labels go right of a marker, except in the last part of the time line, where they would
+    # run off the chart: there they go left.
+    label_left_after = first + span * 0.55
     fig = go.Figure()
     for link in links.itertuples(index=False):
         fig.add_annotation(
@@ -278,9 +281,11 @@ def chain_timeline(
                 x=pd.to_datetime(part["made"]), y=[y_of[i] for i in part["id"]],
                 marker=dict(size=17, color=colour(status), line=dict(color="#333333", width=1),
                             symbol=[KIND_SYMBOLS.get(k, "circle") for k in part["kind"]]),
-                text=[f"  {k}" if status == FINDING_LABEL else f"  {k} · {plot_text(status)}"
+                text=[f"  {k}  " if status == FINDING_LABEL else f"  {k} · {plot_text(status)}  "
                       for k in part["kind"]],
-                textposition="middle right", textfont=dict(size=12, color="#222222"), cliponaxis=False,
+                textposition=["middle left" if pd.Timestamp(m) > label_left_after and span > pd.Timedelta(0)
+                              else "middle right" for m in part["made"]],
+                textfont=dict(size=12, color="#222222"), cliponaxis=False,
                 customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"], part["kind"],
                                     [plot_text("; ".join(names.get(m, m) for m in str(ms).split("; ") if m))
                                      for ms in part["makers"]])),
@@ -311,7 +316,7 @@ def chain_timeline(
     if as_of:
         subtitle += f" · as of {long_date(as_of)}"
     subtitle += note
-    fig = _layout(fig, plot_text(chain.title, limit=95), height=230 + 62 * n, subtitle=subtitle,
+    fig = _layout(fig, plot_text(chain.title, limit=110), height=230 + 62 * n, subtitle=subtitle,
                   legend_title="Status: ")
     # The legend goes under the chart so the time line gets the full width.
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(b=90))

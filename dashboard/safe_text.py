@@ -17,24 +17,22 @@ from urllib.parse import quote, urlsplit
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^%@/,;?])")
 
 
+# GitHub-flavoured markdown turns bare addresses into links even when their punctuation is
+# escaped: http(s) and www. ones are allowed (they open only http(s)), but an e-mail address
+# would become a mailto: link. A word joiner (invisible, zero width) after "@" stops that.
+_WORD_JOINER = "\u2060"
+
+
 def md(text: object) -> str:
     """``text`` escaped so that Streamlit markdown shows it literally, on one line.
 
-    Newlines become spaces: a stored line cannot start a heading, list or quote block. Use
-    ``md_block`` for text whose line breaks should be kept.
+    Newlines become spaces: a stored line cannot start a heading, list or quote block. Long
+    stored text (quotes, evidence) is better shown with ``st.text``, which parses nothing.
     """
     if text is None:
         return ""
     flat = " ".join(str(text).split())
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
-
-
-def md_block(text: object) -> str:
-    """Like ``md`` but keeping line breaks (as markdown hard breaks)."""
-    if text is None:
-        return ""
-    lines = [md(line) for line in str(text).splitlines()]
-    return "  \n".join(line for line in lines)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat).replace("@", "@" + _WORD_JOINER)
 
 
 def web_url(url: object) -> str | None:

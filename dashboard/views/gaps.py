@@ -129,16 +129,17 @@ else:
             with left:
                 if isinstance(pair.claimed_status, str) and pair.claimed_status:
                     st.markdown(f"**Claimed** {md(pair.claimed_status)} on {md(pair.claimed_on)}")
-                    st.markdown(md(pair.claim_evidence))
+                    st.text(pair.claim_evidence)
                 else:
                     st.markdown(f"**Said** ({md(pair.item_made_label)}, {md(actor_list(pair.item_makers))})")
-                    st.markdown(f"“{md(pair.item_quote)}”")
+                    st.text(f"“{pair.item_quote}”")
                     st.caption("No claim of progress is recorded for this item since.")
                 st.page_link(page("item"), query_params={"id": pair.item_id}, label="Open the item",
                              icon=":material/link:")
             with right:
                 st.markdown(f"**Found** ({md(pair.finding_made_label)}, {md(actor_list(pair.finding_makers))})")
-                st.markdown(f"{md(pair.finding_title)}: “{md(pair.finding_quote)}”")
+                st.markdown(f"{md(pair.finding_title)}:")
+                st.text(f"“{pair.finding_quote}”")
                 st.page_link(page("item"), query_params={"id": pair.finding_id}, label="Open the finding",
                              icon=":material/link:")
     if len(claimed) > MAX_PAIRS_SHOWN:

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.components import as_of
 from dashboard.navigation import page
-from dashboard.safe_text import md, md_block, md_link
+from dashboard.safe_text import md, md_link
 from tracker import timeline
 from tracker.progress import date_label, long_date, split_list
 from tracker.status import display_status, is_open, response_label
@@ -70,7 +70,9 @@ def document_line(document_id: str | None) -> str:
 
 st.caption(f"{md(kind.capitalize())} · id {md(item['id'])}")
 st.title(md(item["title"]), anchor=False)
-st.markdown("> " + md(item["quote"]))
+with st.container(border=True):  # the verbatim quote, exactly as stored: plain text, no markdown
+    st.caption("Quote")
+    st.text(f"“{item['quote']}”")
 st.markdown(f"**Source:** {document_line(item['document_id'])}")
 if item.get("origin_document_id"):
     st.markdown(f"**First made in:** {document_line(item['origin_document_id'])}")
@@ -96,7 +98,8 @@ with right:
     else:
         st.markdown(f"**Status{md(when)}:** {md(status)} · {'open' if openness else 'closed'}")
 if item.get("done_when"):
-    st.markdown(f"**What would count as done:** {md(item['done_when'])}")
+    st.markdown("**What would count as done:**")
+    st.text(item["done_when"])
 
 if kind != "finding":
     st.subheader("Deadline")
@@ -137,7 +140,7 @@ for entry in reversed(history):
         if kind == "recommendation":
             said = f"response: {response_label(entry['response'])} · implementation: {said}"
         st.markdown(f"**{md(date_label(entry['assessed_on'], 'day'))}** — {md(said)}")
-        st.markdown(md_block(entry["evidence"]))
+        st.text(entry["evidence"])
         sources = []
         if entry.get("evidence_url"):
             sources.append(md_link("evidence link", entry["evidence_url"]))
@@ -164,7 +167,7 @@ for link in linked:
         st.page_link(page("item"), query_params={"id": link["other_id"]}, icon=":material/link:",
                      label=md(shorten(link["other_title"], 110)))
         if link.get("note"):
-            st.caption(md(link["note"]))
+            st.text(link["note"])
 
 chain = data.chain_for_item(snap, item["id"])
 if chain is not None:
