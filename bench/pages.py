@@ -3,12 +3,12 @@
     TRACKER_DB=FILE python bench/pages.py --warm-runs 5 --status stalled
 
 Run by the benchmark in a fresh process each time, so the first run is cold: nothing imported
-by the pages yet and an empty ``st.cache_data``. Prints one JSON object (milliseconds):
+by the pages yet and empty Streamlit caches. Prints one JSON object (milliseconds):
 
 * ``overview_cold``: the first run of the app (the overview is its default page);
 * ``overview_warm``: the median of ``--warm-runs`` further runs (cache filled, data unchanged);
 * ``tracker_filter_cold``: the tracker page with a status filter in its URL, right after
-  ``st.cache_data.clear()`` (the page's own modules are imported by then; its data is not cached);
+  clearing both Streamlit caches (the page's modules are imported by then; no data is cached);
 * ``tracker_filter_warm``: the median of further runs, each changing the status filter (what a
   reader's filter change costs on the server).
 """
@@ -46,6 +46,7 @@ def measure(warm_runs: int, statuses: list[str], timeout: float) -> dict[str, fl
     from streamlit.testing.v1 import AppTest
 
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     result = {"overview_cold": _timed_run(at)}
     if not at.metric:
@@ -53,6 +54,7 @@ def measure(warm_runs: int, statuses: list[str], timeout: float) -> dict[str, fl
     result["overview_warm"] = statistics.median(_timed_run(at) for _ in range(warm_runs))
 
     st.cache_data.clear()
+    st.cache_resource.clear()
     at.query_params["status"] = statuses[0]
     at.switch_page(TRACKER_PAGE)
     result["tracker_filter_cold"] = _timed_run(at)

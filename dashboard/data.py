@@ -84,9 +84,11 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 # -- the shared reads (cache misses only; pages use the functions further down) --------------
 
 
-# Each entry is the whole annotated record (~60 MB at 100,000 items) and every write makes a new
-# one: keep the latest two, not 64, so memory stays bounded while staff are editing.
-@st.cache_data(**{**CACHE, "max_entries": 2})
+# The whole annotated record (~60 MB at 100,000 items) is held once and shared, never copied out
+# (st.cache_resource): unpickling it on every script run cost more than drawing the page. Nothing
+# changes it in place: pandas 3 copies on write, and ``items()`` hands out a shallow copy. Every
+# write makes a new entry; two are kept, so memory stays bounded while staff are editing.
+@st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
 def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
     with _open(path) as store:
         frame = store.items_frame(as_of=_date(as_of_iso), include_quote=True)
@@ -139,7 +141,7 @@ def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> p
 
 def items(snap: Snapshot) -> pd.DataFrame:
     """Every item as of the snapshot, annotated (``progress.annotate``)."""
-    return _items(*snap.key)
+    return _items(*snap.key).copy(deep=False)
 
 
 def actor_names(snap: Snapshot) -> dict[str, str]:

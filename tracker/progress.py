@@ -95,6 +95,13 @@ def _objects(values: list, index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index, dtype="object")
 
 
+def _values_or_none(column: pd.Series) -> list:
+    """``none_if_missing`` of every value, vectorised (iterating a pandas 3 string column value
+    by value costs seconds at 100,000 rows)."""
+    values = column.astype(object)
+    return values.where(values.notna(), None).tolist()
+
+
 def annotate(items: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     """Return a copy of an items frame with the derived columns (``DERIVED_COLUMNS``).
 
@@ -110,10 +117,10 @@ def annotate(items: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     # object column keeps the None: a list of str and None would be re-inferred as str/NaN.
     for column in _OPTIONAL_TEXT:
         if column in frame:
-            frame[column] = _objects([none_if_missing(v) for v in frame[column]], frame.index)
+            frame[column] = _objects(_values_or_none(frame[column]), frame.index)
     for column in ("makers", "owners", "themes"):
         if column in frame:
-            frame[column] = [none_if_missing(v) or "" for v in frame[column]]
+            frame[column] = [v or "" for v in _values_or_none(frame[column])]
     rows = list(zip(frame["kind"], frame["status"], frame["response"], frame["implementation"]))
     # The rules run once per distinct (kind, status, response, implementation): a few dozen.
     rules = {
@@ -128,7 +135,7 @@ def annotate(items: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     frame["state"] = [NO_STATE if o is None else (OPEN if o else CLOSED) for o in openness]
     frame["made"] = pd.to_datetime(frame["made_start"]).dt.date
     frame["made_label"] = [
-        date_label(s, p) for s, p in zip(frame["made_start"], frame["made_precision"])
+        date_label(s, p) for s, p in zip(frame["made_start"].tolist(), frame["made_precision"].tolist())
     ]
     ends = [period_end(s, p) for s, p in zip(frame["deadline_start"], frame["deadline_precision"])]
     frame["deadline_end"] = _objects(ends, frame.index)
