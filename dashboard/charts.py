@@ -396,10 +396,14 @@ def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None)
                 marker=dict(size=sizes, color=colour(status), line=dict(color="#333333", width=0.7)),
                 text=[str(n) if n > 1 else "" for n in part["n"]], textposition="middle right",
                 textfont=dict(size=11),
-                customdata=list(zip(part["event"], part["date_label"], part["kinds"],
-                                    [plot_text(t, limit=300) for t in part["titles"]])),
-                hovertemplate=("%{customdata[0]} %{customdata[1]}: <b>%{customdata[2]}</b> · "
-                               + plot_text(status) + "<br>%{customdata[3]}<extra></extra>"),
+                # One ready-made string per mark: plotly validates nested customdata lists
+                # element by element, which took seconds for a few thousand marks.
+                hovertext=[
+                    f"{event} {when}: <b>{plot_text(kinds)}</b> · {plot_text(status)}<br>{plot_text(titles, limit=240)}"
+                    for event, when, kinds, titles in zip(part["event"], part["date_label"], part["kinds"],
+                                                          part["titles"])
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     # Every status row is labelled with its status (so no legend is needed), and every lane
