@@ -200,7 +200,7 @@ def test_a_file_in_another_encoding_is_refused_with_the_reason(encoding, fmt, te
 
 def test_an_oversized_file_is_refused_before_it_is_parsed(templates, tmp_path):
     with Target(templates["empty"], tmp_path) as store:
-        with pytest.raises(ImportRejectedError, match="") as info:
+        with pytest.raises(ImportRejectedError) as info:
             exchange.import_file(store, b"{" + b" " * exchange.MAX_IMPORT_BYTES + b"}", "big.json", by="t")
     assert "larger than" in info.value.problems[0]
 

@@ -1,0 +1,270 @@
+"""Hostile text, in a real browser: stored values render as plain text on every page.
+
+The database holds HTML, script, markdown links to ``javascript:``, Streamlit directives and
+spreadsheet formulas in every stored text field (names, titles, quotes, evidence, notes,
+reasons, URLs, a staff member's display name). Chromium opens every public page and, signed
+in as that staff member, every staff page. On each: no alert fires, no element carries an
+event handler or a ``javascript:``/``data:`` link, no injected image or script exists, no page
+shows an exception, and the hostile strings are there as the literal text they are.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from reliability_workload import ROOT, worker_env
+from tracker import auth
+from tracker.models import (
+    Actor,
+    Bundle,
+    DeadlineRevision,
+    Document,
+    HistoryEntry,
+    ItemLink,
+    ItemRecord,
+    UserIn,
+)
+from tracker.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery"
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(2)</script>"
+MD_LINK = "[click me](javascript:alert(3))"
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+A_TAG = '<a href="javascript:alert(4)">link</a>'
+DIRECTIVES = ":red[red] **bold** $x$ :material/home:"
+
+
+def hostile_bundle() -> Bundle:
+    return Bundle(
+        actors=[
+            Actor(id="evil-office", name=f"{IMG} Office", kind="government department", description=SCRIPT),
+            Actor(id="evil-inspectorate", name=f"{MD_LINK} Inspectorate", kind="inspectorate"),
+        ],
+        documents=[
+            Document(id="evil-report", title=f"{MD_LINK} report", publisher=SCRIPT, kind="inspection report",
+                     published="2022-03-01", url="https://example.org/?q=<svg/onload=alert(5)>"),
+        ],
+        items=[
+            ItemRecord(
+                id="evil-commitment", kind="commitment", title=f"{IMG} pledged", quote=f"{MD_LINK} and {FORMULA}",
+                document_id="evil-report", makers=["evil-office"], owners=["evil-office"],
+                themes=["<b>bold</b> theme"], made="2022-03-01", done_when=A_TAG,
+                deadline_revisions=[DeadlineRevision(deadline="2022-12", reason=IMG, revised_on="2022-03-01"),
+                                    DeadlineRevision(deadline="2023-06", reason=DIRECTIVES, revised_on="2022-11-01")],
+                history=[HistoryEntry(status="in progress", evidence=f"{FORMULA} {MD_LINK}",
+                                      evidence_url='https://example.org/"><img/src=x/onerror=alert(7)>',
+                                      assessed_on="2022-06-01", recorded_by=f"{IMG}")],
+            ),
+            ItemRecord(
+                id="evil-recommendation", kind="recommendation", title=f"{SCRIPT} recommended", quote=A_TAG,
+                document_id="evil-report", makers=["evil-inspectorate"], owners=["evil-office"],
+                themes=["<b>bold</b> theme"], made="2022-03-01", deadline="2023",
+                history=[HistoryEntry(response="awaiting response", implementation="not started",
+                                      evidence=DIRECTIVES, assessed_on="2022-03-01")],
+                links=[ItemLink(kind="repeats", target_id="evil-commitment", note=SCRIPT)],
+            ),
+            ItemRecord(
+                id="evil-finding", kind="finding", title=f"{A_TAG} found", quote=IMG, document_id="evil-report",
+                makers=["evil-inspectorate"], themes=["<b>bold</b> theme"], made="2022-03-01",
+                links=[ItemLink(kind="contradicts", target_id="evil-commitment", note=MD_LINK)],
+            ),
+        ],
+    )
+
+
+#: Run in the page after every action: everything that would mean stored text became markup.
+FIND_MARKUP = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('img')) {
+    const src = el.getAttribute('src') || '';
+    if (src === 'x' || src.startsWith('javascript:')) bad.push('injected image ' + el.outerHTML.slice(0, 80));
+  }
+  for (const el of document.querySelectorAll('script')) {
+    if ((el.textContent || '').includes('alert(')) bad.push('injected script');
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.getAttributeNames()) {
+      if (/^on/i.test(attr)) bad.push('event handler ' + attr + ' on ' + el.tagName);
+    }
+  }
+  for (const el of document.querySelectorAll('a, area, iframe, embed, object, form, [href], [src], [action]')) {
+    for (const name of ['href', 'xlink:href', 'src', 'action', 'data', 'formaction']) {
+      const value = (el.getAttribute(name) || '').replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase();
+      if (/^(javascript|vbscript|data:text\\/html)/.test(value)) bad.push(name + '=' + value.slice(0, 60));
+    }
+  }
+  for (const el of document.querySelectorAll('b')) {
+    if ((el.textContent || '') === 'bold') bad.push('a stored <b> became markup');
+  }
+  return bad;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def hostile_dashboard(tmp_path):
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{CHROMIUM} is missing: the browser tests cannot run")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    db = tmp_path / "hostile.db"
+    with Store(db) as store:
+        store.import_bundle(hostile_bundle(), by="import")
+        auth.create_user(store, UserIn(username="ada", display_name=f"{IMG} Ada", role="admin"), PASSWORD,
+                         by="test")
+    port = free_port()
+    env = {**worker_env(), "TRACKER_DB": str(db), "TRACKER_AUTH": "local",
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    log = open(tmp_path / "streamlit.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, (tmp_path / "streamlit.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "the dashboard did not start within 90 s"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}", tmp_path
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture
+def browser_page(hostile_dashboard):
+    from playwright.sync_api import sync_playwright
+
+    base, tmp = hostile_dashboard
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            env={**os.environ, "XDG_CONFIG_HOME": str(tmp / "chromium-config"),
+                 "XDG_CACHE_HOME": str(tmp / "chromium-cache"), "HOME": str(tmp)},
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(30_000)
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            yield base, page, dialogs
+        finally:
+            browser.close()
+
+
+def settle(page) -> None:
+    """Wait until the script has run (twice over: a rerun may follow the first run)."""
+    for _ in range(2):
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+        page.wait_for_timeout(400)
+
+
+def check_page(page, dialogs, where: str, expect_text: tuple[str, ...] = ()) -> list[str]:
+    settle(page)
+    problems = [f"{where}: {p}" for p in page.evaluate(FIND_MARKUP)]
+    problems += [f"{where}: an alert fired: {m}" for m in dialogs]
+    dialogs.clear()
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        problems.append(f"{where}: the page shows an exception: {exceptions.first.inner_text()[:300]}")
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    for literal in expect_text:
+        if literal not in text:
+            problems.append(f"{where}: {literal!r} is not shown as text")
+    return problems
+
+
+def public_pages() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(name, path, literal texts the page must show)."""
+    from dashboard.navigation import PUBLIC_PAGES
+
+    pages = [(spec.name, f"/{spec.url_path}", ()) for spec in PUBLIC_PAGES if spec.name != "item"]
+    pages += [
+        ("item commitment", "/item?id=evil-commitment", (f"{IMG} pledged", MD_LINK, FORMULA)),
+        ("item recommendation", "/item?id=evil-recommendation", (f"{SCRIPT} recommended", A_TAG, DIRECTIVES)),
+        ("item finding", "/item?id=evil-finding", (f"{A_TAG} found",)),
+        # An id in a shared link is text from outside too: it must not become markup either.
+        ("item from a crafted link", "/item?id=%5Bclick%5D(javascript:alert(11))%20%3Cimg%20src%3Dx%20"
+                                     "onerror%3Dalert(12)%3E%20**bold**",
+         ("[click](javascript:alert(11)) <img src=x onerror=alert(12)> **bold**",)),
+    ]
+    return pages
+
+
+def test_hostile_text_is_plain_text_on_every_page(browser_page, record_figures):
+    base, page, dialogs = browser_page
+    problems: list[str] = []
+    visited = 0
+    for name, path, expect in public_pages():
+        page.goto(base + path)
+        problems += check_page(page, dialogs, name, expect)
+        visited += 1
+
+    # Staff pages: sign in as the staff member whose display name is itself hostile. Sessions
+    # end on reload, so from here on the pages are reached through the sidebar, as a person would.
+    from dashboard.staff import PAGES as STAFF_PAGES
+
+    account = next(spec for spec in STAFF_PAGES if spec.name == "account")
+    page.goto(f"{base}/{account.url_path}")
+    settle(page)
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    problems += check_page(page, dialogs, "staff account", (f"{IMG} Ada",))
+    visited += 1
+    for spec in STAFF_PAGES:
+        if spec.name == "account":
+            continue
+        link = page.locator('[data-testid="stSidebarNav"] a', has_text=spec.title)
+        more = page.locator('[data-testid="stSidebarNavViewButton"]')
+        if link.count() == 0 and more.count() and "more" in more.first.inner_text().lower():
+            more.first.click()  # the sidebar shows the first few pages until asked for more
+            settle(page)
+        if link.count() == 0:
+            problems.append(f"staff {spec.name}: no sidebar link {spec.title!r} after signing in")
+            continue
+        link.first.click()
+        problems += check_page(page, dialogs, f"staff {spec.name}")
+        visited += 1
+    record_figures(kind="hostile text", pages=visited, problems=len(problems))
+    assert problems == []
+
+    # The checks can fail: the same strings written into the page as markup are all caught.
+    page.set_content(f"<div>{IMG}{A_TAG}<b>bold</b></div>")
+    page.wait_for_timeout(500)
+    caught = page.evaluate(FIND_MARKUP)
+    assert any("injected image" in c for c in caught) and any("javascript" in c for c in caught)
+    assert any("<b>" in c for c in caught) and dialogs == ["1"]
