@@ -260,6 +260,27 @@ def test_gaps_page_draws_both_seed_chains(served, page):
     assert "/item?id=" in page.url
 
 
+def test_as_of_date_in_the_sidebar_recomputes_the_figures(served, page):
+    url, db = served
+    day = dt.date(2020, 12, 31)
+    with Store(db) as store:
+        then = progress.headline(progress.annotate(store.items_frame(as_of=day), today=day), today=day)
+    open_page(page, url + "/", "What was promised")
+    page.get_by_role("spinbutton", name="year, Show the record as of").focus()
+    for key in day.strftime("%Y%m%d"):  # the field moves on to month and day by itself
+        page.keyboard.press(key)
+    page.get_by_role("heading", level=1).first.click()  # leaving the field commits the date
+    page.get_by_text("as it stood on 31 December 2020").wait_for(timeout=30_000)
+    settle(page)
+    assert "as_of=2020-12-31" in page.url
+    assert metrics(page)["Items tracked"] == str(then.tracked)
+    assert metrics(page)["Not delivered"] == str(then.not_delivered)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Gaps").click()  # the date goes along
+    settle(page)
+    assert "/gaps?as_of=2020-12-31" in page.url
+    assert "as it stood on 31 December 2020" in page.locator('[data-testid="stMain"]').inner_text()
+
+
 @pytest.mark.parametrize(
     "path, heading, name",
     [
