@@ -12,10 +12,11 @@ order, on that one file:
    Datasette is printed;
 2. server-side render of the overview and of the tracker page with a filter (AppTest, cold in
    fresh processes and warm, ``bench/pages.py``);
-3. in a real browser (``bench/browser.py``): navigation to the overview's headline figures, a
-   filter change to the updated table, and the dashboard process's peak RSS;
-4. status changes through ``Store.record_assessment`` (with their history rows), on a copy of
-   the database: latency p50 and p95 and sustained changes per second.
+3. on a copy of the database (these write): in a real browser (``bench/browser.py``),
+   navigation to the overview's headline figures (first visit, later visits, first visit after
+   a status change), a filter change to the updated table, and the dashboard process's peak
+   RSS; then status changes through ``Store.record_assessment`` (with their history rows):
+   latency p50 and p95 and sustained changes per second.
 
 Writes ``results.json`` and ``results.md`` to the output folder and prints the table.
 """
@@ -53,8 +54,10 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "overview_cold_ms": ("Overview server render, cold (median of fresh processes)", "ms", 2000),
     "tracker_filter_warm_ms": ("Tracker page with a filter, server render, warm (median)", "ms", 500),
     "tracker_filter_cold_ms": ("Tracker page with a filter, server render, cold", "ms", 500),
-    "browser_headline_cold_ms": ("Browser: navigation to headline figures, first visit", "ms", 3000),
-    "browser_headline_warm_ms": ("Browser: navigation to headline figures, later visits", "ms", 3000),
+    "browser_headline_first_ms": ("Browser: navigation to headline figures, first visit after start", "ms", 3000),
+    "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write",
+                                        "ms", 3000),
+    "browser_headline_warm_ms": ("Browser: navigation to headline figures, later visits (median)", "ms", 3000),
     "browser_filter_change_ms": ("Browser: filter change to updated table (median)", "ms", None),
     "status_change_p50_ms": ("Status change with history row, p50", "ms", None),
     "status_change_p95_ms": ("Status change with history row, p95", "ms", 20),
@@ -218,53 +221,63 @@ def measure_renders(db: Path, cold_runs: int, warm_runs: int) -> dict[str, float
 # -- status changes ------------------------------------------------------------------------------
 
 
-def measure_status_changes(db: Path, work: Path, changes: int, seconds: float, seed: int) -> dict[str, float]:
-    """Record status changes on a copy of ``db`` (so the measured file stays as generated)."""
-    copy = work / "status-changes.db"
-    for stale in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+@contextmanager
+def working_copy(db: Path, work: Path) -> Iterator[Path]:
+    """A copy of ``db`` for the measurements that write, removed afterwards."""
+    copy = work / "working-copy.db"
+    paths = (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"))
+    for stale in paths:
         stale.unlink(missing_ok=True)
     with Store(db) as source:
         source.backup(copy)
-    rng = random.Random(seed)
     try:
-        with Store(copy) as store:
-            frame = store.items_frame()
-            assessable = frame[frame["kind"] != "finding"]
-            kinds = dict(zip(assessable["id"], assessable["kind"]))
-            versions = dict(zip(assessable["id"], assessable["version"].astype(int)))
-            ids = list(kinds)
-            today = dt.date.today()
-
-            def change(item_id: str) -> None:
-                if kinds[item_id] == "recommendation":
-                    assessment = Assessment(response=rng.choice(["accepted", "noted"]),
-                                            implementation=rng.choice(["in progress", "implemented"]),
-                                            evidence="Benchmark status change.", assessed_on=today)
-                else:
-                    assessment = Assessment(status=rng.choice(["in progress", "stalled", "delivered"]),
-                                            evidence="Benchmark status change.", assessed_on=today)
-                versions[item_id] = store.record_assessment(
-                    item_id, assessment, expected_version=versions[item_id], by="benchmark"
-                )
-
-            latencies = []
-            for _ in range(changes):
-                item_id = rng.choice(ids)
-                started = time.perf_counter()
-                change(item_id)
-                latencies.append((time.perf_counter() - started) * 1000)
-            done, started = 0, time.perf_counter()
-            while time.perf_counter() - started < seconds:
-                change(rng.choice(ids))
-                done += 1
-            rate = done / (time.perf_counter() - started)
+        yield copy
     finally:
-        for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        for leftover in paths:
             leftover.unlink(missing_ok=True)
+
+
+class StatusChanger:
+    """Records status changes (with their history rows) on random commitments, calls and
+    recommendations of one database, tracking each item's version as a staff page would."""
+
+    def __init__(self, store: Store, seed: int):
+        frame = store.items_frame()
+        assessable = frame[frame["kind"] != "finding"]
+        self.store = store
+        self.rng = random.Random(seed)
+        self.kinds = dict(zip(assessable["id"], assessable["kind"]))
+        self.versions = dict(zip(assessable["id"], assessable["version"].astype(int)))
+        self.ids = list(self.kinds)
+
+    def change(self) -> None:
+        item_id, rng, today = self.rng.choice(self.ids), self.rng, dt.date.today()
+        if self.kinds[item_id] == "recommendation":
+            assessment = Assessment(response=rng.choice(["accepted", "noted"]),
+                                    implementation=rng.choice(["in progress", "implemented"]),
+                                    evidence="Benchmark status change.", assessed_on=today)
+        else:
+            assessment = Assessment(status=rng.choice(["in progress", "stalled", "delivered"]),
+                                    evidence="Benchmark status change.", assessed_on=today)
+        self.versions[item_id] = self.store.record_assessment(
+            item_id, assessment, expected_version=self.versions[item_id], by="benchmark"
+        )
+
+
+def measure_status_changes(changer: StatusChanger, changes: int, seconds: float) -> dict[str, float]:
+    latencies = []
+    for _ in range(changes):
+        started = time.perf_counter()
+        changer.change()
+        latencies.append((time.perf_counter() - started) * 1000)
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        changer.change()
+        done += 1
     return {
         "status_change_p50_ms": percentile(latencies, 0.50),
         "status_change_p95_ms": percentile(latencies, 0.95),
-        "status_changes_per_s": rate,
+        "status_changes_per_s": done / (time.perf_counter() - started),
     }
 
 
@@ -305,7 +318,8 @@ def report(results: dict) -> str:
         lines.append(
             f"- {size:,} items: {counts['assessments']:,} assessments, {counts['links']:,} links, "
             f"{counts['actors']:,} actors, {counts['documents']:,} documents; "
-            f"{info['db_mb']:,} MiB; built in {info['build_s']} s"
+            f"{info['db_mb']:,} MiB; built in {info['build_s']} s; load average (1 min) "
+            f"{info['load_average'][0]} before the measurements, {info['load_average'][1]} after"
         )
     machine = results["machine"]
     lines.append(f"- machine: {machine['cpus']} CPUs, {machine['memory_gib']} GiB RAM, "
@@ -349,23 +363,31 @@ def main(argv: list[str] | None = None) -> int:
         work = args.output / f"work-{size}"
         work.mkdir(exist_ok=True)
         figures: dict[str, float | None] = {}
+        load_before = os.getloadavg()[0]
         log(f"{size:,} items: summary counts, ours and Datasette's ...")
         figures.update(measure_counts(db, work, args.repeats))
         log(f"{size:,} items: page renders (AppTest) ...")
         figures.update(measure_renders(db, args.cold_runs, args.warm_runs))
-        if args.skip_browser:
-            figures.update(browser_headline_cold_ms=None, browser_headline_warm_ms=None,
-                           browser_filter_change_ms=None, dashboard_rss_mb=None)
-        else:
-            log(f"{size:,} items: browser (Playwright) ...")
-            seen = browser.measure(db, work, repeats=args.browser_repeats)
-            figures.update(browser_headline_cold_ms=seen["headline_cold"],
-                           browser_headline_warm_ms=seen["headline_warm"],
-                           browser_filter_change_ms=seen["filter_change"],
-                           dashboard_rss_mb=seen["rss_mb"])
-        log(f"{size:,} items: status changes ...")
-        figures.update(measure_status_changes(db, work, args.changes, args.sustained_seconds, args.seed))
+        # What writes runs on a copy, so the measured file stays as generated.
+        with working_copy(db, work) as copy, Store(copy) as store:
+            changer = StatusChanger(store, args.seed)
+            if args.skip_browser:
+                figures.update(browser_headline_first_ms=None, browser_headline_after_write_ms=None,
+                               browser_headline_warm_ms=None, browser_filter_change_ms=None,
+                               dashboard_rss_mb=None)
+            else:
+                log(f"{size:,} items: browser (Playwright) ...")
+                seen = browser.measure(copy, work, write=changer.change, repeats=args.browser_repeats)
+                figures.update(browser_headline_first_ms=seen["headline_first"],
+                               browser_headline_after_write_ms=seen["headline_after_write"],
+                               browser_headline_warm_ms=seen["headline_warm"],
+                               browser_filter_change_ms=seen["filter_change"],
+                               dashboard_rss_mb=seen["rss_mb"])
+            log(f"{size:,} items: status changes ...")
+            figures.update(measure_status_changes(changer, args.changes, args.sustained_seconds))
         results["sizes"][str(size)] = figures
+        # Other work on the machine slows every figure: keep the load beside them.
+        info["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         (args.output / "results.json").write_text(json.dumps(results, indent=1))
         log(f"{size:,} items: " + ", ".join(f"{k}={fmt(v, FIGURES[k][1])}" for k, v in figures.items()))
     table = report(results)
