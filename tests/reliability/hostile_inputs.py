@@ -13,6 +13,8 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
+from tracker.models import Actor, Bundle, DeadlineRevision, Document, HistoryEntry, ItemLink, ItemRecord
+
 #: Stored text that must come out as plain text everywhere (pages, CSV, JSON).
 HOSTILE_TEXTS = [
     "<img src=x onerror=alert(1)>",
@@ -128,3 +130,59 @@ def mutated(draw, base, values=json_values, max_mutations: int = 3):
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+# ---------------------------------------------------------------------------
+# A dataset with hostile text in every stored text field
+
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(2)</script>"
+MD_LINK = "[click me](javascript:alert(3))"
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+A_TAG = '<a href="javascript:alert(4)">link</a>'
+DIRECTIVES = ":red[red] **bold** $x$ :material/home:"
+
+
+def hostile_bundle() -> Bundle:
+    return Bundle(
+        actors=[
+            Actor(id="evil-office", name=f"{IMG} Office", kind="government department", description=SCRIPT),
+            Actor(id="evil-inspectorate", name=f"{MD_LINK} Inspectorate", kind="inspectorate"),
+        ],
+        documents=[
+            Document(id="evil-report", title=f"{MD_LINK} report", publisher=SCRIPT, kind="inspection report",
+                     published="2022-03-01", url="https://example.org/?q=<svg/onload=alert(5)>"),
+        ],
+        items=[
+            ItemRecord(
+                id="evil-commitment", kind="commitment", title=f"{IMG} pledged", quote=f"{MD_LINK} and {FORMULA}",
+                document_id="evil-report", makers=["evil-office"], owners=["evil-office"],
+                themes=["<b>bold</b> theme"], made="2022-03-01", done_when=A_TAG,
+                deadline_revisions=[DeadlineRevision(deadline="2022-12", reason=IMG, revised_on="2022-03-01"),
+                                    DeadlineRevision(deadline="2023-06", reason=DIRECTIVES, revised_on="2022-11-01")],
+                history=[HistoryEntry(status="in progress", evidence=f"{FORMULA} {MD_LINK}",
+                                      evidence_url='https://example.org/"><img/src=x/onerror=alert(7)>',
+                                      assessed_on="2022-06-01", recorded_by=f"{IMG}")],
+            ),
+            ItemRecord(
+                id="evil-recommendation", kind="recommendation", title=f"{SCRIPT} recommended", quote=A_TAG,
+                document_id="evil-report", makers=["evil-inspectorate"], owners=["evil-office"],
+                themes=["<b>bold</b> theme"], made="2022-03-01", deadline="2023",
+                history=[HistoryEntry(response="awaiting response", implementation="not started",
+                                      evidence=DIRECTIVES, assessed_on="2022-03-01")],
+                links=[ItemLink(kind="repeats", target_id="evil-commitment", note=SCRIPT)],
+            ),
+            ItemRecord(
+                id="evil-finding", kind="finding", title=f"{A_TAG} found", quote=IMG, document_id="evil-report",
+                makers=["evil-inspectorate"], themes=["<b>bold</b> theme"], made="2022-03-01",
+                links=[ItemLink(kind="contradicts", target_id="evil-commitment", note=MD_LINK)],
+            ),
+            ItemRecord(  # every text a spreadsheet would run as a formula
+                id="evil-call", kind="call", title=FORMULA, quote="+1+1 and @SUM(1,1)", document_id="evil-report",
+                makers=["evil-inspectorate"], owners=["evil-office"], themes=["=formula theme"], made="2022-03-01",
+                done_when="@cmd|' /C calc'!A0",
+                history=[HistoryEntry(status="stalled", evidence="-2+3 =cmd|' /C calc'!A0", assessed_on="2022-04-01",
+                                      evidence_url="https://example.org/=1+1")],
+            ),
+        ],
+    )

@@ -21,70 +21,16 @@ from pathlib import Path
 
 import pytest
 
+from hostile_inputs import A_TAG, DIRECTIVES, FORMULA, IMG, MD_LINK, SCRIPT, hostile_bundle
 from reliability_workload import ROOT, worker_env
 from tracker import auth
-from tracker.models import (
-    Actor,
-    Bundle,
-    DeadlineRevision,
-    Document,
-    HistoryEntry,
-    ItemLink,
-    ItemRecord,
-    UserIn,
-)
+from tracker.models import UserIn
 from tracker.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
-IMG = "<img src=x onerror=alert(1)>"
-SCRIPT = "<script>alert(2)</script>"
-MD_LINK = "[click me](javascript:alert(3))"
-FORMULA = '=HYPERLINK("http://evil.example","x")'
-A_TAG = '<a href="javascript:alert(4)">link</a>'
-DIRECTIVES = ":red[red] **bold** $x$ :material/home:"
-
-
-def hostile_bundle() -> Bundle:
-    return Bundle(
-        actors=[
-            Actor(id="evil-office", name=f"{IMG} Office", kind="government department", description=SCRIPT),
-            Actor(id="evil-inspectorate", name=f"{MD_LINK} Inspectorate", kind="inspectorate"),
-        ],
-        documents=[
-            Document(id="evil-report", title=f"{MD_LINK} report", publisher=SCRIPT, kind="inspection report",
-                     published="2022-03-01", url="https://example.org/?q=<svg/onload=alert(5)>"),
-        ],
-        items=[
-            ItemRecord(
-                id="evil-commitment", kind="commitment", title=f"{IMG} pledged", quote=f"{MD_LINK} and {FORMULA}",
-                document_id="evil-report", makers=["evil-office"], owners=["evil-office"],
-                themes=["<b>bold</b> theme"], made="2022-03-01", done_when=A_TAG,
-                deadline_revisions=[DeadlineRevision(deadline="2022-12", reason=IMG, revised_on="2022-03-01"),
-                                    DeadlineRevision(deadline="2023-06", reason=DIRECTIVES, revised_on="2022-11-01")],
-                history=[HistoryEntry(status="in progress", evidence=f"{FORMULA} {MD_LINK}",
-                                      evidence_url='https://example.org/"><img/src=x/onerror=alert(7)>',
-                                      assessed_on="2022-06-01", recorded_by=f"{IMG}")],
-            ),
-            ItemRecord(
-                id="evil-recommendation", kind="recommendation", title=f"{SCRIPT} recommended", quote=A_TAG,
-                document_id="evil-report", makers=["evil-inspectorate"], owners=["evil-office"],
-                themes=["<b>bold</b> theme"], made="2022-03-01", deadline="2023",
-                history=[HistoryEntry(response="awaiting response", implementation="not started",
-                                      evidence=DIRECTIVES, assessed_on="2022-03-01")],
-                links=[ItemLink(kind="repeats", target_id="evil-commitment", note=SCRIPT)],
-            ),
-            ItemRecord(
-                id="evil-finding", kind="finding", title=f"{A_TAG} found", quote=IMG, document_id="evil-report",
-                makers=["evil-inspectorate"], themes=["<b>bold</b> theme"], made="2022-03-01",
-                links=[ItemLink(kind="contradicts", target_id="evil-commitment", note=MD_LINK)],
-            ),
-        ],
-    )
-
-
 #: Run in the page after every action: everything that would mean stored text became markup.
 FIND_MARKUP = """() => {
   const bad = [];
