@@ -281,6 +281,9 @@ def timeline_view(snap: Snapshot, *, types=(), kinds=(), start: dt.date | None =
 
 @st.cache_data(**CACHE)
 def _options(path, version, as_of_iso, today_iso) -> filters.FilterOptions:
+    if as_of_iso is None:
+        with _open(path) as store:
+            return summary.filter_options(store)
     return filters.filter_options(_items(path, version, as_of_iso, today_iso))
 
 

@@ -9,7 +9,7 @@ import random
 import pandas as pd
 import pytest
 
-from tracker import progress, summary
+from tracker import filters, progress, summary
 from tracker.models import Assessment, DeadlineRevision, ItemFields
 from tracker.store import Store, migrations
 from tracker.synthetic import generate
@@ -108,10 +108,19 @@ def test_oldest_open_gives_the_same_longest_open_list(busy_store):
                                   progress.longest_open(annotated, limit=10))
 
 
+def test_filter_options_from_counts_equal_those_from_every_item(busy_store):
+    annotated = progress.annotate(busy_store.items_frame(), today=TODAY)
+    assert summary.filter_options(busy_store) == filters.filter_options(annotated)
+    for by in (None, "nonsense"):
+        with pytest.raises(ValueError):
+            busy_store.group_names(by)
+
+
 def test_empty_database_has_empty_figures(fresh_store):
     assert summary.headline(fresh_store, today=TODAY).tracked == 0
     assert summary.scorecard(fresh_store, by="owner").empty
     assert summary.oldest_open(fresh_store, today=TODAY).empty
+    assert summary.filter_options(fresh_store) == filters.FilterOptions()
     assert fresh_store.summary_mismatches() == []
 
 

@@ -1105,6 +1105,22 @@ class Store:
             {"today": today.isoformat()},
         )
 
+    def group_names(self, by: str) -> list[str]:
+        """Every owner, maker, accountable actor, theme or document (``by``) that at least one
+        item has now, sorted; read from the kept counts. Raises ValueError for any other ``by``."""
+        if by not in self.STATUS_COUNT_GROUPS or by is None:
+            raise ValueError(f"cannot group by {by!r}")
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT grp FROM item_group_counts WHERE dimension = ? AND grp != '' AND n > 0 ORDER BY grp",
+            (by,),
+        )
+        return [row[0] for row in rows]
+
+    def made_range(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day an item was made (None when there are no items)."""
+        first, last = self.db.conn.execute("SELECT min(made_start), max(made_start) FROM items").fetchone()
+        return None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+
     def oldest_open_item_ids(self, limit: int) -> list[str]:
         """The ids of the ``limit`` open items (tracker.status.is_open) made longest ago, oldest
         first (then by id), as the record stands now."""

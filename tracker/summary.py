@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from . import progress
+from . import filters, progress
 from . import status as status_rules
 from .models import ItemKind
 from .store import Store
@@ -114,3 +114,30 @@ def oldest_open(store: Store, *, today: dt.date, limit: int = 10) -> pd.DataFram
     oldest first: ``progress.longest_open`` of this frame is that of the full frame."""
     ids = store.oldest_open_item_ids(limit)
     return progress.annotate(store.items_frame(ids=ids, include_quote=True), today=today)
+
+
+def filter_options(store: Store) -> filters.FilterOptions:
+    """``filters.filter_options`` for the current record, from the kept counts."""
+    made = store.made_range()
+    if made is None:
+        return filters.FilterOptions()
+    counts = store.status_counts()
+    rows = list(_rows(counts))
+    present = set(_labels(rows)) | {
+        status_rules.response_label(response) for kind, _, response, _, _ in rows if kind == ItemKind.RECOMMENDATION
+    }
+    statuses = [s for s in status_rules.STATUS_ORDER if s in present]
+    statuses += [r for r in status_rules.RESPONSE_COLOURS if r in present and r not in statuses]
+    kinds_present = {kind for kind, *_ in rows}
+
+    makers, owners = store.group_names("maker"), store.group_names("owner")
+    return filters.FilterOptions(
+        kinds=[k.value for k in ItemKind if k.value in kinds_present],
+        statuses=statuses,
+        actors=sorted(set(makers) | set(owners)),
+        owners=owners,
+        themes=store.group_names("theme"),
+        documents=store.group_names("document"),
+        first_made=made[0],
+        last_made=made[1],
+    )
