@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, figures
 from dashboard.components import as_of, item_table
 from tracker import progress
 from tracker.progress import long_date
@@ -48,7 +48,7 @@ role = st.segmented_control(
 )
 card = data.scorecard(snap, by=role or "owner", kinds=("commitment", "recommendation"))
 st.plotly_chart(
-    charts.status_bars(
+    figures.status_bars(
         card,
         title=f"Commitments and recommendations by {'owner or addressee' if role != 'maker' else 'maker'}, by status",
         group_title="Actor",
@@ -62,7 +62,7 @@ with st.expander("The scorecard as a table"):
 st.subheader("Status by theme")
 themes = data.scorecard(snap, by="theme", kinds=("commitment", "recommendation", "call"))
 st.plotly_chart(
-    charts.status_bars(themes, title="Commitments, recommendations and calls in each theme, by status",
+    figures.status_bars(themes, title="Commitments, recommendations and calls in each theme, by status",
                        group_title="Theme"),
     config=charts.config("status-by-theme"), key="theme_chart",
 )
@@ -75,7 +75,7 @@ if longest.empty:
     st.info("No item is open: everything recorded has reached an end status.")
 else:
     st.plotly_chart(
-        charts.open_items(longest, reference_date=head.as_of, names=names,
+        figures.open_items(longest, reference_date=head.as_of, names=names,
                           title=f"The {len(longest)} items open the longest: from the date made to now, deadline marked"),
         config=charts.config("longest-open"), key="longest_chart",
     )

@@ -1,0 +1,33 @@
+"""Cached chart figures: reused for the same input, rebuilt for any change in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard import charts, figures
+
+
+def card(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"group": ["Home Office", "Police"], "group_id": ["ho", "police"],
+                         "status_label": ["delivered", "stalled"], "n": [n, 2], "total": [n, 2]})
+
+
+def test_the_same_input_reuses_the_figure_and_any_change_rebuilds_it():
+    first = figures.status_bars(card(1), title="t", group_title="Actor")
+    assert figures.status_bars(card(1), title="t", group_title="Actor") is first
+    assert figures.status_bars(card(3), title="t", group_title="Actor") is not first
+    assert figures.status_bars(card(1), title="other", group_title="Actor") is not first
+    assert first.to_dict() == charts.status_bars(card(1), title="t", group_title="Actor").to_dict()
+
+
+def test_open_items_is_cached_on_its_reference_date():
+    frame = pd.DataFrame({
+        "id": ["a"], "title": ["An item"], "status_label": ["stalled"], "made_label": ["2020"],
+        "deadline_label": [""], "made": [dt.date(2020, 1, 1)], "deadline_end": [None],
+        "days_overdue": pd.array([None], dtype="Int64"), "owners": ["ho"], "years_open": [4.0],
+    })
+    today = figures.open_items(frame, reference_date=dt.date(2024, 1, 1), title="t")
+    assert figures.open_items(frame, reference_date=dt.date(2024, 1, 1), title="t") is today
+    assert figures.open_items(frame, reference_date=dt.date(2025, 1, 1), title="t") is not today
