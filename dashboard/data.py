@@ -315,7 +315,14 @@ def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
     annotated = _items(path, version, as_of_iso, today_iso)
     if annotated.empty:
         return pd.DataFrame({"items": pd.Series(dtype="int64"), "open": pd.Series(dtype="int64")})
-    return annotated.groupby("document_id").agg(items=("id", "size"), open=("state", lambda s: int((s == "open").sum())))
+    # Count an item for the document quoting it and, if different, the report it was made in.
+    origin = annotated[annotated["origin_document_id"].notna()
+                       & (annotated["origin_document_id"] != annotated["document_id"])]
+    pairs = pd.concat([
+        pd.DataFrame({"doc": annotated["document_id"], "id": annotated["id"], "state": annotated["state"]}),
+        pd.DataFrame({"doc": origin["origin_document_id"], "id": origin["id"], "state": origin["state"]}),
+    ])
+    return pairs.groupby("doc").agg(items=("id", "size"), open=("state", lambda s: int((s == "open").sum())))
 
 
 def document_counts(snap: Snapshot) -> pd.DataFrame:
@@ -326,7 +333,12 @@ def document_counts(snap: Snapshot) -> pd.DataFrame:
 @st.cache_data(**CACHE)
 def _items_of_document(path, version, as_of_iso, today_iso, document_id: str) -> pd.DataFrame:
     annotated = _items(path, version, as_of_iso, today_iso)
-    return annotated[annotated["document_id"] == document_id] if not annotated.empty else annotated
+    if annotated.empty:
+        return annotated
+    # A report we know only through an article has no quotes of its own, but the statements
+    # first made in it (origin_document_id) belong on its page too.
+    mask = (annotated["document_id"] == document_id) | (annotated["origin_document_id"] == document_id)
+    return annotated[mask]
 
 
 def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:

@@ -294,3 +294,15 @@ def test_as_of_component_reads_the_url():
     assert [m.value for m in at.markdown] == ["datetime.date(2021, 3, 4)"] * 2
     at = AppTest.from_function(app).run()
     assert [m.value for m in at.markdown] == ["None", "None"]
+
+
+def test_a_report_known_through_an_article_lists_the_items_first_made_in_it(seeded_db):
+    with Store(seeded_db) as store:
+        made_in_report = [r for r in store.item_rows() if r["origin_document_id"] == "hmicfrs-2023-group-based-cse-inspection"]
+    assert made_in_report, "the seeds record items first made in the HMICFRS report"
+    at = run("views/sources.py", doc="hmicfrs-2023-group-based-cse-inspection")
+    no_errors(at)
+    assert len(table(at, "made_label")) == len(made_in_report)
+    counts = table(at, "items")
+    report_row = counts[counts["title"].str.startswith("HMICFRS inspection")]
+    assert int(report_row["items"].iloc[0]) == len(made_in_report)
