@@ -1,6 +1,7 @@
 """`tracker serve` end to end: it seeds an empty database and the dashboard answers."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def test_serve_seeds_on_first_run_and_answers(tmp_path, sample_bundle):
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker", "serve", "--port", str(port), "--host", "127.0.0.1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # so the cleanup below can end the whole process group
     )
     try:
         deadline = time.monotonic() + 60
@@ -45,12 +47,13 @@ def test_serve_seeds_on_first_run_and_answers(tmp_path, sample_bundle):
         assert healthy, "the dashboard did not answer within 60 s"
         with Store(db) as store:
             assert store.counts()["items"] == 3
-    finally:
+        # `tracker serve` becomes the server: SIGTERM to it must stop the dashboard, leaving
+        # no process behind to hold the output pipe open.
         process.terminate()
-        try:
-            output = process.communicate(timeout=20)[0]
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output = process.communicate()[0]
+        output = process.communicate(timeout=30)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=10)
     assert "Loaded the seed dataset: 2 actors, 2 documents, 3 items" in output
     assert "Traceback" not in output

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -345,12 +344,11 @@ def serve(ctx, port: int, host: str):
         "--client.toolbarMode", "minimal",  # readers get no developer menu or Deploy button
     ]
     click.echo(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
-    try:
-        completed = subprocess.run(command, env=env, check=False)
-    except KeyboardInterrupt:
-        return
-    if completed.returncode not in (0, -2, 130):
-        _fail(f"the dashboard stopped with exit code {completed.returncode}")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become the Streamlit server rather than its parent, so Ctrl+C or a service manager's
+    # SIGTERM reaches the server itself and no orphaned server outlives `tracker serve`.
+    os.execve(sys.executable, command, env)
 
 
 def main() -> None:
