@@ -293,6 +293,10 @@ def filter_options(snap: Snapshot) -> filters.FilterOptions:
 
 @st.cache_data(**CACHE)
 def _matching(path, version, as_of_iso, today_iso, chosen: filters.ItemFilter) -> dict:
+    if as_of_iso is None:  # SQL on the indexed tables: no need to build the whole record first
+        with _open(path) as store:
+            return summary.matching_items(store, chosen, today=dt.date.fromisoformat(today_iso),
+                                          limit=ITEM_ROWS_SHOWN)
     annotated = _items(path, version, as_of_iso, today_iso)
     found = filters.filter_items(annotated, chosen)
     return {"total": len(annotated), "matches": len(found), "rows": found.head(ITEM_ROWS_SHOWN)}

@@ -116,11 +116,65 @@ def test_filter_options_from_counts_equal_those_from_every_item(busy_store):
             busy_store.group_names(by)
 
 
+FILTERS = [
+    filters.ItemFilter(),
+    filters.ItemFilter(query="taskforce"),
+    filters.ItemFilter(query="  ITEM-0001 "),
+    filters.ItemFilter(query="actor-0003"),
+    filters.ItemFilter(query="doc-0000"),
+    filters.ItemFilter(query="We will PUBLISH"),
+    filters.ItemFilter(query="; "),
+    filters.ItemFilter(query="no such words anywhere"),
+    filters.ItemFilter(kinds=("commitment", "call")),
+    filters.ItemFilter(statuses=("stalled",)),
+    filters.ItemFilter(statuses=("not yet assessed", "finding (no status)")),
+    filters.ItemFilter(statuses=("awaiting response", "implemented")),
+    filters.ItemFilter(statuses=("accepted",), kinds=("commitment",)),
+    filters.ItemFilter(statuses=("no such status",)),
+    filters.ItemFilter(actors=("actor-0001",)),
+    filters.ItemFilter(actors=("actor-0001", "actor-0004"), owners=("actor-0002",)),
+    filters.ItemFilter(owners=("actor-0005",)),
+    filters.ItemFilter(themes=("policing", "courts")),
+    filters.ItemFilter(documents=("doc-00003", "doc-00007")),
+    filters.ItemFilter(made_from=dt.date(2010, 1, 1), made_to=dt.date(2015, 12, 31)),
+    filters.ItemFilter(made_from=dt.date(2015, 6, 1)),
+    filters.ItemFilter(query="data", kinds=("recommendation",), statuses=("in progress", "accepted"),
+                       themes=("data collection", "training", "funding"), made_to=dt.date(2020, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("chosen", FILTERS, ids=range(len(FILTERS)))
+@pytest.mark.parametrize("limit", [1000, 7])
+def test_matching_items_in_sql_equals_filtering_every_item(busy_store, chosen, limit):
+    annotated = progress.annotate(busy_store.items_frame(include_quote=True), today=TODAY)
+    expected = filters.filter_items(annotated, chosen)
+    got = summary.matching_items(busy_store, chosen, today=TODAY, limit=limit)
+    assert got["total"] == len(annotated)
+    assert got["matches"] == len(expected)
+    if expected.empty:  # an empty result's column types do not matter: nothing is shown
+        assert got["rows"].empty and list(got["rows"].columns) == list(expected.columns)
+    else:
+        pd.testing.assert_frame_equal(got["rows"], expected.head(limit).reset_index(drop=True))
+
+
+def test_search_is_unicode_case_blind_and_never_matches_across_fields(sample_store):
+    item = sample_store.get_item("improve-data")
+    fields = ItemFields(kind="commitment", title="ÉTUDE of Data", quote=item["quote"], document_id="paper",
+                        makers=["home-office"], owners=["inspectorate"], made="2020-12-15")
+    sample_store.update_item("improve-data", fields, expected_version=item["version"], by="t")
+    assert sample_store.find_items(text="étude")[0] == 1
+    assert sample_store.find_items(text="inspectorate")[0] == 3  # an owner id is searched too
+    assert sample_store.find_items(text="data\x1fimprove")[0] == 0  # title end + quote start
+    assert sample_store.find_items(text="improve-data")[1]["id"].tolist() == ["improve-data"]
+
+
 def test_empty_database_has_empty_figures(fresh_store):
     assert summary.headline(fresh_store, today=TODAY).tracked == 0
     assert summary.scorecard(fresh_store, by="owner").empty
     assert summary.oldest_open(fresh_store, today=TODAY).empty
     assert summary.filter_options(fresh_store) == filters.FilterOptions()
+    empty = summary.matching_items(fresh_store, filters.ItemFilter(query="x"), today=TODAY, limit=10)
+    assert (empty["total"], empty["matches"], len(empty["rows"])) == (0, 0, 0)
     assert fresh_store.summary_mismatches() == []
 
 
@@ -157,3 +211,4 @@ def test_migrating_an_existing_database_fills_the_counts_and_columns(db_path, sa
         frame = store.items_frame().set_index("id")
         assert frame.loc["i2", "owners"] == "ho" and frame.loc["i2", "themes"] == "data"
         assert frame.loc["i0", "makers"] == "insp" and frame.loc["i0", "owners"] == ""
+        assert store.find_items(text=" Q ")[0] == 4 and store.find_items(text="i2")[0] == 1

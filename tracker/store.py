@@ -400,6 +400,25 @@ def _m002_summaries_for_scale(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+#: Joins the searched fields in ``items.search_text``; a search containing it tests each field.
+_FIELD_SEPARATOR = "\x1f"
+_SEARCHED_FIELDS = ("id", "title", "quote", "makers", "owners", "themes", "document_id")
+
+
+def _search_text(*fields: str | None) -> str:
+    """The searched fields of an item, lower-cased (Python's Unicode rules), joined."""
+    return _FIELD_SEPARATOR.join((field or "").lower() for field in fields)
+
+
+@migrations(name="003_search_text")
+def _m003_search_text(db: sqlite_utils.Database) -> None:
+    """The tracker's text search as one substring test in SQLite per item (C speed), instead
+    of lower-casing ~500 characters of each item in Python on every search."""
+    db.execute("ALTER TABLE items ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
+    db.conn.create_function("tracker_search_text", len(_SEARCHED_FIELDS), _search_text, deterministic=True)
+    db.execute(f"UPDATE items SET search_text = tracker_search_text({', '.join(_SEARCHED_FIELDS)})")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -699,9 +718,11 @@ class Store:
             "INSERT INTO item_themes (item_id, theme, position) VALUES (?,?,?)",
             [(item_id, t, n) for n, t in enumerate(item.themes)],
         )
+        makers, owners, themes = "; ".join(item.makers), "; ".join(item.owners), "; ".join(item.themes)
+        search = _search_text(item_id, item.title, item.quote, makers, owners, themes, item.document_id)
         conn.execute(
-            "UPDATE items SET makers = ?, owners = ?, themes = ? WHERE id = ?",
-            ("; ".join(item.makers), "; ".join(item.owners), "; ".join(item.themes), item_id),
+            "UPDATE items SET makers = ?, owners = ?, themes = ?, search_text = ? WHERE id = ?",
+            (makers, owners, themes, search, item_id),
         )
 
     def update_item(self, item_id: str, fields: ItemFields, *, expected_version: int, by: str) -> int:
@@ -984,13 +1005,17 @@ class Store:
         """As ``items_frame`` but plain dicts (None stays None)."""
         return self._rows(*self._items_query(as_of, ids, include_quote))
 
-    def _items_query(self, as_of, ids, include_quote) -> tuple[str, dict]:
+    def _items_query(self, as_of, ids, include_quote, conditions: tuple[str, dict] | None = None,
+                     limit: int | None = None) -> tuple[str, dict]:
         where = ""
         params: dict = {}
         if ids is not None:
             placeholders = ",".join(f":id{n}" for n in range(len(ids)))
             where = f"WHERE i.id IN ({placeholders})"
             params = {f"id{n}": v for n, v in enumerate(ids)}
+        if conditions is not None:
+            where = f"{where} {'AND' if where else 'WHERE'} {conditions[0]}"
+            params = {**params, **conditions[1]}
         quote = "i.quote," if include_quote else ""
         if as_of is None:  # the cached current state is on the item row itself
             source, cur = "", "i"
@@ -1007,9 +1032,90 @@ class Store:
                    i.makers, i.owners, i.themes, i.version
             FROM items i {source}
             {where}
-            ORDER BY i.made_start, i.id
+            ORDER BY i.made_start, i.id {"" if limit is None else f"LIMIT {int(limit)}"}
         """
         return sql, params
+
+    def find_items(
+        self,
+        *,
+        text: str = "",
+        kinds: tuple[str, ...] = (),
+        statuses: list[tuple[str, str | None, str | None, str | None]] | None = None,
+        actors: tuple[str, ...] = (),
+        owners: tuple[str, ...] = (),
+        themes: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+        made_from: dt.date | None = None,
+        made_to: dt.date | None = None,
+        limit: int = 1000,
+        include_quote: bool = True,
+    ) -> tuple[int, pd.DataFrame]:
+        """Items of the current record that meet every condition given: how many, and the
+        first ``limit`` of them (the columns and order of ``items_frame``).
+
+        ``text``: case-insensitive plain text in the id, title, quote, makers, owners, themes or
+        document id; ``statuses``: the (kind, status, response, implementation) combinations
+        allowed (None: any); ``actors``: made or owned by any of them; ``owners``: owned by any;
+        ``themes``, ``documents``, ``kinds``: any of them; ``made_from``/``made_to``: inclusive.
+        The work is SQL on the indexed tables, whatever the number of items.
+        """
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+
+        def listed(name: str, values) -> str:
+            for n, value in enumerate(values):
+                params[f"{name}{n}"] = value
+            return ", ".join(f":{name}{n}" for n in range(len(values)))
+
+        needle = text.strip().lower()
+        if needle and _FIELD_SEPARATOR not in needle:
+            clauses.append("instr(i.search_text, :needle) > 0")
+            params["needle"] = needle
+        elif needle:  # a needle holding the separator could match across two fields: test each
+            clauses.append(f"tracker_contains(:needle, {', '.join(f'i.{f}' for f in _SEARCHED_FIELDS)})")
+            params["needle"] = needle
+        if kinds:
+            clauses.append(f"i.kind IN ({listed('kind', kinds)})")
+        if statuses is not None:
+            if not statuses:
+                clauses.append("0")
+            else:
+                rows = []
+                for n, (kind, status, response, implementation) in enumerate(statuses):
+                    rows.append(f"(:sk{n}, :ss{n}, :sr{n}, :si{n})")
+                    params.update({f"sk{n}": kind, f"ss{n}": status or "", f"sr{n}": response or "",
+                                   f"si{n}": implementation or ""})
+                clauses.append(
+                    "(i.kind, coalesce(i.status, ''), coalesce(i.response, ''), coalesce(i.implementation, '')) "
+                    f"IN (VALUES {', '.join(rows)})"
+                )
+        if actors:
+            clauses.append(
+                f"i.id IN (SELECT item_id FROM item_actors WHERE actor_id IN ({listed('actor', actors)}))")
+        if owners:
+            clauses.append("i.id IN (SELECT item_id FROM item_actors WHERE role = 'owner' "
+                           f"AND actor_id IN ({listed('owner', owners)}))")
+        if themes:
+            clauses.append(
+                f"i.id IN (SELECT item_id FROM item_themes WHERE theme IN ({listed('theme', themes)}))")
+        if documents:
+            clauses.append(f"i.document_id IN ({listed('document', documents)})")
+        if made_from is not None:
+            clauses.append("i.made_start >= :made_from")
+            params["made_from"] = made_from.isoformat()
+        if made_to is not None:
+            clauses.append("i.made_start <= :made_to")
+            params["made_to"] = made_to.isoformat()
+        where = " AND ".join(clauses) or "1"
+        self.db.conn.create_function("tracker_contains", -1, _contains, deterministic=True)
+        # One pass over the items (the text test runs once per item), then the rows shown by id.
+        # A text search reads every row anyway: scanning the table in storage order and sorting
+        # the matches beats walking the date index and jumping to each row (3x at 100k).
+        order = "+i.made_start" if needle else "i.made_start"
+        ids = [row[0] for row in self.db.conn.execute(
+            f"SELECT i.id FROM items i WHERE {where} ORDER BY {order}, i.id", params)]
+        return len(ids), self.items_frame(ids=ids[:limit], include_quote=include_quote)
 
     def history(self, item_id: str) -> list[dict]:
         """Every assessment of an item, oldest first (by the date the evidence refers to)."""
@@ -1476,6 +1582,12 @@ class Store:
     def counts(self) -> dict[str, int]:
         tables = ("actors", "documents", "items", "assessments", "links", "deadline_revisions", "users")
         return {t: self.db.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _contains(needle: str, *texts: str | None) -> bool:
+    """Whether lower-cased ``needle`` is in any of ``texts``, lower-cased (Python's Unicode
+    lower-casing, as pandas' ``str.lower`` does, not SQLite's ASCII-only LIKE)."""
+    return any(needle in text.lower() for text in texts if text)
 
 
 def _drop(record: dict, *keys: str) -> dict:

@@ -141,3 +141,26 @@ def filter_options(store: Store) -> filters.FilterOptions:
         first_made=made[0],
         last_made=made[1],
     )
+
+
+def matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: int) -> dict:
+    """``filters.filter_items`` for the current record, without loading every item: ``rows``,
+    the first ``limit`` matching items annotated for ``today`` (oldest first); ``matches``, how
+    many match; ``total``, how many items there are."""
+    rows = list(_rows(store.status_counts()))
+    statuses = None
+    if chosen.statuses:  # the combinations whose status word or response was chosen
+        wanted = set(chosen.statuses)
+        statuses = [
+            (kind, status, response, implementation)
+            for (kind, status, response, implementation, _), label in zip(rows, _labels(rows))
+            if label in wanted
+            or (kind == ItemKind.RECOMMENDATION and status_rules.response_label(response) in wanted)
+        ]
+    matches, frame = store.find_items(
+        text=chosen.query, kinds=chosen.kinds, statuses=statuses, actors=chosen.actors,
+        owners=chosen.owners, themes=chosen.themes, documents=chosen.documents,
+        made_from=chosen.made_from, made_to=chosen.made_to, limit=limit,
+    )
+    return {"total": sum(n for *_, n in rows), "matches": matches,
+            "rows": progress.annotate(frame, today=today)}
