@@ -9,10 +9,12 @@ ensure_venv() {
   fi
   # Reinstall only when pyproject.toml changed since the last install.
   local stamp=".venv/.installed${extra}"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
     echo "Installing the tracker${extra:+ with $extra} into .venv ..." >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" >&2
+    # The versions in requirements.lock are the ones the suite audits, so they are what we run.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+      -c requirements.lock -e ".${extra}" >&2
     touch "$stamp"
   fi
 }

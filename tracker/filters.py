@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import status as status_rules
 from .progress import split_list
+from .exchange import neutralise_cell
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,6 @@ EXPORT_COLUMNS = [
     "last_assessed_on", "last_evidence", "last_evidence_url", "deadline_start",
     "deadline_precision", "days_overdue", "done_when",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -146,9 +145,8 @@ def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _defuse(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Text cells go through the same formula guard as `tracker export`; numbers stay numbers."""
+    return neutralise_cell(value) if isinstance(value, str) else value
 
 
 def to_csv(frame: pd.DataFrame) -> str:
