@@ -484,11 +484,27 @@ def test_oidc_user_is_matched_to_a_tracker_user_by_email(staff_db):
     assert history(staff_db, "improve-data")[-1]["recorded_by"] == "edna"
 
 
-def test_oidc_sign_in_page_offers_the_provider_not_a_password(staff_db):
+def test_oidc_sign_in_page_offers_the_provider_not_a_password(staff_db, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "authlib" else real(name, *a))
     at = oidc_app({"is_logged_in": False})
     ok(at.switch_page("staff/account.py").run())
     assert [b.label for b in at.button if "organisation" in b.label] == ["Sign in with your organisation"]
     assert not at.text_input
+
+
+def test_oidc_without_authlib_says_what_is_missing(staff_db, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "authlib" else real(name, *a))
+    at = oidc_app({"is_logged_in": False})
+    ok(at.switch_page("staff/account.py").run())
+    assert any("Authlib" in e for e in texts(at))
+    assert not at.button and not at.text_input
 
 
 def test_oidc_mode_can_be_chosen_by_environment(staff_db, monkeypatch):

@@ -78,26 +78,27 @@ def current() -> Principal | None:
     with a notice saying why; in OIDC mode the provider sign-in is ended too, so an idle
     browser cannot sign straight back in without the provider.
     """
-    with workspace() as ws:
-        if token() is None:
-            identity = _oidc_identity()
-            if identity is None:
-                return None
+    if token() is None:
+        identity = _oidc_identity()
+        if identity is None:
+            return None  # a viewer: no database work on their page loads
+        with workspace() as ws:
             try:
                 signed = ws.sign_in_oidc(identity)
             except AuthenticationError as exc:
                 notify(str(exc))
                 return None
-            st.session_state[TOKEN_KEY] = signed.token
-            return signed.principal
+        st.session_state[TOKEN_KEY] = signed.token
+        return signed.principal
+    with workspace() as ws:
         try:
             return ws.principal(token())
         except SessionEndedError as exc:
             st.session_state.pop(TOKEN_KEY, None)
             notify(str(exc))
-            if _oidc_identity() is not None:
-                st.logout()
-            return None
+    if _oidc_identity() is not None:
+        st.logout()
+    return None
 
 
 def sign_in(username: str, password: str) -> None:

@@ -6,6 +6,8 @@ in there shows that same page (with its ?item=... still in the URL) straight awa
 
 from __future__ import annotations
 
+import importlib.util
+
 import streamlit as st
 
 from dashboard.safe_text import md
@@ -34,6 +36,11 @@ def show(key: str = KEY) -> None:
     if session.auth_mode() == session.OIDC:
         st.write("Sign in with your organisation's account. Your email address must belong to a "
                  "tracker user; an admin can add you.")
+        if importlib.util.find_spec("authlib") is None:
+            st.error("Sign-in through the identity provider needs the Authlib package on the server "
+                     "(`pip install \"streamlit[auth]\"`). Ask whoever runs the tracker.",
+                     icon=":material/error:")
+            return
         st.button("Sign in with your organisation", type="primary", icon=":material/login:",
                   on_click=st.login, key=f"{key}_oidc")
         return
