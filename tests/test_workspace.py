@@ -323,3 +323,20 @@ def test_changes_since_for_documents_and_actors(workspace, tokens):
     workspace.update_actor(tokens["edna"], Actor(id="home-office", name="HO"), expected_version=1)
     assert workspace.changes_since(tokens["eric"], "home-office", 1, entity="actor")[0]["after"]["name"] == "HO"
     assert workspace.changes_since(tokens["eric"], "home-office", 2, entity="actor") == []
+
+
+@pytest.mark.parametrize("name", ["record_assessment", "revise_deadline", "update_item"])
+def test_staff_writes_always_check_the_version(workspace, tokens, name):
+    calls = {
+        "record_assessment": lambda: workspace.record_assessment(
+            tokens["edna"], "improve-data", assessment(), expected_version=None),
+        "revise_deadline": lambda: workspace.revise_deadline(
+            tokens["edna"], "improve-data",
+            DeadlineRevision(deadline="2025", reason="Moved", revised_on="2024-01-01"), expected_version=None),
+        "update_item": lambda: workspace.update_item(
+            tokens["edna"], "improve-data", item_fields(title="Changed"), expected_version=None),
+    }
+    before = snapshot(workspace.store)
+    with pytest.raises(InvalidInputError):
+        calls[name]()
+    assert snapshot(workspace.store) == before
