@@ -96,7 +96,7 @@ def build_navigation():
         sections["Staff"] = staff
     # ----------------------------------------------------------------------------------------
 
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # an admin has 13 pages; none may fold away
 
     chosen = as_of.show()
     if chosen is not None:
