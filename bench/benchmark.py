@@ -55,8 +55,8 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "tracker_filter_warm_ms": ("Tracker page with a filter, server render, warm (median)", "ms", 500),
     "tracker_filter_cold_ms": ("Tracker page with a filter, server render, cold", "ms", 500),
     "browser_headline_first_ms": ("Browser: navigation to headline figures, first visit after start", "ms", 3000),
-    "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write",
-                                        "ms", 3000),
+    "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write "
+                                        "(median)", "ms", 3000),
     "browser_headline_warm_ms": ("Browser: navigation to headline figures, later visits (median)", "ms", 3000),
     "browser_filter_change_ms": ("Browser: filter change to updated table (median)", "ms", None),
     "status_change_p50_ms": ("Status change with history row, p50", "ms", None),
@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=20, help="requests per count measurement")
     parser.add_argument("--cold-runs", type=int, default=3, help="fresh processes for cold renders")
     parser.add_argument("--warm-runs", type=int, default=5, help="warm renders per process")
-    parser.add_argument("--browser-repeats", type=int, default=3)
+    parser.add_argument("--browser-repeats", type=int, default=5, help="visits and filter changes per figure")
     parser.add_argument("--changes", type=int, default=500, help="status changes timed one by one")
     parser.add_argument("--sustained-seconds", type=float, default=5.0)
     parser.add_argument("--skip-browser", action="store_true", help="no Playwright figures")
