@@ -321,6 +321,10 @@ def report(results: dict) -> str:
             f"{info['db_mb']:,} MiB; built in {info['build_s']} s; load average (1 min) "
             f"{info['load_average'][0]} before the measurements, {info['load_average'][1]} after"
         )
+    if results.get("browser_floor_ms") is not None:
+        lines.append(f"- browser floor: a bare Streamlit page with five metrics and no data shows its first "
+                     f"one {fmt(results['browser_floor_ms'], 'ms')} ms after navigation (median), "
+                     "measured the same way")
     machine = results["machine"]
     lines.append(f"- machine: {machine['cpus']} CPUs, {machine['memory_gib']} GiB RAM, "
                  f"Python {machine['python']}, SQLite {machine['sqlite']}, {machine['platform']}")
@@ -356,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.output.mkdir(parents=True, exist_ok=True)
     results = {"started": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
-               "sizes": {}, "databases": {}}
+               "sizes": {}, "databases": {}, "browser_floor_ms": None}
+    if not args.skip_browser:
+        log("browser floor: a bare Streamlit page ...")
+        results["browser_floor_ms"] = browser.floor(args.output, repeats=args.browser_repeats)
     for size in sizes:
         db, info = build_database(size, args.output, assessments=args.assessments, seed=args.seed)
         results["databases"][str(size)] = info

@@ -61,12 +61,14 @@ def peak_rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def dashboard(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A Streamlit server on ``db``; yields its base URL and process."""
+def dashboard(
+    db: Path, log: Path, script: Path = ROOT / "dashboard" / "app.py"
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A Streamlit server running ``script`` on ``db``; yields its base URL and process."""
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(db), "PYTHONPATH": str(ROOT)}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
@@ -184,3 +186,20 @@ def measure(db: Path, work_dir: Path, *, write: Callable[[], None], repeats: int
             browser.close()
         result["rss_mb"] = peak_rss_mb(process.pid)
     return result
+
+
+def floor(work_dir: Path, *, repeats: int = 5, timeout_s: float = 60) -> float:
+    """Median ms from navigation to the first metric of ``bench/bare_page.py`` (no data at
+    all), measured like ``headline_warm``: what Streamlit's frontend costs on this machine."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bench-xdg-config-"))
+    os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="bench-xdg-cache-"))
+    page = ROOT / "bench" / "bare_page.py"
+    with dashboard(work_dir / "none.db", work_dir / "bare_page.log", page) as (base, _), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            _headline_ms(browser, f"{base}/", timeout_s * 1000)  # the server's first run
+            return statistics.median(_headline_ms(browser, f"{base}/", timeout_s * 1000) for _ in range(repeats))
+        finally:
+            browser.close()

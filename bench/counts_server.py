@@ -24,7 +24,8 @@ def summary_counts(store: Store) -> dict:
     """The facets Datasette is asked for: items by kind, status, response and implementation,
     and by theme, with the total. Read through ``Store.status_counts``, the function behind the
     overview's headline figures and its status-by-theme chart."""
-    facets: dict[str, dict[str, int]] = {name: {} for name in ("kind", "status", "response", "implementation", "theme")}
+    names = ("kind", "status", "response", "implementation", "theme")
+    facets: dict[str, dict[str, int]] = {name: {} for name in names}
     total = 0
     by_status = store.status_counts()
     for kind, status, response, implementation, n in zip(

@@ -44,6 +44,8 @@ def test_benchmark_at_1000_items_produces_every_figure(tmp_path):
             continue
         value = figures.get(name)
         assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (name, value)
+    if browser:
+        assert results["browser_floor_ms"] > 0
     assert results["databases"]["1000"]["counts"]["items"] == 1000
     table = (tmp_path / "results.md").read_text()
     assert "Ratio ours / Datasette" in table and "1,000 items" in table

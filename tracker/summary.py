@@ -56,7 +56,8 @@ def headline(store: Store, *, today: dt.date) -> progress.Headline:
         open_ += n if is_open else 0
         delivered += n if label in progress.DELIVERED_LABELS else 0
         not_delivered += n if label in progress.NOT_DELIVERED_LABELS else 0
-        if kind == ItemKind.RECOMMENDATION and is_open and status_rules.response_label(response) == progress.AWAITING:
+        no_response = status_rules.response_label(response) == progress.AWAITING
+        if kind == ItemKind.RECOMMENDATION and is_open and no_response:
             awaiting += n
     for kind, status, response, implementation, n in _rows(store.overdue_counts(today)):
         if status_rules.is_open(kind, status, response, implementation):
@@ -124,7 +125,9 @@ def filter_options(store: Store) -> filters.FilterOptions:
     counts = store.status_counts()
     rows = list(_rows(counts))
     present = set(_labels(rows)) | {
-        status_rules.response_label(response) for kind, _, response, _, _ in rows if kind == ItemKind.RECOMMENDATION
+        status_rules.response_label(response)
+        for kind, _, response, _, _ in rows
+        if kind == ItemKind.RECOMMENDATION
     }
     statuses = [s for s in status_rules.STATUS_ORDER if s in present]
     statuses += [r for r in status_rules.RESPONSE_COLOURS if r in present and r not in statuses]
