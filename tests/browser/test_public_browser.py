@@ -157,7 +157,29 @@ def annotated(db: Path) -> "progress.pd.DataFrame":
         return progress.annotate(store.items_frame(include_quote=True), today=dt.date.today())
 
 
+HEADLINE_LABELS = ["Items tracked", "Delivered", "Not delivered", "Overdue", "Awaiting response"]
+
+
 def metrics(tab) -> dict[str, str]:
+    """The headline figures, read once all five are drawn and the script has stopped running.
+
+    Under load in CI a read has once caught the row half drawn (one metric of five), so the read
+    waits for the whole row rather than trusting the moment the page first looked idle.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        tab.wait_for_function(
+            """([labels, idle]) => {
+                const seen = Array.from(document.querySelectorAll('[data-testid=stMetricLabel]'))
+                    .map(e => e.innerText.trim());
+                return document.querySelector(idle) !== null
+                    && labels.every(label => seen.includes(label));
+            }""",
+            arg=[HEADLINE_LABELS, IDLE], timeout=30_000,
+        )
+    except PlaywrightTimeout:  # the assertion below then shows what was on the page
+        pass
     found = {}
     for metric in tab.locator('[data-testid="stMetric"]').all():
         label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
