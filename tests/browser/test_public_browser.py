@@ -13,103 +13,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import IDLE, ROOT, dashboard_server
 
 from tracker import filters, gaps, progress, summary
 from tracker.store import Store
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _unavailable(reason: str) -> None:
-    """Skip on a developer machine without Chromium; fail in CI, where it must be there."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """``tracker serve`` on a new database (seeded on first run); yields (url, db path)."""
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed")
     folder = tmp_path_factory.mktemp("public-browser")
     db = folder / "tracker.db"
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(folder / "config"),
-           "XDG_CACHE_HOME": str(folder / "cache")}
-    env.pop("TRACKER_DB", None)
-    log = open(folder / "server.log", "w+")
-    # Its own process group: `tracker serve` runs streamlit as a child, and both must stop.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "--db", str(db), "serve", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"tracker serve did not start:\n{log.read()}")
-            time.sleep(0.5)
-        yield url, db
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        log.seek(0)
-        output = log.read()
-        log.close()
-    assert "Traceback" not in output, output
-
-
-@pytest.fixture(scope="module")
-def browser(served, tmp_path_factory):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    folder = tmp_path_factory.mktemp("chromium-home")
-    os.environ.setdefault("XDG_CONFIG_HOME", str(folder / "config"))
-    os.environ.setdefault("XDG_CACHE_HOME", str(folder / "cache"))
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with dashboard_server(db, folder) as server:
+        yield server.url, db
+    assert not server.has_traceback, server.output
 
 
 @pytest.fixture

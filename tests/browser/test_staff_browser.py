@@ -1,24 +1,19 @@
 """The staff workspace in a real browser (Debian Chromium through Playwright).
 
-One dashboard server on a seeded temporary database serves every test here. What is checked is
-what people do: an editor signs in and records an assessment that the audit log and a
-signed-out reader then see; a second editor's conflicting save is refused without losing what
-they typed; a viewer finds no write action; bad input is refused with a message. Screenshots
-go to test-output/screenshots/.
+One dashboard server (``tracker serve``) on a seeded temporary database serves every test
+here. What is checked is what people do: an editor signs in and records an assessment that the
+audit log and a signed-out reader then see; a second editor's conflicting save is refused
+without losing what they typed; a viewer finds no write action; bad input is refused with a
+message. Screenshots go to test-output/screenshots/.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser_support import IDLE, ROOT, RUNNING, dashboard_server
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -27,28 +22,9 @@ from tracker.store import Store
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PASSWORD = "correct horse battery"
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STAFF_URLS = ["record-assessment", "edit-items", "edit-sources", "import", "audit-log", "users"]
-
-
-def _unavailable(reason: str) -> None:
-    """Skip on a developer machine without Chromium; fail in CI, where it must be there."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -71,62 +47,15 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The dashboard on a seeded database with two editors, started as `streamlit run` is."""
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed")
+    """The dashboard on a seeded database with two editors, signing in with local passwords."""
     folder = tmp_path_factory.mktemp("staff-browser")
     db = build_seeded_db(folder / "tracker.db")
     with Store(db) as store:
         for username, name in (("edna", "Edna Editor"), ("eric", "Eric Editor")):
             auth.create_user(store, UserIn(username=username, display_name=name), PASSWORD, by="test")
-    port = free_port()
-    env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_AUTH": "local", "PYTHONPATH": str(ROOT),
-           "XDG_CONFIG_HOME": str(folder / "config"), "XDG_CACHE_HOME": str(folder / "cache")}
-    log = open(folder / "server.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"the dashboard did not start:\n{log.read()}")
-            time.sleep(0.5)
-        yield Served(url=url, db=db)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.seek(0)
-        output = log.read()
-        log.close()
-    assert "Traceback" not in output, output
-
-
-@pytest.fixture(scope="module")
-def browser(served, tmp_path_factory):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    folder = tmp_path_factory.mktemp("chromium")
-    env = {**os.environ, "XDG_CONFIG_HOME": str(folder / "config"), "XDG_CACHE_HOME": str(folder / "cache")}
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
-        yield chromium
-        chromium.close()
+    with dashboard_server(db, folder, env={"TRACKER_AUTH": "local"}) as server:
+        yield Served(url=server.url, db=db)
+    assert not server.has_traceback, server.output
 
 
 @pytest.fixture

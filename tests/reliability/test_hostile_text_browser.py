@@ -10,26 +10,16 @@ shows an exception, and the hostile strings are there as the literal text they a
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
+from browser_support import IDLE, chromium, dashboard_server, require_browser
 from hostile_inputs import A_TAG, DIRECTIVES, FORMULA, IMG, MD_LINK, SCRIPT, hostile_bundle
-from reliability_workload import ROOT, worker_env
 from tracker import auth
 from tracker.models import UserIn
 from tracker.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
 #: Run in the page after every action: everything that would mean stored text became markup.
 FIND_MARKUP = """() => {
@@ -59,82 +49,33 @@ FIND_MARKUP = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def hostile_dashboard(tmp_path):
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{CHROMIUM} is missing: the browser tests cannot run")
-        pytest.skip(f"{CHROMIUM} is not installed")
+    require_browser()
     db = tmp_path / "hostile.db"
     with Store(db) as store:
         store.import_bundle(hostile_bundle(), by="import")
         auth.create_user(store, UserIn(username="ada", display_name=f"{IMG} Ada", role="admin"), PASSWORD,
                          by="test")
-    port = free_port()
-    env = {**worker_env(), "TRACKER_DB": str(db), "TRACKER_AUTH": "local",
-           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    log = open(tmp_path / "streamlit.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert server.poll() is None, (tmp_path / "streamlit.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the dashboard did not start within 90 s"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}", tmp_path
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with dashboard_server(db, tmp_path / "server", env={"TRACKER_AUTH": "local"}) as server:
+        yield server.url
+    assert not server.has_traceback, server.output
 
 
 @pytest.fixture
-def browser_page(hostile_dashboard):
-    from playwright.sync_api import sync_playwright
-
-    base, tmp = hostile_dashboard
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            env={**os.environ, "XDG_CONFIG_HOME": str(tmp / "chromium-config"),
-                 "XDG_CACHE_HOME": str(tmp / "chromium-cache"), "HOME": str(tmp)},
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            yield base, page, dialogs
-        finally:
-            browser.close()
+def browser_page(hostile_dashboard, tmp_path):
+    with chromium(tmp_path / "chromium") as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        yield hostile_dashboard, page, dialogs
 
 
 def settle(page) -> None:
     """Wait until the script has run (twice over: a rerun may follow the first run)."""
     for _ in range(2):
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+        page.wait_for_selector(IDLE, state="attached")
         page.wait_for_timeout(400)
 
 
