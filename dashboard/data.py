@@ -32,6 +32,8 @@ ITEM_ROWS_SHOWN = 1000
 EVENT_ROWS_SHOWN = 1000
 #: Above this many events the timeline chart groups them by month rather than by day.
 EVENTS_BY_MONTH_ABOVE = 5000
+#: The item picker lists at most this many items; with more, a search narrows them first.
+ITEMS_PICKED_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -244,11 +246,16 @@ def chains(snap: Snapshot, chain_ids: list[str]) -> list[gaps.Chain]:
 
 @st.cache_data(**CACHE)
 def _chain_for_item(path, version, as_of_iso, today_iso, item_id: str) -> gaps.Chain | None:
-    chain = gaps.chain_of(_chains(path, version, as_of_iso, today_iso), item_id)
+    # Only the items linked to this one are read: the first reader after a write does not
+    # build the whole record (seconds at 100,000 items) to draw one chain.
+    with _open(path) as store:
+        chain = gaps.chain_for_item(store, item_id, as_of=_date(as_of_iso),
+                                    today=_reference(as_of_iso, today_iso))
     return chain.detached() if chain is not None else None
 
 
 def chain_for_item(snap: Snapshot, item_id: str) -> gaps.Chain | None:
+    """The chain ``item_id`` belongs to as of the snapshot (the one the gaps page draws), or None."""
     return _chain_for_item(*snap.key, item_id)
 
 
@@ -350,14 +357,18 @@ def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _item_titles(path, version, as_of_iso, today_iso) -> dict[str, str]:
-    annotated = _items(path, version, as_of_iso, today_iso)
-    return dict(zip(annotated["id"], annotated["title"]))
+def _item_choices(path, version, as_of_iso, text: str) -> dict:
+    with _open(path) as store:
+        matches, titles = summary.item_titles(store, text=text, made_by=_date(as_of_iso),
+                                              limit=ITEMS_PICKED_FROM)
+    return {"matches": matches, "titles": titles}
 
 
-def item_titles(snap: Snapshot) -> dict[str, str]:
-    """Every item's title by id, as of the snapshot (for pickers)."""
-    return _item_titles(*snap.key)
+def item_choices(snap: Snapshot, text: str = "") -> dict:
+    """Items to pick from, as of the snapshot: ``titles``, the titles by id of the first
+    ``ITEMS_PICKED_FROM`` items (oldest first) holding ``text`` in their id, title, quote,
+    people, themes or document (every item, when empty); ``matches``, how many hold it."""
+    return _item_choices(snap.path, snap.version, snap.key[2], text)
 
 
 @st.cache_data(**CACHE)

@@ -223,6 +223,22 @@ def test_item_page_without_id_offers_a_picker(fixture_db):
     assert at.query_params["id"] == ["taskforce"] or at.query_params["id"] == "taskforce"
 
 
+def test_item_picker_searches_first_when_the_items_are_too_many_for_one_list(fixture_db, monkeypatch):
+    monkeypatch.setattr("dashboard.data.ITEMS_PICKED_FROM", 3)  # 8 items: more than the list holds
+    at = run("views/item.py")
+    no_errors(at)
+    assert len(at.selectbox(key="item_pick").options) == 3
+    assert "8 items match; the list holds the oldest 3" in texts(at)
+    at.text_input(key="item_search").input("TASKFORCE").run()
+    no_errors(at)
+    assert at.selectbox(key="item_pick").options == ["Home Office announced a taskforce on grooming gangs"]
+    at.selectbox(key="item_pick").select("taskforce").run()
+    assert at.query_params["id"] == ["taskforce"] or at.query_params["id"] == "taskforce"
+    at = run("views/item.py")
+    at.text_input(key="item_search").input("no item says this").run()
+    assert "No item matches that search." in texts(at)
+
+
 def test_gaps_page_draws_both_chains(fixture_db):
     at = run("views/gaps.py")
     no_errors(at)

@@ -8,7 +8,8 @@
 * claimed vs found: a claim of progress beside an independent finding that contradicts it.
 
 Every function takes frames from the store, the items frame already passed through
-``progress.annotate`` for the same reference date. Nothing here imports streamlit.
+``progress.annotate`` for the same reference date, except ``chain_for_item``, which reads the
+few rows one item's chain needs from the store itself. Nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from . import progress
 from . import status as status_rules
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
 from .progress import AWAITING, date_label, none_if_missing, status_labels
+from .store import Store
 
 #: An open item whose latest evidence is older than this many days is in the evidence gap.
 STALE_EVIDENCE_DAYS = 365
@@ -265,6 +268,27 @@ def chain_of(chain_list: list[Chain], item_id: str) -> Chain | None:
         if item_id in chain.item_ids:
             return chain
     return None
+
+
+def chain_for_item(
+    store: Store,
+    item_id: str,
+    *,
+    as_of: dt.date | None = None,
+    today: dt.date,
+    kinds: frozenset[str] = CHAIN_LINK_KINDS,
+) -> Chain | None:
+    """The chain ``item_id`` belongs to as of ``as_of`` (None: now), or None; the same chain as
+    ``chain_of(chains(annotate(store.items_frame(as_of=as_of), today=today), store.links()),
+    item_id)``, read from the items linked to it only (``Store.linked_component``), so it costs
+    the size of the chain, not of the record. ``today`` is the reference date ``annotate`` takes
+    (the as-of date, when there is one).
+    """
+    ids = store.linked_component(item_id, kinds=kinds, made_by=as_of)
+    if len(ids) < 2:
+        return None
+    members = progress.annotate(store.items_frame(as_of=as_of, ids=ids, include_quote=True), today=today)
+    return chain_of(chains(members, store.links_among(ids), kinds=kinds), item_id)
 
 
 def claimed_vs_found(

@@ -167,3 +167,13 @@ def matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date, 
     )
     return {"total": sum(n for *_, n in rows), "matches": matches,
             "rows": progress.annotate(frame, today=today)}
+
+
+def item_titles(store: Store, *, text: str = "", made_by: dt.date | None = None,
+                limit: int) -> tuple[int, dict[str, str]]:
+    """Items to choose from without loading every item: how many (made on or before
+    ``made_by``, when given) hold ``text`` in their id, title, quote, people, themes or document
+    (any, when empty), and the titles by id of the first ``limit`` of them, oldest first (the
+    order of ``items_frame``). Titles do not change with a date, so this serves "as of" too."""
+    matches, frame = store.find_items(text=text, made_to=made_by, limit=limit, include_quote=False)
+    return matches, dict(zip(frame["id"], frame["title"]))

@@ -19,11 +19,22 @@ item_id = st.query_params.get("id")
 
 if not item_id:
     st.title("Item")
-    titles = data.item_titles(snap)
-    if not titles:
+    choices = data.item_choices(snap)
+    if not choices["matches"]:
         st.info("No item had been made by this date." if snap.as_of else
                 "Nothing has been recorded yet, so there is no item to show.")
         st.stop()
+    if choices["matches"] > data.ITEMS_PICKED_FROM:  # too many for one list: search them first
+        text = st.text_input("Search the items", key="item_search",
+                             placeholder="Words from the title or quote, a theme, or an item or actor id")
+        if text.strip():
+            choices = data.item_choices(snap, text.strip())
+        if len(choices["titles"]) < choices["matches"]:
+            st.caption(f"{choices['matches']:,} items match; the list holds the oldest "
+                       f"{len(choices['titles']):,}. Search to find the others.")
+        elif not choices["matches"]:
+            st.write("No item matches that search.")
+    titles = choices["titles"]
     choice = st.selectbox("Choose an item", list(titles), index=None, format_func=lambda i: titles[i],
                           placeholder="Type to search the item titles", key="item_pick")
     st.caption("Each item has its own address: /item?id=<item id>. The Tracker page lists them all.")
