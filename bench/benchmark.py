@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import browser  # noqa: E402
+from tests.browser_support import free_port, server_process  # noqa: E402
 from tracker.models import Assessment  # noqa: E402
 from tracker.store import Store  # noqa: E402
 from tracker.synthetic import default_plan, generate  # noqa: E402
@@ -120,23 +121,6 @@ def build_database(size: int, output: Path, *, assessments: int, seed: int) -> t
 # -- summary counts: ours and Datasette's, over the same kind of channel ------------------------
 
 
-@contextmanager
-def server(command: list[str], health_url: str, log_file: Path) -> Iterator[subprocess.Popen]:
-    with open(log_file, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
-        try:
-            browser.wait_for_http(health_url, 60, process)
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def http_get_json(port: int, paths: list[str]) -> Callable[[], list[dict]]:
     """A client that GETs every path on one kept-alive connection and parses the JSON answers."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -181,20 +165,22 @@ def check_same_counts(ours: dict, theirs: list[dict]) -> None:
 
 
 def measure_counts(db: Path, work: Path, repeats: int) -> dict[str, float]:
-    port = browser.free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    port = free_port()
     ours_cmd = [sys.executable, str(ROOT / "bench" / "counts_server.py"), str(db), str(port)]
-    with server(ours_cmd, f"http://127.0.0.1:{port}/counts.json", work / "counts_server.log"):
+    with server_process(ours_cmd, f"http://127.0.0.1:{port}/counts.json", work / "counts_server.log", env=env):
         fetch_ours = http_get_json(port, ["/counts.json"])
         ours_answer = fetch_ours()[0]
         ours = median_ms(fetch_ours, repeats)
-    dport = browser.free_port()
+    dport = free_port()
     datasette_cmd = [
         sys.executable, "-m", "datasette", "serve", str(db), "-p", str(dport), "--host", "127.0.0.1",
         # Let every facet finish (the defaults give up after 200 ms and answer with less).
         "--setting", "facet_time_limit_ms", "600000", "--setting", "sql_time_limit_ms", "600000",
         "--setting", "max_returned_rows", "10000",
     ]
-    with server(datasette_cmd, f"http://127.0.0.1:{dport}/-/versions.json", work / "datasette.log"):
+    with server_process(datasette_cmd, f"http://127.0.0.1:{dport}/-/versions.json", work / "datasette.log",
+                        env=env):
         fetch_theirs = http_get_json(dport, datasette_paths(db))
         check_same_counts(ours_answer, fetch_theirs())
         theirs = median_ms(fetch_theirs, repeats)

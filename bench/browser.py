@@ -1,55 +1,28 @@
 """What a reader waits for in a real browser, and what the dashboard process holds in memory.
 
-Starts ``streamlit run dashboard/app.py`` on a free port with ``TRACKER_DB`` set, drives Debian's
-Chromium through Playwright, and reads the server's peak resident memory (``VmHWM`` in
-``/proc/<pid>/status``) after every page has been used.
+Starts the dashboard as it is run for real (``tracker --db DB serve``, on a free port), drives
+Debian's Chromium through Playwright, and reads the server's peak resident memory (``VmHWM`` in
+``/proc/<pid>/status``; ``tracker serve`` becomes the Streamlit server, so that is its process)
+after every page has been used. Starting both comes from ``tests/browser_support.py``, shared
+with the browser tests.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.browser_support import (IDLE, ROOT, chromium, dashboard_server, free_port, server_env,
+                                   server_process)
+
 HEADLINE = '[data-testid="stMetricValue"]'
 EXCEPTION = '[data-testid="stException"]'
 MATCH_COUNT = re.compile(r"of [\d,]+ items match")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with code {process.returncode} before serving {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing answered at {url} within {timeout:.0f} s")
+BARE_PAGE = ROOT / "bench" / "bare_page.py"
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -58,33 +31,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("VmHWM not found in /proc/<pid>/status")
-
-
-@contextmanager
-def dashboard(
-    db: Path, log: Path, script: Path = ROOT / "dashboard" / "app.py"
-) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A Streamlit server running ``script`` on ``db``; yields its base URL and process."""
-    port = free_port()
-    env = {**os.environ, "TRACKER_DB": str(db), "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for_http(f"{base}/_stcore/health", 60, process)
-            yield base, process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def _fail_on_exception(page) -> None:
@@ -152,15 +98,11 @@ def measure(db: Path, work_dir: Path, *, write: Callable[[], None], repeats: int
     loads Streamlit's scripts afresh, as a first-time reader does; the browser opens one small
     page first, so no figure includes Chromium's own start.
     """
-    from playwright.sync_api import sync_playwright
-
     timeout_ms = timeout_s * 1000
-    os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bench-xdg-config-"))
-    os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="bench-xdg-cache-"))
     result: dict[str, float] = {}
-    with dashboard(db, work_dir / "streamlit.log") as (base, process), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
+    with dashboard_server(db, work_dir / "dashboard") as server:
+        base = server.url
+        with chromium(work_dir / "chromium") as browser:
             warmup = browser.new_context()
             warmup.new_page().goto(f"{base}/_stcore/health")
             warmup.close()
@@ -182,24 +124,22 @@ def measure(db: Path, work_dir: Path, *, write: Callable[[], None], repeats: int
             changes = [_add_status(page, status, timeout_ms) for status in statuses[:repeats]]
             result["filter_change"] = statistics.median(changes)
             context.close()
-        finally:
-            browser.close()
-        result["rss_mb"] = peak_rss_mb(process.pid)
+        result["rss_mb"] = peak_rss_mb(server.process.pid)
     return result
 
 
 def floor(work_dir: Path, *, repeats: int = 5, timeout_s: float = 60) -> float:
     """Median ms from navigation to the first metric of ``bench/bare_page.py`` (no data at
     all), measured like ``headline_warm``: what Streamlit's frontend costs on this machine."""
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bench-xdg-config-"))
-    os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="bench-xdg-cache-"))
-    page = ROOT / "bench" / "bare_page.py"
-    with dashboard(work_dir / "none.db", work_dir / "bare_page.log", page) as (base, _), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _headline_ms(browser, f"{base}/", timeout_s * 1000)  # the server's first run
-            return statistics.median(_headline_ms(browser, f"{base}/", timeout_s * 1000) for _ in range(repeats))
-        finally:
-            browser.close()
+    folder = work_dir / "bare-page"
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    # The settings `tracker serve` gives the dashboard, so the two pages are served alike.
+    command = [sys.executable, "-m", "streamlit", "run", str(BARE_PAGE), "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+    base = f"http://127.0.0.1:{port}"
+    with server_process(command, f"{base}/_stcore/health", folder / "server.log", env=server_env(folder)), \
+            chromium(work_dir / "chromium") as browser:
+        _headline_ms(browser, f"{base}/", timeout_s * 1000)  # the server's first run
+        return statistics.median(_headline_ms(browser, f"{base}/", timeout_s * 1000) for _ in range(repeats))
