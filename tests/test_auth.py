@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from argon2 import PasswordHasher
@@ -11,6 +12,7 @@ from tracker import auth
 from tracker.auth import AccountLockedError, SessionEndedError, SignInPolicy
 from tracker.errors import AuthenticationError, InvalidInputError
 from tracker.models import Role, UserIn
+from tracker.store import sign_in_key
 
 PASSWORD = "correct horse battery"
 POLICY = SignInPolicy()  # 3 failures: wait 5 s, 4: 10 s, 5+: refused 15 minutes; idle 30 minutes
@@ -57,11 +59,26 @@ def sign_in(store, clock, username="edna", password=PASSWORD):
     return auth.sign_in(store, username, password, policy=POLICY, clock=clock)
 
 
+def counted_failures(store, name: str) -> int:
+    row = store.db.execute("SELECT failures FROM sign_in_attempts WHERE name_key = ?",
+                           (sign_in_key(name),)).fetchone()
+    return row[0] if row else 0
+
+
 def fail(store, clock, times: int, username="edna") -> None:
     for _ in range(times):
         with pytest.raises(AuthenticationError) as info:
             sign_in(store, clock, username, "wrong password!")
         assert not isinstance(info.value, AccountLockedError)
+
+
+def lock_out(store, clock, username="edna") -> None:
+    """Five failures, waiting out the waits between them: refused for 15 minutes."""
+    fail(store, clock, 3, username=username)
+    clock.advance(seconds=6)
+    fail(store, clock, 1, username=username)
+    clock.advance(seconds=11)
+    fail(store, clock, 1, username=username)
 
 
 # -- passwords ----------------------------------------------------------------
@@ -140,7 +157,7 @@ def test_failed_sign_ins_are_slowed_down_then_refused_for_a_while(accounts, cloc
     assert "try again in 15 minutes" in str(info.value)
     clock.advance(minutes=15, seconds=1)
     assert sign_in(accounts, clock).principal.username == "edna"
-    assert accounts.get_user("edna")["failed_logins"] == 0
+    assert counted_failures(accounts, "edna") == 0
 
 
 def test_lock_holds_for_its_whole_period(accounts, clock):
@@ -161,7 +178,7 @@ def test_refused_attempts_are_not_counted_and_other_accounts_are_unaffected(acco
     for _ in range(10):
         with pytest.raises(AccountLockedError):
             sign_in(accounts, clock, password="wrong password!")
-    assert accounts.get_user("edna")["failed_logins"] == 3
+    assert counted_failures(accounts, "edna") == 3
     assert sign_in(accounts, clock, username="ada").principal.is_admin
 
 
@@ -194,6 +211,111 @@ def test_disabled_account_cannot_sign_in(accounts, clock):
     assert str(info.value) == auth.WRONG_CREDENTIALS  # no hint without the password
     auth.enable_user(accounts, "edna", by="test")
     sign_in(accounts, clock)
+
+
+# -- no telling accounts from other names ------------------------------------------
+
+#: Wrong-password attempts, each after waiting this long: through the waits, the lock, a lock
+#: after the lock, and the count forgotten an hour after the last counted attempt.
+GUESSES = [dt.timedelta(seconds=s) for s in (0, 0, 0, 0, 6, 0, 11, 0, 16 * 60, 0, 61 * 60, 0)]
+WRONG = ("AuthenticationError", auth.WRONG_CREDENTIALS)
+
+
+def locked(wait: str) -> tuple[str, str]:
+    return ("AccountLockedError", f"too many failed sign-ins for this account: try again in {wait}")
+
+
+def guess_outcomes(store, username: str, password: str = "wrong password!") -> list[tuple[str, str]]:
+    """What a guesser sees for GUESSES against ``username``: the exception and its message."""
+    clock = FakeClock(dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.timezone.utc))
+    seen = []
+    for wait in GUESSES:
+        clock.advance(seconds=wait.total_seconds())
+        with pytest.raises(AuthenticationError) as info:
+            sign_in(store, clock, username, password)
+        seen.append((type(info.value).__name__, str(info.value)))
+    return seen
+
+
+def test_an_account_is_throttled_as_the_policy_says(accounts):
+    assert guess_outcomes(accounts, "edna") == [
+        WRONG, WRONG, WRONG, locked("5 seconds"),  # the 3rd failure: wait 5 s
+        WRONG, locked("10 seconds"),                # the 4th: 10 s
+        WRONG, locked("15 minutes"),                # the 5th: 15 minutes
+        WRONG, locked("15 minutes"),                # after the lock, the next failure locks again
+        WRONG, WRONG,                               # an hour without a counted attempt: forgotten
+    ]
+
+
+@pytest.mark.parametrize("other", [
+    "nobody",               # no such account
+    " EDNA2 ",              # close to one
+    "x" * 5000,             # longer than any account name can be
+    "olga",                 # an account with no password (OIDC only)
+    "ada",                  # an account, disabled below: the same until the password is right
+])
+def test_a_name_that_is_no_account_is_throttled_exactly_like_an_account(accounts, other):
+    if other == "ada":
+        auth.disable_user(accounts, "ada", by="test")
+    assert guess_outcomes(accounts, other) == guess_outcomes(accounts, "edna")
+
+
+def test_the_right_password_is_refused_unchecked_during_a_wait(accounts, clock):
+    fail(accounts, clock, 3)
+    fail(accounts, clock, 3, username="nobody")
+    with pytest.raises(AccountLockedError) as real:
+        sign_in(accounts, clock)
+    with pytest.raises(AccountLockedError) as unknown:
+        sign_in(accounts, clock, "nobody")
+    assert str(real.value) == str(unknown.value)
+
+
+def test_the_attempts_table_holds_no_typed_name_and_forgets(accounts, clock):
+    names = [f"guess-{n}@example.org" for n in range(30)]
+    for name in names:
+        fail(accounts, clock, 1, username=name)
+    lock_out(accounts, clock, "edna")
+    dump = "\n".join(accounts.db.conn.iterdump())
+    assert accounts.db.execute("SELECT count(*) FROM sign_in_attempts").fetchone()[0] == 31
+    assert not [name for name in names if name in dump] and "wrong password!" not in dump
+    clock.advance(hours=1, seconds=1)
+    fail(accounts, clock, 1, username="someone new")
+    # Every count older than an hour was deleted by that one attempt; the new one is the only row.
+    assert accounts.db.execute("SELECT count(*) FROM sign_in_attempts").fetchone()[0] == 1
+
+
+def test_counts_kept_on_the_users_row_before_004_carry_over(db_path, clock):
+    from tracker.store import Store, migrations
+
+    with Store(db_path, migrate=False) as store:
+        with store._write():
+            migrations.apply(store.db, stop_before="004_sign_in_attempts")
+        for username, failures, locked_until in (("edna", 5, clock.now + dt.timedelta(minutes=10)),
+                                                 ("ada", 2, None)):
+            auth.create_user(store, UserIn(username=username, display_name=username), PASSWORD, by="test")
+            store.db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
+                             (failures, locked_until and locked_until.isoformat(), username))
+        assert store.migrate() == ["004_sign_in_attempts"]
+        with pytest.raises(AccountLockedError, match="10 minutes"):
+            sign_in(store, clock)
+        fail(store, clock, 1, username="ada")  # the 3rd failure in a row
+        with pytest.raises(AccountLockedError, match="5 seconds"):
+            sign_in(store, clock, "ada")
+        assert store.db.execute("SELECT max(failed_logins), max(locked_until) FROM users").fetchone() == (0, None)
+
+
+def test_a_short_memory_never_cuts_a_lock_short(accounts, clock):
+    policy = SignInPolicy(forget_after=dt.timedelta(minutes=1))
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            auth.sign_in(accounts, "nobody", "wrong password!", policy=policy, clock=clock)
+        clock.advance(seconds=20)  # longer than any wait before the lock
+    clock.advance(minutes=13, seconds=40)  # 14 minutes after the 5th failure: forgotten, were it not locked
+    with pytest.raises(AccountLockedError):
+        auth.sign_in(accounts, "nobody", "wrong password!", policy=policy, clock=clock)
+    clock.advance(minutes=1, seconds=1)
+    fail(accounts, clock, 1, username="nobody")  # the count is forgotten once the lock is over
+    assert counted_failures(accounts, "nobody") == 1
 
 
 # -- sessions -------------------------------------------------------------------
@@ -338,3 +460,140 @@ def test_parallel_guesses_cannot_outrun_the_throttle(accounts, clock, db_path):
         outcomes = list(pool.map(guess, range(8)))
     assert outcomes.count("checked") == POLICY.slow_after
     assert outcomes.count("refused") == 8 - POLICY.slow_after
+
+
+# -- the audit log ---------------------------------------------------------------------
+
+
+def sign_in_events(store) -> list[dict]:
+    """The sign-in and session entries, oldest first, with their values decoded."""
+    rows = store.audit_log(sign_ins=True).to_dict("records")[::-1]
+    return [{**row, "after": json.loads(row["after"]) if row["after"] else None} for row in rows]
+
+
+def brief(events: list[dict]) -> list[tuple]:
+    return [(e["username"], e["action"], e["entity"], e["entity_id"]) for e in events]
+
+
+def stored_at(clock: FakeClock) -> str:
+    return clock.now.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def assert_no_secret(store, *secrets_: str) -> None:
+    log = "\n".join(map(str, store.db.execute("SELECT * FROM audit_log").fetchall()))
+    for secret in secrets_:
+        assert secret not in log
+
+
+def test_sign_in_and_sign_out_are_logged_without_the_token(accounts, clock):
+    signed = sign_in(accounts, clock)
+    signed_in_at = stored_at(clock)
+    clock.advance(minutes=3)
+    auth.sign_out(accounts, signed.token, clock=clock)
+    auth.sign_out(accounts, signed.token, clock=clock)  # already ended: not logged twice
+    events = sign_in_events(accounts)
+    assert brief(events) == [("edna", "sign in", "user", "edna"), ("edna", "sign out", "user", "edna")]
+    number = accounts.db.execute("SELECT rowid FROM sessions").fetchone()[0]
+    assert events[0]["after"] == {"method": "password", "session": number}
+    assert events[1]["after"] == {"session": number}
+    assert [e["at"] for e in events] == [signed_in_at, stored_at(clock)]
+    assert_no_secret(accounts, signed.token, auth.token_hash(signed.token), PASSWORD)
+
+
+def test_failures_and_the_lockout_of_an_account_are_logged(accounts, clock):
+    fail(accounts, clock, 3)
+    third_at = stored_at(clock)
+    with pytest.raises(AccountLockedError):  # refused unchecked: not logged (a guesser could flood it)
+        sign_in(accounts, clock)
+    clock.advance(seconds=6)
+    fail(accounts, clock, 1)
+    clock.advance(seconds=11)
+    fail(accounts, clock, 1)
+    events = sign_in_events(accounts)
+    assert brief(events) == [("edna", "sign-in failed", "user", "edna")] * 5 + [("edna", "lockout", "user", "edna")]
+    assert [e["after"]["failures"] for e in events] == [1, 2, 3, 4, 5, 5]
+    assert {e["after"]["reason"] for e in events[:5]} == {"wrong password"}
+    assert events[2]["at"] == third_at
+    assert events[2]["after"]["wait_until"] == (clock.now - dt.timedelta(seconds=17) + dt.timedelta(seconds=5)
+                                                ).isoformat(timespec="microseconds")
+    locked_until = clock.now + POLICY.lock_for
+    assert events[5]["after"] == {"failures": 5, "locked_until": locked_until.isoformat(timespec="microseconds")}
+    assert events[5]["at"] == stored_at(clock)
+    assert_no_secret(accounts, "wrong password!", PASSWORD)
+
+
+def test_names_that_are_no_account_leave_nothing_in_the_log(accounts, clock):
+    typed = "<b>nobody</b> =HYPERLINK(\"x\")"
+    lock_out(accounts, clock, typed)
+    with pytest.raises(AccountLockedError):
+        sign_in(accounts, clock, typed)
+    with pytest.raises(AuthenticationError):
+        sign_in(accounts, clock, "  ", "anything at all")
+    assert sign_in_events(accounts) == []
+    dump = "\n".join(accounts.db.conn.iterdump())
+    assert typed.strip().lower() not in dump and "nobody" not in dump
+
+
+def test_a_disabled_account_refused_with_the_right_password_is_logged(accounts, clock):
+    auth.disable_user(accounts, "edna", by="ada")
+    fail(accounts, clock, 2)
+    with pytest.raises(AuthenticationError, match="disabled"):
+        sign_in(accounts, clock)
+    events = sign_in_events(accounts)
+    assert [e["action"] for e in events] == ["sign-in failed"] * 3
+    assert events[-1]["after"] == {"method": "password", "reason": "account disabled"}
+    assert counted_failures(accounts, "edna") == 0  # the password was right
+
+
+def test_sessions_ended_by_inactivity_or_a_disabled_account_are_logged(accounts, clock):
+    idle = sign_in(accounts, clock).token
+    disabled_by_admin = sign_in(accounts, clock, "ada").token
+    clock.advance(minutes=30, seconds=1)
+    with pytest.raises(SessionEndedError):
+        check(accounts, clock, idle)
+    ended_at = stored_at(clock)
+    with pytest.raises(SessionEndedError):
+        check(accounts, clock, idle)  # already ended: logged once
+    auth.disable_user(accounts, "ada", by="edna-the-admin")
+    events = [e for e in sign_in_events(accounts) if e["action"] == "session ended"]
+    sessions = dict(accounts.db.execute("SELECT token_hash, rowid FROM sessions").fetchall())
+    assert brief(events) == [("edna", "session ended", "user", "edna"), ("ada", "session ended", "user", "ada")]
+    assert events[0]["after"] == {"session": sessions[auth.token_hash(idle)], "reason": "no activity for 30 minutes"}
+    assert events[0]["at"] == ended_at
+    assert events[1]["after"] == {"session": sessions[auth.token_hash(disabled_by_admin)],
+                                  "reason": "account disabled by edna-the-admin"}
+    assert_no_secret(accounts, idle, disabled_by_admin, auth.token_hash(idle), auth.token_hash(disabled_by_admin))
+
+
+def test_a_session_whose_account_was_disabled_behind_the_stores_back_is_logged(accounts, clock):
+    token = sign_in(accounts, clock).token
+    accounts.db.execute("UPDATE users SET disabled = 1 WHERE username = 'edna'")
+    with pytest.raises(SessionEndedError):
+        check(accounts, clock, token)
+    assert sign_in_events(accounts)[-1]["after"]["reason"] == "account disabled"
+
+
+def test_oidc_sign_ins_and_refusals_are_logged(accounts, clock):
+    signed = auth.sign_in_oidc(accounts, {"email": "olga@example.org"}, clock=clock)
+    with pytest.raises(AuthenticationError):
+        auth.sign_in_oidc(accounts, {"email": "olga@example.org", "email_verified": False}, clock=clock)
+    with pytest.raises(AuthenticationError):
+        auth.sign_in_oidc(accounts, {"email": "stranger@example.org"}, clock=clock)  # no account: not logged
+    auth.disable_user(accounts, "olga", by="test")
+    with pytest.raises(AuthenticationError):
+        auth.sign_in_oidc(accounts, {"email": "olga@example.org"}, clock=clock)
+    events = [e for e in sign_in_events(accounts) if e["action"] != "session ended"]
+    assert [(e["username"], e["action"], e["after"].get("reason")) for e in events] == [
+        ("olga", "sign in", None), ("olga", "sign-in failed", "email not verified"),
+        ("olga", "sign-in failed", "account disabled"),
+    ]
+    assert {e["after"]["method"] for e in events} == {"oidc"}
+    assert_no_secret(accounts, signed.token, "stranger")
+
+
+def test_record_changes_and_sign_in_events_can_be_read_apart(accounts, clock):
+    sign_in(accounts, clock)
+    changes = accounts.audit_log(sign_ins=False)
+    assert set(changes["action"]) == {"create"} and len(changes) == 3
+    assert set(accounts.audit_log(sign_ins=True)["action"]) == {"sign in"}
+    assert len(accounts.audit_log()) == 4

@@ -19,10 +19,12 @@ def test_blank_database_migrates_to_current_schema(db_path):
         assert store.applied_migrations() == [m.name for m in migrations._migrations]
         tables = set(store.db.table_names())
         assert {"items", "assessments", "links", "deadline_revisions", "documents", "actors",
-                "users", "sessions", "audit_log", "item_actors", "item_themes", "meta"} <= tables
+                "users", "sessions", "audit_log", "item_actors", "item_themes", "meta",
+                "sign_in_attempts"} <= tables
         assert {"status", "response", "implementation", "version", "deadline_end"} <= set(
             store.db["items"].columns_dict
         )
+        assert set(store.db["sign_in_attempts"].columns_dict) == {"name_key", "failures", "wait_until", "forget_at"}
         assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.db.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     with Store(db_path) as again:  # reopening applies nothing twice

@@ -2,8 +2,9 @@
 
 Viewers need no account. Staff are editors or admins. Two ways in, one session model:
 
-- local accounts sign in with a password (``sign_in``); repeated failures make the account
-  wait, then refuse it for a while (``SignInPolicy``);
+- local accounts sign in with a password (``sign_in``); repeated failures make the typed name
+  wait, then refuse it for a while (``SignInPolicy``), the same for a name that is no account,
+  so neither the messages nor the throttle tell which names are accounts;
 - with an identity provider, the dashboard lets Streamlit's OIDC sign-in (``st.login``) vouch
   for an email address and ``sign_in_oidc`` matches it to a tracker user.
 
@@ -12,6 +13,13 @@ the database opens no session. ``check_session`` re-reads the session and the us
 use: a session ends after ``SignInPolicy.session_idle`` without activity, on sign-out, and as
 soon as its user is disabled. Nothing here imports Streamlit; time comes from an injectable
 clock so tests can move it.
+
+Sign-ins, refused sign-ins of an account, lockouts, sign-outs and sessions ended by inactivity
+or a disabled account go to the audit log (``store.SIGN_IN_ACTIONS``), written in the same
+transaction as the change they record. Never a password or a token; and never a typed name
+that is no account: that is text anyone can send, as much and as often as they like (it could
+even be someone's password typed into the wrong box), and the audit log keeps every row for
+good.
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ def utc_now() -> dt.datetime:
 
 
 class AccountLockedError(AuthenticationError):
-    "Too many failed sign-ins: the account must wait before trying again"
+    "Too many failed sign-ins: the typed username must wait before trying again"
 
     def __init__(self, until: dt.datetime, now: dt.datetime):
         seconds = max(1, math.ceil((until - now).total_seconds()))
@@ -69,15 +77,22 @@ class SessionEndedError(AuthenticationError):
 class SignInPolicy:
     """How failed sign-ins are slowed down and how long an idle session lasts.
 
-    After ``slow_after`` failures in a row the account waits ``first_wait`` before the next
-    attempt is even checked, doubling with each further failure; from ``lock_after`` failures
-    it is refused for ``lock_for``, the right password included. A success resets the count.
+    Counted per typed username (normalised), whether or not it is an account. After
+    ``slow_after`` failures in a row the name waits ``first_wait`` before the next attempt is
+    even checked, doubling with each further failure; from ``lock_after`` failures it is
+    refused for ``lock_for``, the right password included. A success resets the count, and so
+    does ``forget_after`` with no counted attempt (never before a wait is over): the count must
+    end some time for names that are no account, or their rows would pile up for ever, and it
+    must end the same way for accounts, or waiting it out would tell the two apart.
     """
 
     slow_after: int = 3
     first_wait: dt.timedelta = dt.timedelta(seconds=5)
     lock_after: int = 5
     lock_for: dt.timedelta = dt.timedelta(minutes=15)
+    #: An hour: one 15-minute lock after another allows 4 checked passwords an hour; waiting
+    #: for the count to be forgotten allows 5 an hour, no real gain for a guesser.
+    forget_after: dt.timedelta = dt.timedelta(hours=1)
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
     #: Activity is written back at most this often, so reading pages is not a write each time.
     touch_every: dt.timedelta = dt.timedelta(seconds=30)
@@ -97,7 +112,7 @@ class SignInPolicy:
         return cls(session_idle=dt.timedelta(minutes=int(raw)))
 
     def wait_after(self, failures: int) -> dt.timedelta | None:
-        """How long an account waits after ``failures`` failed sign-ins in a row."""
+        """How long a typed username waits after ``failures`` failed sign-ins in a row."""
         if failures >= self.lock_after:
             return self.lock_for
         if failures >= self.slow_after:
@@ -212,24 +227,47 @@ def sign_in(
     """Check a local account's password and open a session.
 
     Raises AuthenticationError with one message for an unknown user and a wrong password
-    alike, AccountLockedError while the account must wait (without checking the password),
-    and AuthenticationError for a disabled account (only once the password was right).
+    alike, AccountLockedError while the typed username must wait (without checking the
+    password), and AuthenticationError for a disabled account (only once the password was
+    right). An unknown username is counted and made to wait exactly like an account, and costs
+    the same password check, so none of these says whether the account exists.
     """
     policy = policy or SignInPolicy.from_env()
     now = clock()
     username = (username or "").strip().lower()
-    attempt = store.begin_login_attempt(username, at=now, wait_after=policy.wait_after) if username else None
-    if attempt is None:
+    if not username:
         verify_password(_decoy_hash(), password or "")
         raise AuthenticationError(WRONG_CREDENTIALS)
+    attempt = store.begin_login_attempt(username, at=now, wait_after=policy.wait_after,
+                                        forget_after=policy.forget_after)
     if attempt["refused_until"]:
         raise AccountLockedError(dt.datetime.fromisoformat(attempt["refused_until"]), now)
-    if not verify_password(attempt["password_hash"], password or ""):
+    user = attempt["user"]
+    # An account without a password (OIDC only) is checked against the decoy as well, so it
+    # takes as long to refuse as a wrong password.
+    password_hash = (user or {}).get("password_hash") or _decoy_hash()
+    if not verify_password(password_hash, password or "") or user is None:
+        if user is not None:
+            store.record_sign_in_refused(user["username"], _failure_events(attempt, policy), at=now)
         raise AuthenticationError(WRONG_CREDENTIALS)
-    store.record_login_attempt(username, success=True, locked_until=None)
-    if attempt["disabled"]:
+    if user["disabled"]:
+        store.record_sign_in_refused(
+            user["username"], [("sign-in failed", {"method": "password", "reason": "account disabled"})],
+            at=now, forget_failures=True,
+        )
         raise AuthenticationError("this account is disabled: ask an admin to enable it")
-    return _open_session(store, attempt, now)
+    return _open_session(store, user, now, method="password")
+
+
+def _failure_events(attempt: Mapping, policy: SignInPolicy) -> list[tuple[str, dict]]:
+    """The audit entries for a wrong password: the failure, and the lock it starts if any."""
+    failed = {"method": "password", "reason": "wrong password", "failures": attempt["failures"]}
+    if attempt["wait_until"]:
+        failed["wait_until"] = attempt["wait_until"]
+    events = [("sign-in failed", failed)]
+    if attempt["failures"] >= policy.lock_after:
+        events.append(("lockout", {"failures": attempt["failures"], "locked_until": attempt["wait_until"]}))
+    return events
 
 
 def sign_in_oidc(
@@ -249,19 +287,27 @@ def sign_in_oidc(
     email = str(identity.get("email") or "").strip().lower()
     if not email:
         raise AuthenticationError("the identity provider gave no email address to match to a tracker user")
-    if identity.get("email_verified") is False:
-        raise AuthenticationError(f"the identity provider has not verified {email}")
+    now = clock()
     user = store.find_user_by_email(email)
+    if identity.get("email_verified") is False:
+        if user is not None:
+            store.record_sign_in_refused(
+                user["username"], [("sign-in failed", {"method": "oidc", "reason": "email not verified"})], at=now
+            )
+        raise AuthenticationError(f"the identity provider has not verified {email}")
     if user is None:
         raise AuthenticationError(f"no tracker account has the email {email}: ask an admin to add one")
     if user["disabled"]:
+        store.record_sign_in_refused(
+            user["username"], [("sign-in failed", {"method": "oidc", "reason": "account disabled"})], at=now
+        )
         raise AuthenticationError("this account is disabled: ask an admin to enable it")
-    return _open_session(store, user, clock())
+    return _open_session(store, user, now, method="oidc")
 
 
-def _open_session(store: Store, user: Mapping, now: dt.datetime) -> SignedIn:
+def _open_session(store: Store, user: Mapping, now: dt.datetime, *, method: str) -> SignedIn:
     token = secrets.token_urlsafe(32)
-    store.start_session(token_hash(token), user["username"], at=now)
+    store.start_session(token_hash(token), user["username"], at=now, method=method)
     return SignedIn(token=token, principal=_principal(user))
 
 
@@ -301,22 +347,22 @@ def check_session(
     now = clock()
     idle = now - _parse_time(session["last_seen_at"])
     if idle > policy.session_idle:
-        store.end_session(hashed)
         minutes = int(policy.session_idle.total_seconds() // 60)
+        store.end_session(hashed, at=now, reason=f"no activity for {minutes} minutes")
         raise SessionEndedError(f"signed out after {minutes} minutes without activity: sign in again")
     try:
         user = store.get_user(session["username"])
     except NotFoundError:
         user = None
     if user is None or user["disabled"]:
-        store.end_session(hashed)
+        store.end_session(hashed, at=now, reason="account disabled")
         raise SessionEndedError("this account has been disabled: the session has ended")
     if idle > policy.touch_every:
         store.mark_session_seen(hashed, at=now)
     return _principal(user)
 
 
-def sign_out(store: Store, token: str | None) -> None:
+def sign_out(store: Store, token: str | None, *, clock: Clock = utc_now) -> None:
     """End the session behind ``token`` (nothing happens for an unknown or ended one)."""
     if token:
-        store.end_session(token_hash(token))
+        store.end_session(token_hash(token), at=clock())

@@ -9,6 +9,7 @@ committed between its read and its write, which plain deferred ``BEGIN`` allows 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -70,6 +71,20 @@ def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _utc_text(at: dt.datetime) -> str:
+    """``at`` as stored: UTC, to the microsecond, always the same width, so text order is time
+    order (a naive time is taken to be UTC already, as ``tracker.auth`` reads them)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.timezone.utc)
+    return at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+#: Audit actions about signing in and sessions, not changes to the record. Their entity is
+#: "user", and both ``username`` and ``entity_id`` name the account (never a typed name that is
+#: not one); their values never hold a password or a session token.
+SIGN_IN_ACTIONS = ("sign in", "sign-in failed", "lockout", "sign out", "session ended")
 
 
 # ---------------------------------------------------------------------------
@@ -419,6 +434,55 @@ def _m003_search_text(db: sqlite_utils.Database) -> None:
     db.execute(f"UPDATE items SET search_text = tracker_search_text({', '.join(_SEARCHED_FIELDS)})")
 
 
+def sign_in_key(name: str) -> str:
+    """What ``sign_in_attempts`` is keyed by: the SHA-256 of a normalised typed username.
+
+    The table then holds no typed text (a password typed into the username box, a megabyte of
+    an attacker's text) and every row is the same small size.
+    """
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: How long a failure count was remembered when 004 carried the old per-account counts over
+#: (``SignInPolicy.forget_after``'s default then).
+_CARRIED_COUNT_LIFETIME = dt.timedelta(hours=1)
+
+
+@migrations(name="004_sign_in_attempts")
+def _m004_sign_in_attempts(db: sqlite_utils.Database) -> None:
+    """Sign-in throttling per typed name, account or not.
+
+    Counting failures on the users row throttled only real accounts, so five tries told anyone
+    whether a username exists ("locked" or still "wrong"). The counts move to their own table,
+    where any name typed gets one; the old columns stay (dropping a column needs SQLite 3.35),
+    zeroed and no longer read or written.
+    """
+    db.execute(
+        """
+        CREATE TABLE sign_in_attempts (
+            name_key TEXT PRIMARY KEY,  -- sign_in_key(typed username)
+            failures INTEGER NOT NULL,  -- counted attempts in a row (see SignInPolicy)
+            wait_until TEXT,            -- no attempt is checked before this
+            forget_at TEXT NOT NULL     -- from then the count is forgotten and the row deleted
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX sign_in_attempts_forget_at ON sign_in_attempts(forget_at)")
+    now = dt.datetime.now(dt.timezone.utc)
+    for username, failures, locked_until in db.execute(
+        "SELECT username, failed_logins, locked_until FROM users WHERE failed_logins > 0"
+    ).fetchall():
+        until = dt.datetime.fromisoformat(locked_until) if locked_until else None
+        if until is not None and until.tzinfo is None:
+            until = until.replace(tzinfo=dt.timezone.utc)
+        db.execute(
+            "INSERT INTO sign_in_attempts (name_key, failures, wait_until, forget_at) VALUES (?, ?, ?, ?)",
+            (sign_in_key(username), failures, _utc_text(until) if until else None,
+             _utc_text(max(now, until or now) + _CARRIED_COUNT_LIFETIME)),
+        )
+    db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -518,12 +582,13 @@ class Store:
         entity_id: str,
         before: Any = None,
         after: Any = None,
+        at: dt.datetime | None = None,
     ) -> None:
         conn.execute(
             "INSERT INTO audit_log (at, username, action, entity, entity_id, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                _now(),
+                _now() if at is None else _utc_text(at),
                 by,
                 action,
                 entity,
@@ -1320,13 +1385,20 @@ class Store:
         entity_id: str | None = None,
         action: str | None = None,
         since: dt.date | None = None,
+        sign_ins: bool | None = None,
         limit: int = 500,
     ) -> pd.DataFrame:
+        """Audit entries, newest first. ``sign_ins``: None for every entry, True for the
+        sign-in and session events only (``SIGN_IN_ACTIONS``), False for changes to the record only."""
         clauses, params = [], {}
         for column, value in (("username", username), ("entity_id", entity_id), ("action", action)):
             if value:
                 clauses.append(f"{column} = :{column}")
                 params[column] = value
+        if sign_ins is not None:
+            listed = ", ".join(f":sign_in_{n}" for n in range(len(SIGN_IN_ACTIONS)))
+            clauses.append(f"action {'IN' if sign_ins else 'NOT IN'} ({listed})")
+            params.update({f"sign_in_{n}": name for n, name in enumerate(SIGN_IN_ACTIONS)})
         if since:
             clauses.append("at >= :since")
             params["since"] = since.isoformat()
@@ -1530,6 +1602,12 @@ class Store:
                 {**changes, "username": username},
             )
             if changes.get("disabled"):
+                for (number,) in conn.execute(
+                    "SELECT rowid FROM sessions WHERE username = ? AND ended_at IS NULL ORDER BY rowid",
+                    (username,),
+                ).fetchall():
+                    self._audit(conn, username, "session ended", "user", username,
+                                after={"session": number, "reason": f"account disabled by {by}"})
                 conn.execute(
                     "UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL",
                     (_now(), username),
@@ -1537,22 +1615,6 @@ class Store:
             shown = {k: ("(changed)" if k == "password_hash" else v) for k, v in changes.items()}
             self._audit(conn, by, "update", "user", username, before=before[0], after=shown)
             self._bump_version(conn)
-
-    def record_login_attempt(self, username: str, *, success: bool, locked_until: str | None) -> int:
-        """Count a failed sign-in (or reset the count on success); returns the failure count."""
-        with self._write() as conn:
-            if success:
-                conn.execute(
-                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?",
-                    (username,),
-                )
-                return 0
-            conn.execute(
-                "UPDATE users SET failed_logins = failed_logins + 1, locked_until = ? WHERE username = ?",
-                (locked_until, username),
-            )
-            row = conn.execute("SELECT failed_logins FROM users WHERE username = ?", (username,)).fetchone()
-            return row[0] if row else 0
 
     def create_session(self, token_hash: str, username: str) -> None:
         now = _now()
@@ -1570,51 +1632,118 @@ class Store:
         with self._write() as conn:
             conn.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (_now(), token_hash))
 
-    def end_session(self, token_hash: str) -> None:
+    def end_session(self, token_hash: str, *, at: dt.datetime | None = None, reason: str | None = None) -> bool:
+        """End an open session and record it in the audit log: as a sign-out, or (``reason``
+        given) as a session ended for that reason. False when it was unknown or already ended."""
         with self._write() as conn:
-            conn.execute(
-                "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
-                (_now(), token_hash),
-            )
+            row = conn.execute(
+                "SELECT rowid, username FROM sessions WHERE token_hash = ? AND ended_at IS NULL", (token_hash,)
+            ).fetchone()
+            if row is None:
+                return False
+            number, username = row
+            conn.execute("UPDATE sessions SET ended_at = ? WHERE rowid = ?",
+                         (_now() if at is None else _utc_text(at), number))
+            if reason is None:
+                self._audit(conn, username, "sign out", "user", username, after={"session": number}, at=at)
+            else:
+                self._audit(conn, username, "session ended", "user", username,
+                            after={"session": number, "reason": reason}, at=at)
+            return True
 
     # -- sign-in throttling and timed sessions (used by tracker.auth, whose clock is injectable)
 
+    #: Forgotten counts deleted per sign-in attempt: at least as many as an attempt can add (one),
+    #: and few enough that no attempt waits on a long delete.
+    _FORGOTTEN_PER_ATTEMPT = 100
+
     def begin_login_attempt(
-        self, username: str, *, at: dt.datetime, wait_after: Callable[[int], dt.timedelta | None]
-    ) -> dict | None:
-        """Count a sign-in attempt before its password is checked, in one write transaction.
+        self,
+        name: str,
+        *,
+        at: dt.datetime,
+        wait_after: Callable[[int], dt.timedelta | None],
+        forget_after: dt.timedelta,
+    ) -> dict:
+        """Count a sign-in attempt for the typed (normalised) ``name`` before its password is
+        checked, in one write transaction.
 
         Counting first (and resetting on success) means parallel guesses are serialised by the
-        write lock, so each one sees the failures before it. Returns None for an unknown user;
-        else the user row, with ``refused_until`` set (and nothing counted) when an earlier
-        failure already made the account wait past ``at``. ``wait_after(n)`` is how long the
-        account must wait after ``n`` failures in a row (None: no wait).
+        write lock, so each one sees the failures before it. Every name typed is counted, an
+        account's or not, so the throttle says nothing about which names are accounts.
+        ``wait_after(n)`` is how long the name must wait after ``n`` failures in a row (None:
+        no wait). A count is forgotten ``forget_after`` after its last counted attempt (never
+        before its wait is over); forgotten rows are deleted a batch per attempt, so the table
+        holds little more than the names tried within the last ``forget_after``.
+
+        Returns ``user`` (the account's row, None when the name is no account), ``failures``
+        and ``wait_until`` as counted, and ``refused_until``: set, with nothing counted, when an
+        earlier failure already made the name wait past ``at``.
+        """
+        now = _utc_text(at)
+        key = sign_in_key(name)
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM sign_in_attempts WHERE name_key IN (SELECT name_key FROM sign_in_attempts "
+                "WHERE forget_at <= ? ORDER BY forget_at LIMIT ?)",
+                (now, self._FORGOTTEN_PER_ATTEMPT),
+            )
+            cursor = conn.execute("SELECT * FROM users WHERE username = ?", (name,))
+            row = cursor.fetchone()
+            user = None if row is None else dict(zip([d[0] for d in cursor.description], row))
+            counted = conn.execute(
+                "SELECT failures, wait_until FROM sign_in_attempts WHERE name_key = ? AND forget_at > ?",
+                (key, now),
+            ).fetchone()
+            failures, wait_until = counted or (0, None)
+            if wait_until and wait_until > now:
+                return {"user": user, "failures": failures, "wait_until": wait_until, "refused_until": wait_until}
+            failures += 1
+            wait = wait_after(failures)
+            until = _utc_text(at + wait) if wait else None
+            conn.execute(
+                "INSERT INTO sign_in_attempts (name_key, failures, wait_until, forget_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, "
+                "wait_until = excluded.wait_until, forget_at = excluded.forget_at",
+                (key, failures, until, max(_utc_text(at + forget_after), until or "")),
+            )
+            return {"user": user, "failures": failures, "wait_until": until, "refused_until": None}
+
+    def record_sign_in_refused(
+        self,
+        username: str,
+        events: Iterable[tuple[str, dict]],
+        *,
+        at: dt.datetime,
+        forget_failures: bool = False,
+    ) -> None:
+        """Record a refused sign-in of the account ``username``: each ``(action, values)`` in
+        ``events`` as an audit entry, and with ``forget_failures`` its count reset (the password
+        was right, the account is disabled), in one transaction.
+
+        For an account only: a typed name that is no account is never written to the audit log.
         """
         with self._write() as conn:
-            cursor = conn.execute("SELECT * FROM users WHERE username = ?", (username,))
-            row = cursor.fetchone()
-            if row is None:
-                return None
-            user = dict(zip([d[0] for d in cursor.description], row))
-            locked_until = user["locked_until"]
-            if locked_until and dt.datetime.fromisoformat(locked_until) > at:
-                return {**user, "refused_until": locked_until}
-            failures = user["failed_logins"] + 1
-            wait = wait_after(failures)
-            until = (at + wait).isoformat() if wait else None
-            conn.execute(
-                "UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
-                (failures, until, username),
-            )
-            return {**user, "failed_logins": failures, "locked_until": until, "refused_until": None}
+            if forget_failures:
+                conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (sign_in_key(username),))
+            for action, values in events:
+                self._audit(conn, username, action, "user", username, after=values, at=at)
 
-    def start_session(self, token_hash: str, username: str, *, at: dt.datetime) -> None:
-        """As ``create_session``, at a given time."""
+    def start_session(self, token_hash: str, username: str, *, at: dt.datetime, method: str = "password") -> int:
+        """Open a session signed in by ``method`` at ``at`` and record the sign-in, in one
+        transaction; a password sign-in also resets the account's failure count. Returns the
+        session's number (what the audit log calls it; the token is never written)."""
         with self._write() as conn:
-            conn.execute(
+            if method == "password":
+                conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (sign_in_key(username),))
+            cursor = conn.execute(
                 "INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?,?,?,?)",
                 (token_hash, username, at.isoformat(), at.isoformat()),
             )
+            number = cursor.lastrowid
+            self._audit(conn, username, "sign in", "user", username,
+                        after={"method": method, "session": number}, at=at)
+            return number
 
     def mark_session_seen(self, token_hash: str, *, at: dt.datetime) -> None:
         """Record activity on an open session (what the inactivity timeout counts from)."""

@@ -52,7 +52,7 @@ class Workspace:
         return auth.sign_in_oidc(self.store, identity, clock=self.clock)
 
     def sign_out(self, token: str | None) -> None:
-        auth.sign_out(self.store, token)
+        auth.sign_out(self.store, token, clock=self.clock)
 
     def principal(self, token: str | None) -> Principal:
         """Who holds ``token`` now; raises SessionEndedError (see ``auth.check_session``)."""

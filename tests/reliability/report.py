@@ -121,7 +121,8 @@ def summary(args, figures: list[dict], outcomes: dict[str, str], seconds: float)
                      f"{c['inconsistent_copies']}, committed writes missing {c['missing_in_live']}; restore gave "
                      "back the identical JSON and CSV export |")
     for c in by_kind["throttle"]:
-        lines.append(f"| sign-in guessing: {c['processes']} processes at once | {c['guesses']} wrong passwords | "
+        lines.append(f"| sign-in guessing: {c['processes']} processes at once, on {c.get('target', 'an account')} "
+                     f"| {c['guesses']} wrong passwords | "
                      f"{c['checked']} were checked, {c['refused_unchecked']} refused unchecked (limit 5 before a "
                      "15-minute lock) |")
     for c in by_kind["hostile text"]:
