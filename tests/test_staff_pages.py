@@ -430,6 +430,42 @@ def test_audit_log_lists_changes_and_filters(staff_db):
     assert not at.text_area and not at.get("form")  # nothing to edit here
 
 
+def test_audit_log_shows_sign_in_events_only_when_asked(staff_db):
+    for username, password in (("eric", "not the password"), ("<b>nobody</b>", "not the password either")):
+        at = signed_in(username, password)
+        assert "Wrong username or password." in texts(at)
+    at = signed_in("edna")
+    ok(button(at, "Sign out").click().run())
+    at = ok(signed_in("edna").switch_page("staff/audit.py").run())
+    assert at.radio(key="audit_show").value == "Record changes"
+    log = at.dataframe[0].value
+    assert not log.empty and not set(log["Action"]) & {"sign in", "sign-in failed", "sign out"}
+
+    ok(at.radio(key="audit_show").set_value("Sign-ins and sessions").run())
+    log = at.dataframe[0].value
+    assert list(zip(log["Who"], log["Action"], log["Record"])) == [
+        ("edna", "sign in", "user edna"), ("edna", "sign out", "user edna"), ("edna", "sign in", "user edna"),
+        ("eric", "sign-in failed", "user eric"),
+    ]
+    assert log.iloc[3]["New values"] == "failures: 1 · method: password · reason: wrong password"
+    assert re.fullmatch(r"method: password · session: \d+", log.iloc[0]["New values"])
+    shown = " ".join(str(value) for value in log.to_numpy().ravel())
+    for secret in ("not the password", "nobody", PASSWORD):  # typed text that is no account: nowhere
+        assert secret not in shown
+    assert "sign-in failed" in at.selectbox(key="audit_action").options
+
+    ok(at.selectbox(key="audit_action").set_value("sign-in failed").run())
+    assert list(at.dataframe[0].value["Who"]) == ["eric"]
+    ok(at.selectbox(key="audit_action").set_value(None).run())
+    ok(at.selectbox(key="audit_who").set_value("edna").run())
+    assert set(at.dataframe[0].value["Action"]) == {"sign in", "sign out"}
+
+    ok(at.selectbox(key="audit_who").set_value(None).run())
+    ok(at.radio(key="audit_show").set_value("Both").run())
+    actions = set(at.dataframe[0].value["Action"])
+    assert {"sign in", "sign-in failed", "create"} <= actions
+
+
 # -- roles ---------------------------------------------------------------------------------------
 
 

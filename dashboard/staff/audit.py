@@ -1,5 +1,6 @@
-"""The audit log: who changed what and when, with the old and new values. Read-only: the store
-offers no way to change or delete an entry, and the table refuses it in SQL as well."""
+"""The audit log: who changed what and when, with the old and new values, and (on request) who
+signed in and out. Read-only: the store offers no way to change or delete an entry, and the
+table refuses it in SQL as well."""
 
 from __future__ import annotations
 
@@ -10,14 +11,19 @@ import streamlit as st
 from dashboard.staff import changes, session
 
 LIMIT = 5000
+#: What to list: record changes only (the default), sign-in and session events only, or both.
+SHOWN = {"Record changes": False, "Sign-ins and sessions": True, "Both": None}
 
 session.require()
 st.title("Audit log")
-st.caption("Every change made by staff, imports and the command line, newest first. Entries cannot "
-           "be edited or deleted.")
+st.caption("Every change made by staff, imports and the command line, newest first; and, when you "
+           "choose them, sign-ins, refused sign-ins and lockouts of accounts, sign-outs and sessions "
+           "ended by inactivity or a disabled account. Entries cannot be edited or deleted.")
 
+shown = st.radio("Show", list(SHOWN), horizontal=True, key="audit_show", bind="query-params")
+sign_ins = SHOWN[shown]
 with session.workspace() as ws:
-    everything = ws.audit_log(session.token(), limit=LIMIT)
+    everything = ws.audit_log(session.token(), sign_ins=sign_ins, limit=LIMIT)
 
 left, middle, right = st.columns(3)
 who = left.selectbox("Who", sorted(everything["username"].unique()), index=None, key="audit_who",
@@ -34,7 +40,7 @@ since = right.date_input("Since", value=None, max_value=dt.date.today(), key="au
 
 with session.workspace() as ws:
     log = ws.audit_log(session.token(), username=who, action=action, entity_id=record or None,
-                       since=since, limit=LIMIT)
+                       since=since, sign_ins=sign_ins, limit=LIMIT)
 if entity:
     log = log[log["entity"] == entity]
 

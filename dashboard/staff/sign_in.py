@@ -51,6 +51,6 @@ def show(key: str = KEY) -> None:
         if error:
             st.error(md(error), icon=":material/error:")
         st.form_submit_button("Sign in", type="primary", on_click=_submit, args=(key,), icon=":material/login:")
-    st.caption("After several failed attempts an account has to wait before trying again, then is "
+    st.caption("After several failed attempts a username has to wait before trying again, then is "
                "refused for 15 minutes. Staff sessions end after a period without activity, and when "
                "the page is reloaded.")
