@@ -12,7 +12,9 @@ order, on that one file:
    Datasette is printed;
 2. server-side render of the overview and of the tracker page with a filter (AppTest, cold in
    fresh processes and warm, ``bench/pages.py``);
-3. on a copy of the database (these write): in a real browser (``bench/browser.py``),
+3. on a copy of the database (these write): the item page's server-side render (the longest
+   chain's and a typical one's) first after a status change and warm, and the item picker's
+   (``bench/pages.py --item-page``); in a real browser (``bench/browser.py``),
    navigation to the overview's headline figures (first visit, later visits, first visit after
    a status change), a filter change to the updated table, and the dashboard process's peak
    RSS; then status changes through ``Store.record_assessment`` (with their history rows):
@@ -55,6 +57,13 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "overview_cold_ms": ("Overview server render, cold (median of fresh processes)", "ms", 2000),
     "tracker_filter_warm_ms": ("Tracker page with a filter, server render, warm (median)", "ms", 500),
     "tracker_filter_cold_ms": ("Tracker page with a filter, server render, cold", "ms", 500),
+    "item_page_after_write_ms": ("Item page, the longest chain, server render, first after a write (median)",
+                                 "ms", None),
+    "item_page_warm_ms": ("Item page, the longest chain, server render, warm (median)", "ms", None),
+    "item_page_typical_after_write_ms": ("Item page, a chain of median length, server render, first after "
+                                         "a write (median)", "ms", None),
+    "item_picker_after_write_ms": ("Item picker (no id), server render, first after a write (median)",
+                                   "ms", None),
     "browser_headline_first_ms": ("Browser: navigation to headline figures, first visit after start", "ms", 3000),
     "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write "
                                         "(median)", "ms", 3000),
@@ -204,6 +213,19 @@ def measure_renders(db: Path, cold_runs: int, warm_runs: int) -> dict[str, float
     return {f"{name}_ms": statistics.median(run[name] for run in runs) for name in runs[0]}
 
 
+def measure_item_page(db: Path, rounds: int, seed: int) -> dict:
+    """``bench/pages.py --item-page`` on ``db`` (it writes: pass a copy)."""
+    env = {**os.environ, "TRACKER_DB": str(db), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pages.py"), "--item-page", "--warm-runs", str(rounds),
+         "--seed", str(seed)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/pages.py --item-page failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 # -- status changes ------------------------------------------------------------------------------
 
 
@@ -307,6 +329,10 @@ def report(results: dict) -> str:
             f"{info['db_mb']:,} MiB; built in {info['build_s']} s; load average (1 min) "
             f"{info['load_average'][0]} before the measurements, {info['load_average'][1]} after"
         )
+        if "item_pages" in info:
+            (longest, longest_n), (typical, typical_n) = (info["item_pages"][k] for k in ("longest", "typical"))
+            lines.append(f"  - item pages drawn: {longest} (the longest chain, {longest_n:,} items) and "
+                         f"{typical} (a chain of the median length, {typical_n:,} items)")
     if results.get("browser_floor_ms") is not None:
         lines.append(f"- browser floor: a bare Streamlit page with five metrics and no data shows its first "
                      f"one {fmt(results['browser_floor_ms'], 'ms')} ms after navigation (median), "
@@ -363,7 +389,11 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(measure_renders(db, args.cold_runs, args.warm_runs))
         # What writes runs on a copy, so the measured file stays as generated.
         with working_copy(db, work) as copy, Store(copy) as store:
-            changer = StatusChanger(store, args.seed)
+            log(f"{size:,} items: item page (AppTest, after writes) ...")
+            item = measure_item_page(copy, args.warm_runs, args.seed)
+            info["item_pages"] = item.pop("drawn")
+            figures.update({f"{name}_ms": value for name, value in item.items()})
+            changer = StatusChanger(store, args.seed)  # after those writes: it reads the versions
             if args.skip_browser:
                 figures.update(browser_headline_first_ms=None, browser_headline_after_write_ms=None,
                                browser_headline_warm_ms=None, browser_filter_change_ms=None,

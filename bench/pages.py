@@ -1,6 +1,7 @@
-"""Server-side render times of the overview and tracker pages, through Streamlit's AppTest.
+"""Server-side render times of the overview, tracker and item pages, through Streamlit's AppTest.
 
     TRACKER_DB=FILE python bench/pages.py --warm-runs 5 --status stalled
+    TRACKER_DB=COPY python bench/pages.py --item-page --warm-runs 5    # writes: give it a copy
 
 Run by the benchmark in a fresh process each time, so the first run is cold: nothing imported
 by the pages yet and empty Streamlit caches. Prints one JSON object (milliseconds):
@@ -11,11 +12,26 @@ by the pages yet and empty Streamlit caches. Prints one JSON object (millisecond
   clearing both Streamlit caches (the page's modules are imported by then; no data is cached);
 * ``tracker_filter_warm``: the median of further runs, each changing the status filter (what a
   reader's filter change costs on the server).
+
+With ``--item-page`` it measures the item permalink page instead, in a process that has drawn
+each page once already (what a running server meets), over ``--warm-runs`` rounds, each round
+starting with a status change on another item (``bench.benchmark.StatusChanger``: every cached
+read is stale):
+
+* ``item_page_after_write``: the first item of the longest chain (the most an item page draws),
+  its first run after the change (median);
+* ``item_page_warm``: the rerun that follows it (data unchanged; median);
+* ``item_page_typical_after_write``: after a further change, the first item of a chain of the
+  median length;
+* ``item_picker_after_write``: after a further change, the page without an id (the picker);
+
+and ``drawn``: the two items drawn (``longest``, ``typical``), each with its chain's length.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import statistics
 import sys
@@ -25,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 TRACKER_PAGE = "views/tracker_table.py"
+ITEM_PAGE = "views/item.py"
 
 
 def _timed_run(at) -> float:
@@ -68,13 +85,78 @@ def measure(warm_runs: int, statuses: list[str], timeout: float) -> dict[str, fl
     return result
 
 
+def _items_to_draw(store) -> dict[str, tuple[str, int]]:
+    """``longest``: the first item of the longest chain (the most an item page draws);
+    ``typical``: the first item of a chain of the median length; each with its chain's length."""
+    from tracker import gaps, progress
+
+    annotated = progress.annotate(store.items_frame(), today=dt.date.today())
+    found = sorted(gaps.chains(annotated, store.links()), key=lambda c: (len(c.item_ids), c.first_made, c.id))
+    if not found:
+        first = str(annotated["id"].iloc[0])
+        return {"longest": (first, 0), "typical": (first, 0)}
+    longest, typical = found[-1], found[len(found) // 2]
+    return {"longest": (longest.id, len(longest.item_ids)), "typical": (typical.id, len(typical.item_ids))}
+
+
+def _check_item(at, chained: bool) -> None:
+    headings = [h.value for h in at.subheader]
+    if "History" not in headings or (chained and "The chain this item belongs to" not in headings):
+        raise RuntimeError(f"the item page did not show the item and its chain: {headings}")
+
+
+def measure_item(rounds: int, seed: int, timeout: float) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    from bench.benchmark import StatusChanger
+    from tracker.store import Store, resolve_db_path
+
+    def page(item_id: str | None):
+        at = AppTest.from_file(str(APP), default_timeout=timeout)
+        at.run()  # the overview: st.navigation registers the pages; the first imports everything
+        if item_id is not None:
+            at.query_params["id"] = item_id
+        at.switch_page(ITEM_PAGE)
+        _timed_run(at)
+        return at
+
+    with Store(resolve_db_path()) as store:
+        drawn = _items_to_draw(store)
+        (longest_id, longest_n), (typical_id, typical_n) = drawn["longest"], drawn["typical"]
+        changer = StatusChanger(store, seed)
+        changer.ids = [i for i in changer.ids if i not in (longest_id, typical_id)]  # those stay as they are
+        longest, typical, picker = page(longest_id), page(typical_id), page(None)
+        after, warm, typical_after, picked = [], [], [], []
+        for _ in range(rounds):
+            changer.change()
+            after.append(_timed_run(longest))
+            _check_item(longest, longest_n > 0)
+            warm.append(_timed_run(longest))
+            changer.change()
+            typical_after.append(_timed_run(typical))
+            _check_item(typical, typical_n > 0)
+            changer.change()
+            picked.append(_timed_run(picker))
+            if not picker.selectbox:
+                raise RuntimeError("the item page without an id showed no picker")
+    return {"item_page_after_write": statistics.median(after), "item_page_warm": statistics.median(warm),
+            "item_page_typical_after_write": statistics.median(typical_after),
+            "item_picker_after_write": statistics.median(picked), "drawn": drawn}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-runs", type=int, default=5)
     parser.add_argument("--status", action="append", default=None,
                         help="status filter values to cycle through (repeatable)")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--item-page", action="store_true",
+                        help="measure the item page after writes instead (writes to TRACKER_DB)")
+    parser.add_argument("--seed", type=int, default=1, help="which items --item-page writes to")
     args = parser.parse_args()
+    if args.item_page:
+        print(json.dumps(measure_item(args.warm_runs, args.seed, args.timeout)))
+        return
     statuses = args.status or ["stalled", "in progress", "delivered"]
     print(json.dumps(measure(args.warm_runs, statuses, args.timeout)))
 
