@@ -82,7 +82,8 @@ def test_export_import_round_trip_through_the_cli(cli_db, tmp_path):
     exported = tmp_path / "all.json"
     assert run("export", "--format", "json", "--output", str(exported), db=cli_db).exit_code == 0
     empty = tmp_path / "empty.db"
-    Store(empty).close()
+    made = run("init", "--empty", db=empty)
+    assert made.exit_code == 0 and "Loaded" not in made.output, made.output
     result = run("import", str(exported), db=empty)
     assert result.exit_code == 0, result.output
     assert "Imported 2 actors, 2 documents, 3 items, 2 assessments, 2 links" in result.output
@@ -171,7 +172,62 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     junk.write_text("this is not sqlite" * 100)
     result = run("export", db=junk)
     assert result.exit_code == 1
-    assert "database error" in result.output
+    assert result.output.strip() == f"Error: {junk} is not a tracker database (file is not a database)"
+
+
+@pytest.mark.parametrize("command", [["export"], ["init"], ["status", "show", "x"], ["user", "list"]])
+def test_another_applications_database_is_refused_and_left_alone(tmp_path, command):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.close()
+    before = other.read_bytes()
+    result = run(*command, db=other)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {other} is not a tracker database: it holds other tables (notes) and none of ours")
+    assert other.read_bytes() == before
+
+
+def test_a_folder_as_the_database_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path))
+    for command in (["export"], ["init"]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert result.output.strip() == (
+            f"Error: the database path {tmp_path} is a folder: pass a file with --db or TRACKER_DB")
+
+
+def test_init_empty_creates_the_schema_without_seeds(tmp_path, seed_dir):
+    db = tmp_path / "empty.db"
+    result = run("init", "--empty", db=db)
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        assert store.is_empty()
+    both = run("init", "--empty", "--seeds", str(seed_dir), db=db)
+    assert both.exit_code == 2 and "--empty loads no seeds" in both.output
+
+
+@pytest.mark.parametrize("by,reason", [("   ", "string should have at least 1 character"),
+                                       ("eve\x1b[31m", "contains control characters")])
+def test_the_recorder_name_is_validated(cli_db, by, reason):
+    by = by.encode().decode("unicode_escape")
+    before = cli_db.read_bytes()
+    result = run("status", "set", "improve-data", "delivered", "--evidence", "E", "--by", by, db=cli_db)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: who records the change (--by): {reason}"
+    assert cli_db.read_bytes() == before
+
+
+def test_an_unwritable_backup_destination_is_named(cli_db, tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    result = run("backup", str(blocked / "copy.db"), db=cli_db)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot write to {blocked / 'copy.db'}: ")
 
 
 def test_user_add_reads_password_from_stdin_and_hashes_it(cli_db):

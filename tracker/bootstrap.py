@@ -18,8 +18,11 @@ class InitResult:
     seeded: dict[str, int] | None = None
 
 
-def init_database(path: str | os.PathLike, seed_dir: str | os.PathLike | None = None) -> InitResult:
-    """Create or migrate the database at ``path`` and load the seeds if it holds nothing yet.
+def init_database(
+    path: str | os.PathLike, seed_dir: str | os.PathLike | None = None, *, seed: bool = True
+) -> InitResult:
+    """Create or migrate the database at ``path`` and load the seeds if it holds nothing yet
+    (never with ``seed=False``: an empty database to import into).
 
     Raises SeedError when the seed files have problems (nothing is loaded then).
     """
@@ -28,7 +31,7 @@ def init_database(path: str | os.PathLike, seed_dir: str | os.PathLike | None = 
     with Store(path, migrate=False) as store:
         applied = store.migrate()
         result = InitResult(path=Path(path), migrations_applied=applied)
-        if store.is_empty():
+        if seed and store.is_empty():
             directory = Path(seed_dir) if seed_dir else default_seed_dir()
             bundle = load_seed_files(directory)
             result.seeded = store.import_bundle(bundle, by=SEED_USER)

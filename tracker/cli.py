@@ -23,8 +23,31 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_APP = PROJECT_ROOT / "dashboard" / "app.py"
 
 
+class TextPath(click.Path):
+    """click.Path that refuses a path which is not valid text with a usage error.
+
+    A lone surrogate cannot come from a real command line (Linux hands over undecodable bytes
+    as surrogate escapes, which the file system accepts), but the CLI's callers in Python and
+    its fuzz tests can pass one, and click's own os.stat() would raise on it.
+    """
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except UnicodeError:
+            self.fail("the path is not valid text (check the terminal's encoding)", param, ctx)
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _fail(message: str, details: list[str] | None = None) -> None:
     """Print "Error: message" (then any details, indented) on stderr and exit with code 1."""
+    # A message may quote an argument that is not valid text (a lone surrogate from bytes that
+    # are not UTF-8): show it escaped rather than fail while printing the error.
+    message = _printable(message)
+    details = [_printable(line) for line in details or []]
     if not details:
         raise click.ClickException(message)
     click.echo(f"Error: {message}", err=True)
@@ -49,11 +72,13 @@ def domain_errors(func):
         except ValidationError as exc:
             _fail("invalid input", describe_validation_error(exc))
         except sqlite3.DatabaseError as exc:
-            _fail(f"database error: {exc} (is --db a tracker database?)")
+            _fail(f"database error: {exc}")
         except UnicodeError:
             # Linux passes argument bytes that are not UTF-8 as lone surrogates, which SQLite
             # cannot store or look up.
             _fail("an argument is not valid UTF-8 text: check the terminal's encoding")
+        except BrokenPipeError:
+            raise  # the reader went away: main() ends quietly
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
@@ -62,6 +87,8 @@ def domain_errors(func):
 
 def _store(ctx: click.Context) -> Store:
     path = ctx.obj["db"]
+    if path.is_dir():
+        _fail(f"the database path {path} is a folder: pass a file with --db or {DEFAULT_DB_ENV}")
     if not path.exists():
         _fail(f"no database at {path}: run `tracker init` first (or pass --db / set {DEFAULT_DB_ENV})")
     return Store(path)
@@ -70,7 +97,7 @@ def _store(ctx: click.Context) -> Store:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=TextPath(dir_okay=False, path_type=Path),
     help=f"Database file. Default: ${DEFAULT_DB_ENV}, else data/tracker.db.",
 )
 @click.version_option(package_name="policy-tracker", prog_name="tracker")
@@ -82,21 +109,27 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--seeds", "seed_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+@click.option("--seeds", "seed_dir", type=TextPath(file_okay=False, exists=True, path_type=Path),
               help="Seed folder to load into an empty database (default: the project's seeds/).")
+@click.option("--empty", is_flag=True,
+              help="Create or migrate the schema only; load no seeds (a database to import into).")
 @click.pass_context
 @domain_errors
-def init(ctx: click.Context, seed_dir: Path | None) -> None:
+def init(ctx: click.Context, seed_dir: Path | None, empty: bool) -> None:
     """Create the schema; load the seeds when the database is empty."""
-    result = _init(ctx.obj["db"], seed_dir)
+    if empty and seed_dir:
+        raise click.UsageError("--empty loads no seeds: drop --seeds or --empty")
+    result = _init(ctx.obj["db"], seed_dir, seed=not empty)
     _report_init(result)
 
 
-def _init(path: Path, seed_dir: Path | None):
+def _init(path: Path, seed_dir: Path | None, *, seed: bool = True):
     from .seeds import SeedError
 
+    if path.is_dir():
+        _fail(f"the database path {path} is a folder: pass a file with --db or {DEFAULT_DB_ENV}")
     try:
-        return init_database(path, seed_dir)
+        return init_database(path, seed_dir, seed=seed)
     except SeedError as exc:
         _fail("the seed files have problems; nothing was loaded (run `tracker check`)", exc.problems)
 
@@ -113,9 +146,9 @@ def _report_init(result) -> None:
 
 
 @cli.command()
-@click.option("--seeds", "seed_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+@click.option("--seeds", "seed_dir", type=TextPath(file_okay=False, exists=True, path_type=Path),
               help="Seed folder to check (default: the project's seeds/).")
-@click.option("--sources", "shared_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+@click.option("--sources", "shared_dir", type=TextPath(file_okay=False, exists=True, path_type=Path),
               help="Folder holding seeds/ source texts for the verbatim quote check (default: ../shared).")
 def check(seed_dir: Path | None, shared_dir: Path | None) -> None:
     """Validate the seed files; report every problem with file, line and item id."""
@@ -132,7 +165,7 @@ def check(seed_dir: Path | None, shared_dir: Path | None) -> None:
 
 @cli.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", type=TextPath(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_context
 @domain_errors
@@ -148,7 +181,7 @@ def export_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 
 @cli.command(name="import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=TextPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name.")
 @click.option("--by", default="import", show_default=True, help="Name recorded as the importer.")
 @click.pass_context
@@ -289,7 +322,7 @@ def user_role(ctx, username, role):
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=TextPath(dir_okay=False, path_type=Path))
 @click.pass_context
 @domain_errors
 def backup(ctx, path: Path):
@@ -300,7 +333,7 @@ def backup(ctx, path: Path):
 
 
 @cli.command()
-@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("backup_file", type=TextPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Replace an existing database without asking.")
 @click.pass_context
 @domain_errors
@@ -316,12 +349,7 @@ def restore(ctx, backup_file: Path, yes: bool):
             if not sys.stdin.isatty():
                 raise InvalidInputError(f"{target} exists: pass --yes to replace it")
             click.confirm(f"Replace {target} with {backup_file}?", abort=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        destination = sqlite3.connect(str(target), timeout=30)
-        try:
-            source.db.conn.backup(destination)
-        finally:
-            destination.close()
+        source.backup(target, replace=True)
     click.echo(f"Restored {target} from {backup_file}")
 
 
@@ -352,7 +380,13 @@ def serve(ctx, port: int, host: str):
 
 
 def main() -> None:
-    cli(prog_name="tracker")
+    try:
+        cli(prog_name="tracker")
+    except BrokenPipeError:
+        # The reader went away (`tracker export | head`): not an error of ours. Point stdout at
+        # /dev/null so Python's own flush at exit does not complain a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)  # what a shell reports for a command ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -48,6 +48,14 @@ class ImportRejectedError(TrackerError):
         self.problems = problems
 
 
+class NotATrackerDatabaseError(TrackerError):
+    "The file is not a tracker database (another SQLite database, or not SQLite at all)"
+
+
+class DatabaseUnavailableError(TrackerError):
+    "The database file cannot be opened (a missing folder, no permission, a lock held too long)"
+
+
 class DatabaseBusyError(TrackerError):
     "The database stayed locked by other writers for too long"
 

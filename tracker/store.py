@@ -20,14 +20,17 @@ from typing import Any, Iterator
 
 import pandas as pd
 import sqlite_utils
+from pydantic import TypeAdapter, ValidationError
 from sqlite_utils.migrations import Migrations
 
 from . import status as status_rules
 from .errors import (
     AlreadyExistsError,
     DatabaseBusyError,
+    DatabaseUnavailableError,
     ImportRejectedError,
     InvalidInputError,
+    NotATrackerDatabaseError,
     NotFoundError,
     VersionConflictError,
 )
@@ -50,8 +53,10 @@ from .models import (
     LinkKind,
     PartialDate,
     ResponseStatus,
+    ShortText,
     User,
     UserIn,
+    describe_validation_error,
 )
 
 DEFAULT_DB_ENV = "TRACKER_DB"
@@ -67,6 +72,27 @@ def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env)
     return DEFAULT_DB_PATH
+
+
+_RECORDER = TypeAdapter(ShortText)
+
+
+def _recorder(by: str) -> str:
+    """The name a write is recorded under, checked like any other short text in the models.
+
+    It goes into the history and the audit log, and an export carries it: a blank name or one
+    with control characters would be stored here and then refused when the export is imported.
+    """
+    if isinstance(by, str) and not by.isascii():
+        try:
+            by.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8
+            raise InvalidInputError("who records the change (--by): is not valid UTF-8 text") from None
+    try:
+        return _RECORDER.validate_python(by)
+    except ValidationError as exc:
+        reason = "; ".join(describe_validation_error(exc))
+        raise InvalidInputError(f"who records the change (--by): {reason[:1].lower()}{reason[1:]}") from None
 
 
 def _now() -> str:
@@ -509,18 +535,37 @@ class Store:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(
-            str(path),
-            timeout=BUSY_TIMEOUT_SECONDS,
-            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-            check_same_thread=False,
-        )
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        self.db = sqlite_utils.Database(conn)
+        try:
+            conn = sqlite3.connect(
+                str(path),
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+                check_same_thread=False,
+            )
+        except sqlite3.OperationalError as exc:
+            raise DatabaseUnavailableError(f"cannot open the database {path}: {exc}") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(conn)
+            # Checked before anything is set: switching to WAL already rewrites the file header.
+            foreign = [] if self.applied_migrations() else self.db.table_names()
+            if not foreign and str(path) != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.OperationalError as exc:  # "unable to open database file", "locked"
+            conn.close()
+            raise DatabaseUnavailableError(f"cannot open the database {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            conn.close()
+            raise NotATrackerDatabaseError(f"{path} is not a tracker database ({exc})") from None
+        if foreign:
+            # A mistyped --db must not turn another application's database into ours.
+            conn.close()
+            shown = ", ".join(sorted(foreign)[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise NotATrackerDatabaseError(
+                f"{path} is not a tracker database: it holds other tables ({shown}) and none of ours"
+            )
         if migrate:
             self.migrate()
 
@@ -609,15 +654,24 @@ class Store:
         ).fetchone()[0]
         return one == 0
 
-    def backup(self, destination: str | os.PathLike) -> Path:
-        """Copy the database with SQLite's online backup API (safe while others write)."""
+    def backup(self, destination: str | os.PathLike, *, replace: bool = False) -> Path:
+        """Copy the database with SQLite's online backup API (safe while others write).
+
+        Refuses an existing ``destination`` unless ``replace`` (which is how a restore writes a
+        backup over the live database: the backup API replaces its pages in one transaction).
+        """
         destination = Path(destination)
-        if destination.exists():
+        if destination.exists() and not replace:
             raise AlreadyExistsError(f"{destination} already exists; choose a new file name")
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(str(destination))
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            target = sqlite3.connect(str(destination), timeout=BUSY_TIMEOUT_SECONDS)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise DatabaseUnavailableError(f"cannot write to {destination}: {exc}") from None
         try:
             self.db.conn.backup(target)
+        except sqlite3.OperationalError as exc:
+            raise DatabaseUnavailableError(f"cannot write to {destination}: {exc}") from None
         finally:
             target.close()
         return destination
@@ -635,6 +689,7 @@ class Store:
     # -- actors and documents ----------------------------------------------
 
     def add_actor(self, actor: Actor, *, by: str) -> None:
+        by = _recorder(by)
         with self._write() as conn:
             self._insert_actor(conn, actor)
             self._audit(conn, by, "create", "actor", actor.id, after=actor.model_dump(mode="json"))
@@ -650,6 +705,7 @@ class Store:
             raise AlreadyExistsError(f"actor {actor.id!r} already exists") from None
 
     def update_actor(self, actor: Actor, *, expected_version: int, by: str) -> int:
+        by = _recorder(by)
         with self._write() as conn:
             before = self._get_versioned(conn, "actors", "actor", actor.id, expected_version)
             conn.execute(
@@ -681,6 +737,7 @@ class Store:
         return self._rows("SELECT * FROM actors ORDER BY name")
 
     def add_document(self, document: Document, *, by: str) -> None:
+        by = _recorder(by)
         with self._write() as conn:
             self._insert_document(conn, document)
             self._audit(conn, by, "create", "document", document.id, after=document.model_dump(mode="json"))
@@ -702,6 +759,7 @@ class Store:
             raise InvalidInputError(f"document {d.id!r}: reported_in {d.reported_in!r} is not a document") from None
 
     def update_document(self, document: Document, *, expected_version: int, by: str) -> int:
+        by = _recorder(by)
         d = document
         with self._write() as conn:
             before = self._get_versioned(conn, "documents", "document", d.id, expected_version)
@@ -734,6 +792,7 @@ class Store:
 
     def add_item(self, item: ItemIn, *, by: str) -> None:
         """Create an item (version 1, no history yet; its deadline becomes the first revision)."""
+        by = _recorder(by)
         with self._write() as conn:
             self._insert_item(conn, item, by)
             self._audit(conn, by, "create", "item", item.id, after=item.model_dump(mode="json"))
@@ -796,6 +855,7 @@ class Store:
 
     def update_item(self, item_id: str, fields: ItemFields, *, expected_version: int, by: str) -> int:
         """Change what an item says (not its status or deadline). Returns the new version."""
+        by = _recorder(by)
         with self._write() as conn:
             before = self._item_record_json(item_id)
             current = self._check_item_version(conn, item_id, expected_version)
@@ -838,6 +898,7 @@ class Store:
         the caller read it, NotFoundError, and InvalidInputError when the status does not fit
         the item's kind. ``expected_version=None`` skips the check (used by trusted batch jobs).
         """
+        by = _recorder(by)
         with self._write() as conn:
             current = self._check_item_version(conn, item_id, expected_version)
             try:
@@ -907,6 +968,7 @@ class Store:
         self, item_id: str, revision: DeadlineRevision, *, expected_version: int | None, by: str
     ) -> int:
         """Set or move an item's deadline; the old one stays in the revisions."""
+        by = _recorder(by)
         with self._write() as conn:
             current = self._check_item_version(conn, item_id, expected_version)
             if current["kind"] == ItemKind.FINDING:
@@ -957,6 +1019,7 @@ class Store:
     # -- links -------------------------------------------------------------
 
     def add_link(self, link: Link, *, by: str) -> None:
+        by = _recorder(by)
         with self._write() as conn:
             self._insert_link(conn, link, by)
             self._audit(conn, by, "link", "item", link.source_id, after=link.model_dump(mode="json"))
@@ -979,6 +1042,7 @@ class Store:
             ) from None
 
     def remove_link(self, link: Link, *, by: str) -> None:
+        by = _recorder(by)
         with self._write() as conn:
             cursor = conn.execute(
                 "DELETE FROM links WHERE source_id = ? AND kind = ? AND target_id = ?",
@@ -1503,6 +1567,7 @@ class Store:
         Raises ImportRejectedError listing every problem (unknown references, ids that already
         exist) before anything is written. Returns counts of what was added.
         """
+        by = _recorder(by)
         with self._write() as conn:
             known_actors = {r[0] for r in conn.execute("SELECT id FROM actors")}
             known_documents = {r[0] for r in conn.execute("SELECT id FROM documents")}
@@ -1555,6 +1620,7 @@ class Store:
     # -- users and sessions ------------------------------------------------
 
     def add_user(self, user: UserIn, password_hash: str | None, *, by: str) -> None:
+        by = _recorder(by)
         with self._write() as conn:
             try:
                 conn.execute(
@@ -1587,6 +1653,7 @@ class Store:
 
     def update_user(self, username: str, *, by: str, **changes: Any) -> None:
         """Change a user's role, display name, email, password hash or disabled flag."""
+        by = _recorder(by)
         allowed = {"role", "display_name", "email", "password_hash", "disabled"}
         unknown = set(changes) - allowed
         if unknown:
