@@ -118,9 +118,11 @@ def _links(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _assessments(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame:
+def _claim_history(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame:
+    # Only the items a finding contradicts, not the whole history (a million rows at 100,000).
     with _open(path) as store:
-        return store.assessments_frame(until=_date(as_of_iso))
+        return store.assessments_frame(until=_date(as_of_iso),
+                                       item_ids=gaps.items_in_contradictions(_links(path, version)))
 
 
 @st.cache_data(**CACHE)
@@ -128,13 +130,16 @@ def _chains(path: str, version: int, as_of_iso: str | None, today_iso: str) -> l
     return gaps.chains(_items(path, version, as_of_iso, today_iso), _links(path, version))
 
 
-@st.cache_data(**CACHE)
+# Held once and shared like _items (every event with its detail text, ~120,000 rows at 10,000
+# items): pickling it into st.cache_data and out again on every filter change cost more than
+# building it. Nothing changes it in place; callers only filter it.
+@st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
 def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
-    with _open(path) as store:
+    with _open(path) as store:  # the whole history is read only here, and not cached apart
+        assessments = store.assessments_frame(until=_date(as_of_iso))
         deadlines = store.deadlines_frame()
     return timeline.events(
-        _items(path, version, as_of_iso, today_iso), _assessments(path, version, as_of_iso), deadlines,
-        as_of=_date(as_of_iso),
+        _items(path, version, as_of_iso, today_iso), assessments, deadlines, as_of=_date(as_of_iso),
     )
 
 
@@ -222,7 +227,7 @@ def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
         "delivery": delivery.join(dates, on="id"),
         "response": gaps.response_gaps(annotated, today=reference),
         "evidence": gaps.evidence_gaps(annotated, today=reference),
-        "claimed": gaps.claimed_vs_found(annotated, links, _assessments(path, version, as_of_iso)),
+        "claimed": gaps.claimed_vs_found(annotated, links, _claim_history(path, version, as_of_iso)),
         "chains": gaps.chain_summary(_chains(path, version, as_of_iso, today_iso)),
     }
 

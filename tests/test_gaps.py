@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard_fixture import DATA_CHAIN, DEPORTATION_CHAIN, chain_bundle
@@ -136,6 +137,23 @@ def test_claimed_vs_found(chain_store):
     assert data["finding_quote"] == 'Data collection was "unreliable", it said'
     # The deportation pledge was only ever assessed "stalled": no claim of progress to set beside.
     assert not isinstance(by_item.loc["deport-rochdale-gang", "claimed_status"], str)
+
+
+@pytest.mark.parametrize("until", [None, dt.date(2021, 1, 1)])
+def test_claimed_vs_found_needs_only_the_history_of_contradicted_items(chain_store, until):
+    links = chain_store.links()
+    involved = gaps.items_in_contradictions(links)
+    assert involved == {"deport-rochdale-gang", "improve-data", "data-unreliable", "none-deported"}
+    everything = chain_store.assessments_frame(until=until)
+    some = chain_store.assessments_frame(until=until, item_ids=involved)
+    assert set(some["item_id"]) == involved & set(everything["item_id"])
+    expected = everything[everything["item_id"].isin(involved)].reset_index(drop=True)
+    # An all-empty column comes back as None (object) rather than as a missing string: same values.
+    plain = lambda frame: frame.astype(object).where(frame.notna(), None)  # noqa: E731
+    pd.testing.assert_frame_equal(plain(some), plain(expected))
+    frame = annotated(chain_store, as_of=until)
+    pd.testing.assert_frame_equal(gaps.claimed_vs_found(frame, links, some),
+                                  gaps.claimed_vs_found(frame, links, everything))
 
 
 def test_claimed_vs_found_as_of_before_the_finding(chain_store):

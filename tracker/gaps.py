@@ -291,6 +291,15 @@ def chain_for_item(
     return chain_of(chains(members, store.links_among(ids), kinds=kinds), item_id)
 
 
+def items_in_contradictions(links: pd.DataFrame) -> set[str]:
+    """The ids at either end of a ``contradicts`` link: the only items whose history
+    ``claimed_vs_found`` reads."""
+    if links is None or links.empty:
+        return set()
+    contradicting = links[links["kind"] == LinkKind.CONTRADICTS.value]
+    return set(contradicting["source_id"]) | set(contradicting["target_id"])
+
+
 def claimed_vs_found(
     annotated: pd.DataFrame, links: pd.DataFrame, assessments: pd.DataFrame
 ) -> pd.DataFrame:
@@ -301,8 +310,8 @@ def claimed_vs_found(
     progress, partly delivered, delivered, implemented); when the history holds none,
     ``claimed_status`` is empty and the item's own words (``item_quote``, made
     ``item_made_label`` by ``item_makers``) are what the finding answers. ``note`` is the
-    link's note. ``assessments`` is
-    ``Store.assessments_frame(until=as_of)``.
+    link's note. ``assessments`` is ``Store.assessments_frame(until=as_of)``, or only those of
+    ``items_in_contradictions(links)``.
     """
     if annotated.empty or links is None or links.empty:
         return pd.DataFrame(columns=CLAIMED_VS_FOUND_COLUMNS)
@@ -311,8 +320,7 @@ def claimed_vs_found(
     contradicting = links[links["kind"] == LinkKind.CONTRADICTS.value]
     claims: dict[str, dict] = {}
     if assessments is not None and not assessments.empty and not contradicting.empty:
-        involved = set(contradicting["source_id"]) | set(contradicting["target_id"])
-        history = assessments[assessments["item_id"].isin(involved)]
+        history = assessments[assessments["item_id"].isin(items_in_contradictions(links))]
         history = history.assign(claim=status_labels(history))
         history = history[history["claim"].isin(status_rules.PROGRESS_CLAIMS)]
         # assessments_frame is ordered by date then entry: the last row per item is its latest claim

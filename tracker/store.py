@@ -1307,18 +1307,34 @@ class Store:
             "SELECT * FROM deadline_revisions WHERE item_id = ? ORDER BY revised_on, id", (item_id,)
         )
 
-    def assessments_frame(self, *, until: dt.date | None = None) -> pd.DataFrame:
-        """Every assessment with its item's kind and title (for timelines)."""
+    def assessments_frame(
+        self, *, until: dt.date | None = None, item_ids: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """Every assessment (of the items ``item_ids``, when given) with its item's kind and
+        title, oldest first (by the date its evidence refers to, then by entry)."""
         sql = (
-            "SELECT a.id, a.item_id, i.kind, i.title, a.status, a.response, a.implementation, "
-            "a.evidence, a.evidence_url, a.assessed_on, a.recorded_by, a.recorded_at "
-            "FROM assessments a JOIN items i ON i.id = a.item_id"
+            "SELECT a.id, a.item_id, a.status, a.response, a.implementation, a.evidence, "
+            "a.evidence_url, a.assessed_on, a.recorded_by, a.recorded_at FROM assessments a"
         )
-        params: dict = {}
+        conditions, params = [], {}
         if until is not None:
-            sql += " WHERE a.assessed_on <= :until"
+            conditions.append("a.assessed_on <= :until")
             params["until"] = until.isoformat()
-        return self._frame(sql + " ORDER BY a.assessed_on, a.id", params)
+        items_sql = "SELECT id AS item_id, kind, title FROM items"
+        if item_ids is not None:
+            conditions.append(f"a.item_id IN {_LISTED_IDS}")
+            items_sql += f" WHERE id IN {_LISTED_IDS}"
+            params["ids"] = json.dumps(sorted(set(item_ids)))
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        # Read in table order and joined and sorted in pandas: SQLite's join and ORDER BY walk
+        # the date index row by row, three times slower at 100,000 assessments.
+        history = self._frame(sql, params)
+        items = self._frame(items_sql, {"ids": params["ids"]} if item_ids is not None else {})
+        frame = history.merge(items, on="item_id", how="inner", sort=False)
+        frame = frame.sort_values(["assessed_on", "id"], kind="stable", ignore_index=True)
+        return frame[["id", "item_id", "kind", "title", "status", "response", "implementation",
+                      "evidence", "evidence_url", "assessed_on", "recorded_by", "recorded_at"]]
 
     def deadlines_frame(self) -> pd.DataFrame:
         return self._frame(
