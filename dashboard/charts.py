@@ -192,6 +192,7 @@ def open_items(
     names = names or {}
     fig = go.Figure()
     end = pd.Timestamp(reference_date)
+    row_labels: list[tuple[str, str]] = []
     for status in [s for s in STATUS_ORDER if s in set(frame["status_label"])]:
         part = frame[frame["status_label"] == status]
         starts = pd.to_datetime(part["made"])
@@ -200,15 +201,16 @@ def open_items(
         for row in part.itertuples(index=False):
             label = f"{status} · open {duration((reference_date - row.made).days)}"
             if pd.notna(row.days_overdue):
-                label += f" · {duration(int(row.days_overdue))} past deadline"
+                label += f" · <b>{duration(int(row.days_overdue))} past deadline</b>"
             labels.append(label)
+        row_labels.extend(zip([plot_text(f"{t}", limit=55) for t in part["title"]], labels))
         fig.add_trace(
             go.Bar(
                 name=status, orientation="h", base=starts, x=(end - starts).dt.total_seconds() * 1000,
                 y=[plot_text(f"{t}", limit=55) for t in part["title"]],
                 marker=status_marker(status, line="#444444"),
-                text=labels, textposition="inside", insidetextanchor="start",
-                insidetextfont=dict(color=text_colour(fill)),
+                # No text on the bar: a recent item's bar is too short to hold it, and the
+                # overdue ones are what a reader most needs to read. Labels go in a column.
                 customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"],
                                     [d or "none" for d in part["deadline_label"]],
                                     [plot_text(names.get(o, o)) for o in part.get("owners", [""] * len(part))])),
@@ -228,12 +230,20 @@ def open_items(
                 hovertemplate="deadline %{x|%d %b %Y}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="overlay", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_layout(barmode="overlay")
+    for row_title, label in row_labels:  # a text column right of the plot, one line per bar
+        fig.add_annotation(text=label, x=1.01, xref="paper", xanchor="left", y=row_title, yref="y",
+                           showarrow=False, align="left", font=dict(size=12, color="#333333"))
     fig.update_xaxes(type="date", title_text=f"From the date made to {long_date(reference_date)}",
                      gridcolor="#eeeeee")
     fig.update_yaxes(automargin=True, categoryorder="array",
                      categoryarray=[plot_text(f"{t}", limit=55) for t in frame["title"]])
-    return _layout(fig, title, height=140 + 38 * len(frame), subtitle=subtitle, legend_title="Status / mark")
+    height = 170 + 38 * len(frame)
+    _layout(fig, title, height=height, subtitle=subtitle, legend_title="Status / mark")
+    plot_px = height - fig.layout.margin.t - 80
+    fig.update_layout(margin=dict(r=330, b=80),  # the legend sits below the axis title, ~70 px down
+                      legend=dict(orientation="h", yanchor="top", y=-70 / plot_px, xanchor="left", x=0))
+    return fig
 
 
 def chain_timeline(
@@ -357,14 +367,16 @@ def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = 
     for event in [e for e in EVENT_FILLS if e in set(counts["event"])]:
         part = counts[counts["event"] == event]
         fig.add_trace(
-            go.Bar(name=event, x=part["year"].astype(str), y=part["n"], text=part["n"], textposition="outside",
+            go.Bar(name=event, x=part["year"].astype(int), y=part["n"], text=part["n"], textposition="outside",
                    marker=dict(color=EVENT_FILLS[event], pattern=dict(shape=EVENT_PATTERNS[event]),
                                line=dict(color="#333333", width=0.5)),
                    cliponaxis=False,
                    hovertemplate="%{x}: <b>%{y}</b> " + event + "<extra></extra>")
         )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text="Year", type="category")
+    # A year axis, not categories: years in order, and a year without events shows as a gap
+    # (categories were ordered by the first trace's years, and empty years vanished).
+    fig.update_xaxes(title_text="Year", type="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title_text="Number of events", gridcolor="#eeeeee")
     return _layout(fig, title, height=420, subtitle=subtitle, legend_title="Event")
 

@@ -341,6 +341,19 @@ def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
     return pairs.groupby("doc").agg(items=("id", "size"), open=("state", lambda s: int((s == "open").sum())))
 
 
+@st.cache_data(**CACHE)
+def _source_scorecard(path, version, as_of_iso, today_iso) -> pd.DataFrame:
+    lookups = _lookups(path, version)
+    names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
+    return progress.source_scorecard(_items(path, version, as_of_iso, today_iso), names=names)
+
+
+def source_scorecard(snap: Snapshot) -> pd.DataFrame:
+    """Items per document by status, each counted for the document quoting it and the report
+    it was first made in (``progress.source_scorecard``)."""
+    return _source_scorecard(*snap.key)
+
+
 def document_counts(snap: Snapshot) -> pd.DataFrame:
     """Items and open items per document id (index)."""
     return _document_counts(*snap.key)

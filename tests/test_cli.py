@@ -277,3 +277,20 @@ def test_backup_and_restore_bring_back_the_same_export(cli_db, tmp_path):
     assert after == before
     refused = run("restore", str(copy), db=cli_db)
     assert refused.exit_code == 1 and "pass --yes" in refused.output
+
+
+def test_serve_hides_error_details_from_readers_and_does_not_reload_code(cli_db, monkeypatch):
+    started = {}
+
+    def fake_execve(program, argv, env):
+        started.update(argv=argv, env=env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr("tracker.cli.os.execve", fake_execve)
+    run("serve", "--port", "8599", db=cli_db)
+    argv = started["argv"]
+    settings = dict(zip(argv[argv.index("run") + 2::2], argv[argv.index("run") + 3::2]))
+    assert settings["--client.showErrorDetails"] == "none"  # no traceback or file path in the page
+    assert settings["--server.fileWatcherType"] == "none"
+    assert settings["--server.port"] == "8599"
+    assert started["env"]["TRACKER_DB"] == str(cli_db.resolve())

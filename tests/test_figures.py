@@ -31,3 +31,13 @@ def test_open_items_is_cached_on_its_reference_date():
     today = figures.open_items(frame, reference_date=dt.date(2024, 1, 1), title="t")
     assert figures.open_items(frame, reference_date=dt.date(2024, 1, 1), title="t") is today
     assert figures.open_items(frame, reference_date=dt.date(2025, 1, 1), title="t") is not today
+
+
+def test_events_per_year_puts_years_in_order_on_a_year_axis():
+    counts = pd.DataFrame({"year": [2026, 2018, 2025, 2020], "event": ["deadline falls due", "made", "made", "made"],
+                           "n": [1, 2, 3, 4]})
+    fig = charts.events_per_year(counts, title="t")
+    axis = fig.layout.xaxis
+    assert axis.type == "linear" and axis.dtick == 1  # 2019 and 2021-2024 show as gaps, in order
+    made = next(trace for trace in fig.data if trace.name == "made")
+    assert list(made.x) == [2018, 2025, 2020] and list(made.text) == [2, 3, 4]

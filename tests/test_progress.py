@@ -146,3 +146,28 @@ def test_everything_handles_an_empty_database(fresh_store):
     assert progress.scorecard_table(progress.scorecard(frame)).empty
     assert progress.longest_open(frame).empty
     assert progress.status_totals(frame).empty
+
+
+def test_source_scorecard_counts_an_item_for_its_article_and_its_report(fresh_store):
+    from tracker.models import Actor, Bundle, Document, ItemRecord
+
+    fresh_store.import_bundle(Bundle(
+        actors=[Actor(id="inspectorate", name="Inspectorate", kind="inspectorate")],
+        documents=[
+            Document(id="article", title="An article", publisher="News", kind="news article", published="2023-12"),
+            Document(id="report", title="The report", publisher="Inspectorate", kind="inspection report",
+                     published="2023-12-08", reported_in="article"),
+        ],
+        items=[
+            ItemRecord(id="found", kind="finding", title="Inspectorate found it", quote="q", document_id="article",
+                       origin_document_id="report", makers=["inspectorate"], made="2023-12-08"),
+            ItemRecord(id="said", kind="call", title="News says", quote="q", document_id="article",
+                       origin_document_id="article", makers=["inspectorate"], made="2023-12"),
+        ],
+    ), by="test")
+    frame = annotated(fresh_store)
+    card = progress.source_scorecard(frame, names={"article": "An article", "report": "The report"})
+    per_document = card.groupby("group")["n"].sum().to_dict()
+    assert per_document == {"An article": 2, "The report": 1}
+    # The plain document scorecard counts each item once, for the article that quotes it.
+    assert progress.scorecard(frame, by="document", kinds=["finding", "call"])["group_id"].unique().tolist() == ["article"]

@@ -370,6 +370,11 @@ def serve(ctx, port: int, host: str):
         "--server.address", host,
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",  # readers get no developer menu or Deploy button
+        # An unexpected error shows readers a plain message; the traceback goes to the console.
+        "--client.showErrorDetails", "none",
+        # A served dashboard does not reload its modules when files change under it: a half
+        # reloaded app (new page code on old library code) is what readers would otherwise see.
+        "--server.fileWatcherType", "none",
     ]
     click.echo(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()

@@ -259,6 +259,25 @@ def scorecard(
         keys = frame["themes"].tolist()
     else:
         keys = frame["document_id"].tolist()
+    return _scorecard_of(frame, keys, names)
+
+
+def source_scorecard(annotated: pd.DataFrame, *, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``scorecard`` of every kind of item per document, where an item counts for the document
+    quoting it and also, when different, for the report it was first made in
+    (``origin_document_id``): a report known only through an article still shows its items."""
+    if annotated.empty:
+        return pd.DataFrame(columns=["group", "group_id", "status_label", "n", "total"])
+    keys = [
+        f"{doc}; {origin}" if isinstance(origin, str) and origin and origin != doc else doc
+        for doc, origin in zip(annotated["document_id"].tolist(), values_or_none(annotated["origin_document_id"]))
+    ]
+    return _scorecard_of(annotated, keys, names)
+
+
+def _scorecard_of(frame: pd.DataFrame, keys: list[str], names: Mapping[str, str] | None) -> pd.DataFrame:
+    """Counts per group ("; "-joined ``keys``, one per row of ``frame``) and status label."""
+    columns = ["group", "group_id", "status_label", "n", "total"]
     long = pd.DataFrame(
         {"group_id": [split_list(k) or [NO_GROUP] for k in keys], "status_label": frame["status_label"].tolist()}
     ).explode("group_id")

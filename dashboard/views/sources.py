@@ -39,10 +39,11 @@ st.dataframe(
                    "open": st.column_config.NumberColumn("Still open", format="%d")},
 )
 
-card = data.scorecard(snap, by="document", kinds=("commitment", "recommendation", "finding", "call"))
+card = data.source_scorecard(snap)
 st.plotly_chart(
     charts.status_bars(card, title="Items found in each document, by status", group_title="Document",
-                       subtitle="Findings carry no status and are counted as findings"),
+                       subtitle="Findings carry no status and are counted as findings; an item counts for "
+                                "the article quoting it and the report it was first made in"),
     config=charts.config("items-by-document"), key="documents_chart",
 )
 
