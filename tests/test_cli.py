@@ -131,9 +131,9 @@ def test_malformed_import_leaves_database_byte_for_byte(cli_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "id,kind,title,quote,document_id,makers,owners,made,status,last_evidence,last_assessed_on\n"
-        "n1,commitment,T,Q,paper,home-office,home-office,2021,in progress,E,2021-02-01\n"
-        "n2,commitment,T,Q,paper,home-office,home-office,2021,finished,E,2021-02-01\n"
-        "n3,commitment,T,,paper,home-office,home-office,2021,,,\n"
+        "n1,commitment,T,Q,paper,home-office,home-office,2020,in progress,E,2021-02-01\n"
+        "n2,commitment,T,Q,paper,home-office,home-office,2020,finished,E,2021-02-01\n"
+        "n3,commitment,T,,paper,home-office,home-office,2020,,,\n"
         "n4,commitment,T,Q,paper,home-office,home-office,2023-13-40,,,\n")
     before = cli_db.read_bytes()
     result = run("import", str(bad), db=cli_db)

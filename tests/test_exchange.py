@@ -80,7 +80,7 @@ def csv_file(*rows, header=None):
     return out.getvalue().encode()
 
 
-GOOD = ["new-1", "commitment", "A title", "A quote", "paper", "home-office", "home-office", "2021-01",
+GOOD = ["new-1", "commitment", "A title", "A quote", "paper", "home-office", "home-office", "2020-11",
         "in progress", "Evidence", "2021-02-01"]
 
 

@@ -86,6 +86,7 @@ def test_item_accepts_semicolon_lists_and_lowercases_themes():
         ({"title": "bad\x00title"}, "control characters"),
         ({"surprise": 1}, "Extra inputs are not permitted"),
         ({"makers": ["a", "a"]}, "lists the same value twice"),
+        ({"made": "2024-05", "deadline": "2024-04"}, "the deadline (April 2024) ends before the item was made (May 2024)"),
     ],
 )
 def test_item_rejects_bad_values(changes, message):
@@ -171,3 +172,8 @@ def test_bundle_reference_problems_name_every_dangling_reference(sample_bundle):
 def test_bundle_rejects_other_formats():
     with pytest.raises(ValidationError, match="expected format"):
         Bundle(format="something-else")
+
+
+@pytest.mark.parametrize("deadline", ["2024", "2024-05", "2024-05-01", "2030"])
+def test_a_deadline_in_the_period_made_or_later_is_accepted(deadline):
+    assert item(made="2024-05", deadline=deadline).deadline.iso() == deadline

@@ -10,7 +10,7 @@ from tracker.errors import (
     NotFoundError,
     VersionConflictError,
 )
-from tracker.models import Assessment, DeadlineRevision, Link
+from tracker.models import Assessment, DeadlineRevision, ItemFields, Link
 from tracker.store import Store, migrations, resolve_db_path
 
 
@@ -178,3 +178,39 @@ def test_backup_is_a_consistent_copy(sample_store, tmp_path):
             sample_store.export_bundle().model_dump(exclude={"exported_at"})
     with pytest.raises(AlreadyExistsError):
         sample_store.backup(copy)
+
+
+def test_an_item_cannot_be_made_after_its_document_was_published(sample_store, db_path):
+    from tracker.models import Bundle, ItemIn, ItemRecord
+
+    paper = next(d for d in sample_store.documents() if d["id"] == "paper")  # published 2020-12-15
+    assert paper["published_start"] == "2020-12-15"
+    late = dict(id="late", kind="commitment", title="Home Office says so", quote="q", document_id="paper",
+                makers=["home-office"], made="2021-01")
+    message = ("made: January 2021 is after its document 'paper' was published (15 December 2020); "
+               "an item is made no later than the document that reports it")
+    before = db_path.read_bytes()
+    with pytest.raises(InvalidInputError) as info:
+        sample_store.add_item(ItemIn(**late), by="t")
+    assert str(info.value) == f"item 'late': {message}"
+    with pytest.raises(ImportRejectedError) as info:
+        sample_store.import_bundle(Bundle(items=[ItemRecord(**late)]), by="t")
+    assert info.value.problems == [f"items[0] (late): {message}"]
+    item = sample_store.get_item("improve-data")
+    fields = {k: v for k, v in late.items() if k != "id"}
+    with pytest.raises(InvalidInputError, match="is after its document 'paper' was published"):
+        sample_store.update_item("improve-data", ItemFields(**fields), expected_version=item["version"], by="t")
+    assert db_path.read_bytes() == before
+    # The same month as the publication is allowed: a paper of 15 December can quote "December".
+    sample_store.add_item(ItemIn(**{**late, "made": "2020-12"}), by="t")
+
+
+def test_a_deadline_cannot_be_moved_before_the_item_was_made(sample_store, db_path):
+    made = sample_store.get_item("improve-data")
+    before = db_path.read_bytes()
+    with pytest.raises(InvalidInputError) as info:
+        sample_store.revise_deadline(
+            "improve-data", DeadlineRevision(deadline="2019", reason="typo", revised_on="2021-01-01"),
+            expected_version=made["version"], by="t")
+    assert str(info.value) == "the deadline (2019) ends before the item was made (15 December 2020)"
+    assert db_path.read_bytes() == before

@@ -347,6 +347,9 @@ class ItemFields(Model):
             raise ValueError("a recommendation needs at least one addressee in owners")
         if self.kind == ItemKind.FINDING and self.deadline is not None:
             raise ValueError("a finding carries no deadline")
+        if self.deadline is not None and self.deadline.end < self.made.start:
+            raise ValueError(f"the deadline ({self.deadline.label()}) ends before the item was made "
+                             f"({self.made.label()})")
         for name in ("makers", "owners", "themes"):
             values = getattr(self, name)
             if len(set(values)) != len(values):

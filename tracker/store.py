@@ -798,7 +798,27 @@ class Store:
             self._audit(conn, by, "create", "item", item.id, after=item.model_dump(mode="json"))
             self._bump_version(conn)
 
+    def _made_after_document_problem(
+        self, conn: sqlite3.Connection, item: ItemFields, published: PartialDate | None = None
+    ) -> str | None:
+        """Why ``item`` cannot be dated as it is: made after the document that reports it was
+        published (a source cannot quote what was said after it); None when it can.
+        ``published`` is the document's date when the caller has it (an import's own documents)."""
+        if published is None:
+            row = conn.execute("SELECT published_start, published_precision FROM documents WHERE id = ?",
+                               (item.document_id,)).fetchone()
+            if row is None:
+                return None  # the foreign key reports a missing document
+            published = PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1])
+        if item.made.start > published.end:
+            return (f"made: {item.made.label()} is after its document {item.document_id!r} was published "
+                    f"({published.label()}); an item is made no later than the document that reports it")
+        return None
+
     def _insert_item(self, conn: sqlite3.Connection, item: ItemIn, by: str) -> None:
+        problem = self._made_after_document_problem(conn, item)
+        if problem:
+            raise InvalidInputError(f"item {item.id!r}: {problem}")
         now = _now()
         try:
             conn.execute(
@@ -861,6 +881,9 @@ class Store:
             current = self._check_item_version(conn, item_id, expected_version)
             if fields.kind.value != current["kind"]:
                 raise InvalidInputError("an item's kind cannot change once it has been recorded")
+            problem = self._made_after_document_problem(conn, fields)
+            if problem:
+                raise InvalidInputError(problem)
             try:
                 conn.execute(
                     "UPDATE items SET title=?, quote=?, document_id=?, origin_document_id=?, "
@@ -973,6 +996,11 @@ class Store:
             current = self._check_item_version(conn, item_id, expected_version)
             if current["kind"] == ItemKind.FINDING:
                 raise InvalidInputError("a finding carries no deadline")
+            made = conn.execute("SELECT made_start, made_precision FROM items WHERE id = ?", (item_id,)).fetchone()
+            made = PartialDate(start=dt.date.fromisoformat(made[0]), precision=made[1])
+            if revision.deadline is not None and revision.deadline.end < made.start:
+                raise InvalidInputError(f"the deadline ({revision.deadline.label()}) ends before the item "
+                                        f"was made ({made.label()})")
             before = self._rows(
                 "SELECT deadline_start, deadline_precision FROM items WHERE id = ?", (item_id,)
             )[0]
@@ -1597,6 +1625,11 @@ class Store:
                 for index, record in enumerate(records):
                     if record.id in known:
                         problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
+            published = {d.id: d.published for d in bundle.documents}
+            for index, item in enumerate(bundle.items):
+                problem = self._made_after_document_problem(conn, item, published.get(item.document_id))
+                if problem:
+                    problems.append(f"items[{index}] ({item.id}): {problem}")
             if problems:
                 raise ImportRejectedError(problems)
             conn.execute("PRAGMA defer_foreign_keys = ON")

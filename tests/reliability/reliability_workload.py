@@ -331,7 +331,7 @@ def write_stream(db: Path, journal_path: Path, tag_prefix: str, seconds: float, 
                 store.add_item(
                     ItemIn(id=f"t-{tag}", kind="commitment", title=f"Added {tag}", quote="added quote",
                            document_id="paper", makers=["maker"], owners=["maker"],
-                           themes=["reliability", "crash"], made="2022-05-01", deadline="2026-01"),
+                           themes=["reliability", "crash"], made="2020-11-01", deadline="2026-01"),
                     by="writer",
                 )
             else:
