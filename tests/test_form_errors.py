@@ -28,7 +28,7 @@ def errors_of(model, values, fields, **kwargs):
         ({"evidence": ""}, "evidence", "this field is required"),
         ({"evidence_url": "javascript:alert(1)"}, "evidence_url", "must be an http:// or https:// address"),
         ({"assessed_on": dt.date.today() + dt.timedelta(days=30)}, "assessed_on", "is in the future"),
-        ({"assessed_on": None}, "assessed_on", "enter a date"),
+        ({"assessed_on": None}, "assessed_on", "this field is required"),
         ({"status": "done-ish"}, "status", "Input should be"),
         ({"status": None}, "status", "give a status"),
     ],
@@ -57,6 +57,25 @@ def test_item_errors_including_whole_record_rules():
         ITEM_FIELDS,
     )
     assert errors == {"owners": ["a recommendation needs at least one addressee in owners"]}
+
+
+def test_a_field_left_empty_is_required_whatever_rule_it_fails_first():
+    errors = errors_of(
+        ItemIn,
+        {"id": "", "kind": "commitment", "title": "t", "quote": "q", "document_id": None,
+         "makers": ["a"], "made": ""},
+        ITEM_FIELDS,
+    )
+    assert errors == {"id": ["this field is required"], "document_id": ["this field is required"],
+                      "made": ["this field is required"]}
+
+
+def test_a_bad_username_says_what_a_username_may_hold():
+    from tracker.models import UserIn
+
+    errors = errors_of(UserIn, {"username": "Bad Name", "display_name": "B"}, ("username", "display_name"))
+    assert errors == {"username": [
+        "use 2 to 40 lower-case letters, digits, dots, hyphens or underscores, starting with a letter or digit"]}
 
 
 def test_check_kind_message_goes_to_the_status_fields():

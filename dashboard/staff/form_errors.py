@@ -26,6 +26,8 @@ _REWORDS = (
     (re.compile(r"^Input should be a valid date.*$"), "enter a date"),
     (re.compile(r"^String should match pattern '\^\[a-z0-9\]\[a-z0-9-\]\{0,79\}\$'$"),
      "use lower-case letters, digits and hyphens (up to 80), starting with a letter or digit"),
+    (re.compile(r"^String should match pattern '\^\[a-z0-9\]\[a-z0-9\._-\]\{1,39\}\$'$"),
+     "use 2 to 40 lower-case letters, digits, dots, hyphens or underscores, starting with a letter or digit"),
 )
 
 
@@ -82,7 +84,11 @@ def field_errors(
     if isinstance(error, ValidationError):
         for problem in error.errors():
             loc = [part for part in problem["loc"] if part != "__root__"]
-            message = reword(problem["msg"])
+            # A field left empty fails whatever rule comes first ("Input should be a valid
+            # string", a pattern, "'' is not a date"): what the person needs to hear is that it
+            # is required.
+            empty = loc and problem.get("input", ...) in (None, "")
+            message = "this field is required" if empty else reword(problem["msg"])
             if loc and loc[0] in fields:
                 add(str(loc[0]), message)
             else:

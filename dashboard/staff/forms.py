@@ -118,6 +118,9 @@ class Form:
         message = md(_sentence(result["message"]))
         if result["kind"] == "saved":
             st.success(message, icon=":material/check_circle:")
+            # Shown once: left on screen, "version 3" would contradict the page after the next
+            # save on another form of the same record.
+            st.session_state.pop(self.key("_outcome"), None)
         elif result["kind"] == "conflict":
             st.error(message, icon=":material/sync_problem:")
             if result.get("changes"):
