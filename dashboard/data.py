@@ -21,7 +21,7 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import filters, gaps, progress, summary, timeline
+from tracker import exchange, filters, gaps, progress, summary, timeline
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -431,3 +431,10 @@ def _item_exists(path: str, version: int, item_id: str) -> bool:
 def item_exists(snap: Snapshot, item_id: str) -> bool:
     """Whether ``item_id`` exists at all (it may be later than the as-of date)."""
     return _item_exists(snap.path, snap.version, item_id)
+
+
+def export_json() -> str:
+    """The whole record in the exchange format (what ``tracker export`` writes), built when a
+    download asks for it; not cached, it is read once."""
+    with _open(str(resolve_db_path())) as store:
+        return exchange.export_json(store)

@@ -137,6 +137,17 @@ def test_as_of_control_is_in_the_sidebar_and_clears(fixture_db):
     at.sidebar.button(key="as_of_reset").click().run()
     assert at.sidebar.date_input(key="as_of").value is None
     assert {m.label: m.value for m in at.metric}["Items tracked"] == "8"
+    assert not at.sidebar.warning
+
+
+@pytest.mark.parametrize("asked", ["2999-01-01", "1500-06-01", "yesterday"])
+def test_a_link_with_a_date_the_record_cannot_be_read_at_says_so(fixture_db, asked):
+    at = run(as_of=asked)
+    assert not at.exception
+    assert at.sidebar.date_input(key="as_of").value is None
+    assert {m.label: m.value for m in at.metric}["Items tracked"] == "8"
+    [warning] = at.sidebar.warning
+    assert warning.value.replace("\\", "").startswith(f"The link asks for the record as of {asked}, which is not a date")
 
 
 def test_charts_colour_every_status_the_same_way(seeded_db):

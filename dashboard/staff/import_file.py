@@ -8,6 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from dashboard import data as tracker_data
 from dashboard.safe_text import md
 from dashboard.staff import session
 from tracker import exchange
@@ -18,9 +19,15 @@ KEY = "import"
 
 session.require()
 st.title("Import a file")
-st.caption("JSON in the export format (actors, documents, items with history and links), or CSV with "
-           "one item per row as the Tracker page exports it. Records that already exist are refused, "
-           "not overwritten.")
+st.caption("JSON or CSV as `tracker export` writes them: JSON holds actors, documents and items with "
+           "their history and links; CSV one item per row with its latest assessment. Records that "
+           "already exist are refused, not overwritten. (The Tracker page's downloads are for "
+           "reading: they name people and documents rather than giving their ids.)")
+st.download_button(
+    "Download the whole record as JSON in this format", data=tracker_data.export_json,
+    file_name="tracker-export.json", mime="application/json", icon=":material/download:",
+    key=f"{KEY}_export", on_click="ignore",
+)
 
 
 def _problems(problems: list[str]) -> None:
