@@ -247,13 +247,15 @@ def open_items(
 
 
 def chain_timeline(
-    chain, *, names: dict[str, str] | None = None, as_of: dt.date | None = None, max_items: int = 30
+    chain, *, names: dict[str, str] | None = None, as_of: dt.date | None = None, max_items: int = 30,
+    current: str | None = None,
 ) -> go.Figure:
     """A chain across the years: one row per item at the date it was made, oldest at the top.
 
     Each marker's shape is the item's kind and its colour its status, and the kind and status
     are written beside it. Arrows join linked items; each row's label says what the item does
     to the others ("contradicts 'Home Office commitment to...'"), so no label sits on a line.
+    ``current`` (an item page's own item) is ringed and its row marked "this item".
     """
     items = chain.items
     links = chain.links
@@ -303,6 +305,11 @@ def chain_timeline(
                                " by %{customdata[3]}<br>status: " + plot_text(status) + "<extra></extra>"),
             )
         )
+    if current in y_of:
+        fig.add_trace(go.Scatter(
+            name="this item", mode="markers", x=[x_of[current]], y=[y_of[current]], hoverinfo="skip",
+            marker=dict(size=31, symbol="circle-open", color="#000000", line=dict(width=2.5)),
+        ))
     relations: dict[str, list[str]] = {}
     for link in links.itertuples(index=False):
         relations.setdefault(link.source_id, []).append(
@@ -311,6 +318,8 @@ def chain_timeline(
     tick_text = []
     for row in items.itertuples(index=False):
         label = f"<b>{plot_text(row.made_label)}</b> · {plot_text(row.title, limit=55)}"
+        if row.id == current:
+            label = f"<b>this item ▶ {plot_text(row.made_label)} · {plot_text(row.title, limit=45)}</b>"
         said = relations.get(row.id)
         if said:
             text = "; ".join(said)

@@ -41,3 +41,23 @@ def test_events_per_year_puts_years_in_order_on_a_year_axis():
     assert axis.type == "linear" and axis.dtick == 1  # 2019 and 2021-2024 show as gaps, in order
     made = next(trace for trace in fig.data if trace.name == "made")
     assert list(made.x) == [2018, 2025, 2020] and list(made.text) == [2, 3, 4]
+
+
+def test_a_chain_drawn_on_an_item_page_rings_that_item(fresh_store):
+    from dashboard_fixture import chain_bundle
+
+    from tracker import gaps, progress
+
+    chain_store = fresh_store
+    chain_store.import_bundle(chain_bundle(), by="test")
+    annotated = progress.annotate(chain_store.items_frame(include_quote=True), today=dt.date(2024, 6, 1))
+    chain = next(c for c in gaps.chains(annotated, chain_store.links()) if "improve-data" in c.item_ids)
+    plain = charts.chain_timeline(chain)
+    ringed = charts.chain_timeline(chain, current="improve-data")
+    assert "this item" not in [t.name for t in plain.data]
+    [ring] = [t for t in ringed.data if t.name == "this item"]
+    row = list(chain.items["id"]).index("improve-data")
+    ys = list(range(len(chain.items)))[::-1]
+    assert list(ring.y) == [ys[row]]
+    assert ringed.layout.yaxis.ticktext[row].startswith("<b>this item ▶")
+    assert sum("this item" in t for t in ringed.layout.yaxis.ticktext) == 1

@@ -183,5 +183,5 @@ for link in linked:
 chain = data.chain_for_item(snap, item["id"])
 if chain is not None:
     st.subheader("The chain this item belongs to")
-    st.plotly_chart(charts.chain_timeline(chain, names=names, as_of=snap.as_of),
+    st.plotly_chart(charts.chain_timeline(chain, names=names, as_of=snap.as_of, current=item["id"]),
                     config=charts.config(f"chain-{chain.id}"), key="chain_chart")
