@@ -333,3 +333,10 @@ def test_a_report_known_through_an_article_lists_the_items_first_made_in_it(seed
     counts = table(at, "items")
     report_row = counts[counts["title"].str.startswith("HMICFRS inspection")]
     assert int(report_row["items"].iloc[0]) == len(made_in_report)
+
+
+def test_item_page_says_where_a_seed_assessment_comes_from(seeded_db):
+    at = run("views/item.py", id="deportation-pledge-rochdale-2018")
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(c.startswith("From the tracker's first dataset, read from its source") for c in captions), captions
+    assert not any(c.startswith("Recorded by seed") for c in captions)

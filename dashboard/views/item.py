@@ -11,6 +11,7 @@ from dashboard.components import as_of
 from dashboard.navigation import page
 from dashboard.safe_text import md, md_link
 from tracker import timeline
+from tracker.bootstrap import SEED_USER
 from tracker.progress import date_label, long_date, split_list
 from tracker.status import display_status, is_open, response_label
 
@@ -159,7 +160,11 @@ for entry in reversed(history):
             sources.append(document_line(entry["evidence_document_id"]))
         if sources:
             st.markdown("Source: " + " · ".join(sources))
-        st.caption(f"Recorded by {md(entry['recorded_by'])} on {md(entry['recorded_at'][:10])}")
+        if entry["recorded_by"] == SEED_USER:
+            st.caption(f"From the tracker's first dataset, read from its source (loaded on "
+                       f"{md(entry['recorded_at'][:10])})")
+        else:
+            st.caption(f"Recorded by {md(entry['recorded_by'])} on {md(entry['recorded_at'][:10])}")
 if detail["later_entries"]:
     st.caption(f"{detail['later_entries']} later assessment(s) are hidden by the as-of date.")
 
