@@ -32,6 +32,8 @@ ITEM_ROWS_SHOWN = 1000
 EVENT_ROWS_SHOWN = 1000
 #: Above this many events the timeline chart groups them by month rather than by day.
 EVENTS_BY_MONTH_ABOVE = 5000
+#: Each table of the gaps page shows at most this many rows (its figure counts them all).
+GAP_ROWS_SHOWN = 1000
 #: The item picker lists at most this many items; with more, a search narrows them first.
 ITEMS_PICKED_FROM = 1000
 
@@ -223,18 +225,26 @@ def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
     links = _links(path, version)
     delivery = gaps.delivery_gaps(annotated, today=reference)
     dates = annotated.set_index("id")[["made", "deadline_end"]]
-    return {
-        "delivery": delivery.join(dates, on="id"),
+    found = {
+        "delivery": delivery,
         "response": gaps.response_gaps(annotated, today=reference),
         "evidence": gaps.evidence_gaps(annotated, today=reference),
         "claimed": gaps.claimed_vs_found(annotated, links, _claim_history(path, version, as_of_iso)),
         "chains": gaps.chain_summary(_chains(path, version, as_of_iso, today_iso)),
     }
+    # Counts of everything, rows of the first GAP_ROWS_SHOWN: tens of thousands of rows per
+    # table at 100,000 items cost more to copy out of the cache and send than to find.
+    tables = {f"{name}_count": len(frame) for name, frame in found.items()}
+    tables.update({name: frame.head(GAP_ROWS_SHOWN) for name, frame in found.items()})
+    tables["delivery"] = tables["delivery"].join(dates, on="id")
+    return tables
 
 
 def gap_tables(snap: Snapshot) -> dict:
     """``delivery`` (with ``made``/``deadline_end``), ``response``, ``evidence``, ``claimed``
-    (claimed vs found) and ``chains`` (``gaps.chain_summary``), as of the snapshot."""
+    (claimed vs found) and ``chains`` (``gaps.chain_summary``), as of the snapshot: the first
+    ``GAP_ROWS_SHOWN`` rows of each, in the order ``tracker.gaps`` gives them, with
+    ``<name>_count`` the number of rows in all."""
     return _gap_tables(*snap.key)
 
 

@@ -262,6 +262,19 @@ def test_gaps_page_draws_both_chains(fixture_db):
                        "Claimed vs found": "2"}
 
 
+def test_gaps_page_lists_the_first_rows_and_counts_them_all(fixture_db, monkeypatch):
+    from dashboard import data
+
+    monkeypatch.setattr(data, "GAP_ROWS_SHOWN", 1)
+    at = run("views/gaps.py")
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Delivery gap"] == "2" and metrics["Evidence gap"] == "6"  # every row counted
+    assert len(at.dataframe[0].value) == 1
+    page = texts(at)
+    assert "The first 1 of 2 are listed" in page and "The first 1 of 6 are listed" in page
+
+
 def test_timeline_filters(fixture_db):
     at = run("views/timeline.py")
     no_errors(at)

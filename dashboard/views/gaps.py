@@ -29,20 +29,27 @@ delivery, response, evidence = found["delivery"], found["response"], found["evid
 chain_list, claimed = found["chains"], found["claimed"]
 
 
+def more_than_shown(name: str, shown) -> None:
+    """Say when a table holds only the first rows of a longer list."""
+    if found[f"{name}_count"] > len(shown):
+        st.caption(f"The first {len(shown):,} of {found[f'{name}_count']:,} are listed; the Tracker page "
+                   "filters and downloads them all.")
+
+
 def actor_list(ids: str) -> str:
     return "; ".join(names.get(a, a) for a in split_list(ids))
 
 
 cols = st.columns(5)
-cols[0].metric("Delivery gap", len(delivery), border=True,
+cols[0].metric("Delivery gap", found["delivery_count"], border=True,
                help="Commitments not delivered, and accepted recommendations not implemented.")
-cols[1].metric("No response", len(response), border=True,
+cols[1].metric("No response", found["response_count"], border=True,
                help="Recommendations with no response from their addressee.")
-cols[2].metric("Evidence gap", len(evidence), border=True,
+cols[2].metric("Evidence gap", found["evidence_count"], border=True,
                help="Never assessed, or open with evidence older than a year.")
-cols[3].metric("Chains", len(chain_list), border=True,
+cols[3].metric("Chains", found["chains_count"], border=True,
                help="Groups of linked items: the same problem promised, found and asked again.")
-cols[4].metric("Claimed vs found", len(claimed), border=True,
+cols[4].metric("Claimed vs found", found["claimed_count"], border=True,
                help="A finding that contradicts an item, beside the item's claim of progress.")
 
 st.header("Delivery gap")
@@ -62,6 +69,7 @@ else:
     item_table.show(delivery.assign(days_open=delivery["days_since_made"]), names=names, key="delivery_table",
                     columns=["link", "kind", "title", "owners", "status_label", "response_label", "made_label",
                              "days_open", "deadline_label", "days_overdue"])
+    more_than_shown("delivery", delivery)
 
 st.header("Response gap")
 st.caption("Recommendations whose addressee has not responded on the record.")
@@ -73,6 +81,7 @@ else:
                     config=charts.config("response-gap"), key="response_chart")
     item_table.show(response.assign(days_open=response["days_waiting"]), names=names, key="response_table",
                     columns=["link", "title", "makers", "owners", "made_label", "days_open"])
+    more_than_shown("response", response)
 
 st.header("Evidence gap")
 st.caption(f"Items never assessed, and open items whose latest evidence is more than "
@@ -87,6 +96,7 @@ else:
     st.dataframe(shown, hide_index=True, key="evidence_table",
                  column_config={**{c: item_table.LABELS[c] for c in shown.columns if c in item_table.LABELS},
                                 "reason": "Why it is here"})
+    more_than_shown("evidence", evidence)
 
 st.header("Chains across the years")
 st.caption("Items joined by links — a promise, what was found, the same ask made again — drawn "
@@ -95,7 +105,7 @@ if chain_list.empty:
     st.info("No items are linked yet, so there are no chains to draw.")
 else:
     drawn_ids = chain_list["id"].head(MAX_CHAINS_DRAWN).tolist()
-    if len(chain_list) > MAX_CHAINS_DRAWN:
+    if found["chains_count"] > MAX_CHAINS_DRAWN:
         summary = chain_list.assign(link=[item_table.permalink(i) for i in chain_list["id"]])
         st.dataframe(summary[["title", "items", "open", "link"]], hide_index=True, key="chain_summary",
                      column_config={"link": item_table.LABELS["link"], "title": "Chain", "items": "Items",
@@ -105,7 +115,8 @@ else:
                               key="chain_pick", placeholder="Choose a chain")
         if picked is not None and picked not in drawn_ids:
             drawn_ids = [picked] + drawn_ids
-        st.caption(f"The {MAX_CHAINS_DRAWN} oldest of {len(chain_list)} chains are drawn below.")
+        more_than_shown("chains", chain_list)
+        st.caption(f"The {MAX_CHAINS_DRAWN} oldest of {found['chains_count']:,} chains are drawn below.")
     for chain in data.chains(snap, drawn_ids):
         st.plotly_chart(charts.chain_timeline(chain, names=names, as_of=snap.as_of),
                         config=charts.config(f"chain-{chain.id}"), key=f"chain_{chain.id}")
@@ -142,5 +153,5 @@ else:
                 st.text(f"“{pair.finding_quote}”")
                 st.page_link(page("item"), query_params={"id": pair.finding_id}, label="Open the finding",
                              icon=":material/link:")
-    if len(claimed) > MAX_PAIRS_SHOWN:
-        st.caption(f"{MAX_PAIRS_SHOWN} of {len(claimed)} pairs shown.")
+    if found["claimed_count"] > MAX_PAIRS_SHOWN:
+        st.caption(f"{MAX_PAIRS_SHOWN} of {found['claimed_count']:,} pairs shown.")
