@@ -123,7 +123,7 @@ def _links(path: str, version: int) -> pd.DataFrame:
 def _claim_history(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame:
     # Only the items a finding contradicts, not the whole history (a million rows at 100,000).
     with _open(path) as store:
-        return store.assessments_frame(until=_date(as_of_iso),
+        return store.assessments_frame(until=_date(as_of_iso), brief=True,
                                        item_ids=gaps.items_in_contradictions(_links(path, version)))
 
 
@@ -138,7 +138,7 @@ def _chains(path: str, version: int, as_of_iso: str | None, today_iso: str) -> l
 @st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
 def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
     with _open(path) as store:  # the whole history is read only here, and not cached apart
-        assessments = store.assessments_frame(until=_date(as_of_iso))
+        assessments = store.assessments_frame(until=_date(as_of_iso), brief=True)
         deadlines = store.deadlines_frame()
     return timeline.events(
         _items(path, version, as_of_iso, today_iso), assessments, deadlines, as_of=_date(as_of_iso),

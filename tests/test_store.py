@@ -214,3 +214,12 @@ def test_a_deadline_cannot_be_moved_before_the_item_was_made(sample_store, db_pa
             expected_version=made["version"], by="t")
     assert str(info.value) == "the deadline (2019) ends before the item was made (15 December 2020)"
     assert db_path.read_bytes() == before
+
+
+def test_a_brief_history_read_leaves_out_only_the_provenance(sample_store):
+    full = sample_store.assessments_frame()
+    brief = sample_store.assessments_frame(brief=True)
+    assert list(brief.columns) == [c for c in Store.ASSESSMENT_COLUMNS if c not in Store.ASSESSMENT_PROVENANCE]
+    assert list(full.columns) == Store.ASSESSMENT_COLUMNS
+    assert len(full) > 0
+    assert full[brief.columns].equals(brief)

@@ -57,7 +57,7 @@ def events(
             "item_id": due["id"], "kind": due["kind"], "title": due["title"],
             "status_label": due["status_label"], "detail": "deadline: " + due["deadline_label"].astype(str),
         }))
-    present = set(annotated["id"])
+    present = set(annotated["id"].tolist())
     if assessments is not None and not assessments.empty:
         parts.append(_assessment_events(assessments, present, as_of))
     if deadlines is not None and not deadlines.empty:
@@ -70,16 +70,23 @@ def events(
     return result[EVENT_COLUMNS].reset_index(drop=True)
 
 
+def _among(ids: pd.Series, present: set) -> list[bool]:
+    """``ids.isin(present)`` by set lookups on a plain list: pandas' isin on Arrow strings
+    converts the set value by value, seconds for a million assessments."""
+    return [i in present for i in ids.tolist()]
+
+
 def _assessment_events(assessments: pd.DataFrame, present: set, as_of: dt.date | None) -> pd.DataFrame:
-    frame = assessments[assessments["item_id"].isin(present)]
+    frame = assessments[_among(assessments["item_id"], present)]
     if as_of is not None:
         frame = frame[frame["assessed_on"] <= as_of.isoformat()]
     if frame.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    evidence = frame["evidence"].fillna("").astype(str).tolist()
-    responses = [status_rules.response_label(r) for r in values_or_none(frame["response"])]
-    is_recommendation = (frame["kind"] == ItemKind.RECOMMENDATION).to_numpy()
-    detail = [f"response: {r}. {e}" if rec else e for r, e, rec in zip(responses, evidence, is_recommendation)]
+    # Column operations (Arrow strings): a million assessments in a fraction of a second.
+    evidence = frame["evidence"].fillna("").astype(str)
+    responses = frame["response"].fillna(status_rules.response_label(None)).astype(str)
+    is_recommendation = frame["kind"] == ItemKind.RECOMMENDATION
+    detail = evidence.where(~is_recommendation, "response: " + responses + ". " + evidence).tolist()
     # Many assessments share a day: label each distinct day once.
     days = frame["assessed_on"].astype(object).tolist()
     labels = {day: date_label(day, "day") for day in set(days)}
@@ -92,7 +99,7 @@ def _assessment_events(assessments: pd.DataFrame, present: set, as_of: dt.date |
 
 
 def _deadline_events(deadlines, present, as_of, labels: dict) -> pd.DataFrame:
-    frame = deadlines[deadlines["item_id"].isin(present)]
+    frame = deadlines[_among(deadlines["item_id"], present)]
     if as_of is not None:
         frame = frame[frame["revised_on"] <= as_of.isoformat()]
     rows = []
