@@ -64,6 +64,12 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
                                          "a write (median)", "ms", None),
     "item_picker_after_write_ms": ("Item picker (no id), server render, first after a write (median)",
                                    "ms", None),
+    "gaps_after_write_ms": ("Gaps page, server render, first after a write (median)", "ms", None),
+    "gaps_warm_ms": ("Gaps page, server render, warm (median)", "ms", None),
+    "timeline_after_write_ms": ("Timeline page, server render, first after a write (median)", "ms", None),
+    "timeline_warm_ms": ("Timeline page, server render, warm (median)", "ms", None),
+    "sources_after_write_ms": ("Sources page, server render, first after a write (median)", "ms", None),
+    "sources_warm_ms": ("Sources page, server render, warm (median)", "ms", None),
     "browser_headline_first_ms": ("Browser: navigation to headline figures, first visit after start", "ms", 3000),
     "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write "
                                         "(median)", "ms", 3000),
@@ -215,14 +221,23 @@ def measure_renders(db: Path, cold_runs: int, warm_runs: int) -> dict[str, float
 
 def measure_item_page(db: Path, rounds: int, seed: int) -> dict:
     """``bench/pages.py --item-page`` on ``db`` (it writes: pass a copy)."""
+    return _pages_after_writes("--item-page", db, rounds, seed)
+
+
+def measure_record_pages(db: Path, rounds: int, seed: int) -> dict:
+    """``bench/pages.py --record-pages`` on ``db`` (it writes: pass a copy)."""
+    return _pages_after_writes("--record-pages", db, rounds, seed)
+
+
+def _pages_after_writes(mode: str, db: Path, rounds: int, seed: int) -> dict:
     env = {**os.environ, "TRACKER_DB": str(db), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "pages.py"), "--item-page", "--warm-runs", str(rounds),
+        [sys.executable, str(ROOT / "bench" / "pages.py"), mode, "--warm-runs", str(rounds),
          "--seed", str(seed)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"bench/pages.py --item-page failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"bench/pages.py {mode} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -393,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
             item = measure_item_page(copy, args.warm_runs, args.seed)
             info["item_pages"] = item.pop("drawn")
             figures.update({f"{name}_ms": value for name, value in item.items()})
+            log(f"{size:,} items: gaps, timeline and sources pages (AppTest, after writes) ...")
+            pages = measure_record_pages(copy, args.warm_runs, args.seed)
+            figures.update({f"{name}_ms": value for name, value in pages.items()})
             changer = StatusChanger(store, args.seed)  # after those writes: it reads the versions
             if args.skip_browser:
                 figures.update(browser_headline_first_ms=None, browser_headline_after_write_ms=None,

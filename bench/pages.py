@@ -26,6 +26,11 @@ read is stale):
 * ``item_picker_after_write``: after a further change, the page without an id (the picker);
 
 and ``drawn``: the two items drawn (``longest``, ``typical``), each with its chain's length.
+
+With ``--record-pages`` it measures the pages that still read the whole record (gaps,
+timeline, sources), each in a process that has drawn every page once, over ``--warm-runs``
+rounds of a status change on a random item then two runs of the page:
+``<page>_after_write`` (median of the first runs) and ``<page>_warm`` (of the second).
 """
 
 from __future__ import annotations
@@ -144,6 +149,36 @@ def measure_item(rounds: int, seed: int, timeout: float) -> dict:
             "item_picker_after_write": statistics.median(picked), "drawn": drawn}
 
 
+RECORD_PAGES = {"gaps": "views/gaps.py", "timeline": "views/timeline.py", "sources": "views/sources.py"}
+
+
+def measure_record_pages(rounds: int, seed: int, timeout: float) -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
+
+    from bench.benchmark import StatusChanger
+    from tracker.store import Store, resolve_db_path
+
+    result: dict[str, float] = {}
+    with Store(resolve_db_path()) as store:
+        changer = StatusChanger(store, seed)
+        drawn = {}
+        for name, path in RECORD_PAGES.items():
+            at = AppTest.from_file(str(APP), default_timeout=timeout)
+            at.run()  # the overview: st.navigation registers the pages; the first imports everything
+            at.switch_page(path)
+            _timed_run(at)
+            drawn[name] = at
+        for name, at in drawn.items():
+            after, warm = [], []
+            for _ in range(rounds):
+                changer.change()
+                after.append(_timed_run(at))
+                warm.append(_timed_run(at))
+            result[f"{name}_after_write"] = statistics.median(after)
+            result[f"{name}_warm"] = statistics.median(warm)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-runs", type=int, default=5)
@@ -152,8 +187,13 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--item-page", action="store_true",
                         help="measure the item page after writes instead (writes to TRACKER_DB)")
+    parser.add_argument("--record-pages", action="store_true",
+                        help="measure the gaps, timeline and sources pages after writes (writes to TRACKER_DB)")
     parser.add_argument("--seed", type=int, default=1, help="which items --item-page writes to")
     args = parser.parse_args()
+    if args.record_pages:
+        print(json.dumps(measure_record_pages(args.warm_runs, args.seed, args.timeout)))
+        return
     if args.item_page:
         print(json.dumps(measure_item(args.warm_runs, args.seed, args.timeout)))
         return
