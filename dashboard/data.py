@@ -337,24 +337,12 @@ def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFra
 
 
 @st.cache_data(**CACHE)
-def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
-    annotated = _items(path, version, as_of_iso, today_iso)
-    if annotated.empty:
-        return pd.DataFrame({"items": pd.Series(dtype="int64"), "open": pd.Series(dtype="int64")})
-    # Count an item for the document quoting it and, if different, the report it was made in.
-    origin = annotated[annotated["origin_document_id"].notna()
-                       & (annotated["origin_document_id"] != annotated["document_id"])]
-    pairs = pd.concat([
-        pd.DataFrame({"doc": annotated["document_id"], "id": annotated["id"], "state": annotated["state"]}),
-        pd.DataFrame({"doc": origin["origin_document_id"], "id": origin["id"], "state": origin["state"]}),
-    ])
-    return pairs.groupby("doc").agg(items=("id", "size"), open=("state", lambda s: int((s == "open").sum())))
-
-
-@st.cache_data(**CACHE)
 def _source_scorecard(path, version, as_of_iso, today_iso) -> pd.DataFrame:
     lookups = _lookups(path, version)
     names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
+    if as_of_iso is None:  # one pass of SQL, not the whole record
+        with _open(path) as store:
+            return summary.source_scorecard(store, names=names)
     return progress.source_scorecard(_items(path, version, as_of_iso, today_iso), names=names)
 
 
@@ -364,6 +352,14 @@ def source_scorecard(snap: Snapshot) -> pd.DataFrame:
     return _source_scorecard(*snap.key)
 
 
+@st.cache_data(**CACHE)
+def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
+    if as_of_iso is None:
+        with _open(path) as store:
+            return summary.document_counts(store)
+    return progress.document_counts(_items(path, version, as_of_iso, today_iso))
+
+
 def document_counts(snap: Snapshot) -> pd.DataFrame:
     """Items and open items per document id (index)."""
     return _document_counts(*snap.key)
@@ -371,11 +367,16 @@ def document_counts(snap: Snapshot) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def _items_of_document(path, version, as_of_iso, today_iso, document_id: str) -> pd.DataFrame:
+    # A report we know only through an article has no quotes of its own, but the statements
+    # first made in it (origin_document_id) belong on its page too.
+    if as_of_iso is None:  # only this document's items are read
+        with _open(path) as store:
+            ids = store.item_ids_of_document(document_id)
+            frame = store.items_frame(ids=ids, include_quote=True)
+        return progress.annotate(frame, today=dt.date.fromisoformat(today_iso))
     annotated = _items(path, version, as_of_iso, today_iso)
     if annotated.empty:
         return annotated
-    # A report we know only through an article has no quotes of its own, but the statements
-    # first made in it (origin_document_id) belong on its page too.
     mask = (annotated["document_id"] == document_id) | (annotated["origin_document_id"] == document_id)
     return annotated[mask]
 

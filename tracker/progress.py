@@ -275,6 +275,22 @@ def source_scorecard(annotated: pd.DataFrame, *, names: Mapping[str, str] | None
     return _scorecard_of(annotated, keys, names)
 
 
+def document_counts(annotated: pd.DataFrame) -> pd.DataFrame:
+    """Items and open items per document id (the index), each item counted for the document
+    quoting it and, when different, for the report it was first made in."""
+    if annotated.empty:
+        return pd.DataFrame({"items": pd.Series(dtype="int64"), "open": pd.Series(dtype="int64")})
+    origin = annotated[annotated["origin_document_id"].notna()
+                       & (annotated["origin_document_id"] != annotated["document_id"])]
+    pairs = pd.concat([
+        pd.DataFrame({"doc": annotated["document_id"], "open": annotated["state"] == "open"}),
+        pd.DataFrame({"doc": origin["origin_document_id"], "open": origin["state"] == "open"}),
+    ])
+    pairs["open"] = pairs["open"].astype("int64")
+    counts = pairs.groupby("doc").agg(items=("open", "size"), open=("open", "sum"))
+    return counts.astype("int64").rename_axis(None)
+
+
 def _scorecard_of(frame: pd.DataFrame, keys: list[str], names: Mapping[str, str] | None) -> pd.DataFrame:
     """Counts per group ("; "-joined ``keys``, one per row of ``frame``) and status label."""
     columns = ["group", "group_id", "status_label", "n", "total"]

@@ -1429,6 +1429,28 @@ class Store:
         """
         return self._frame(sql, params)
 
+    def source_status_counts(self) -> pd.DataFrame:
+        """Counts of the current record's items by document, kind and status (the columns of
+        ``status_counts``), where an item counts for the document quoting it and, when
+        different, for the report it was first made in (``origin_document_id``)."""
+        return self._frame(
+            """
+            SELECT grp, kind, status, response, implementation, count(*) AS n FROM (
+                SELECT document_id AS grp, kind, status, response, implementation FROM items
+                UNION ALL
+                SELECT origin_document_id, kind, status, response, implementation FROM items
+                WHERE origin_document_id IS NOT NULL AND origin_document_id != document_id
+            )
+            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+            """
+        )
+
+    def item_ids_of_document(self, document_id: str) -> list[str]:
+        """The ids of the items quoted from ``document_id`` or first made in it, oldest first."""
+        return [row[0] for row in self.db.conn.execute(
+            "SELECT id FROM items WHERE document_id = :doc OR origin_document_id = :doc "
+            "ORDER BY made_start, id", {"doc": document_id})]
+
     def overdue_counts(self, today: dt.date) -> pd.DataFrame:
         """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
         whose deadline's whole period ended before ``today``, open or not (the caller applies

@@ -90,9 +90,30 @@ def scorecard(
         raise ValueError(
             f"cannot make a scorecard by {by!r}: choose one of {', '.join(progress.SCORECARD_GROUPS)}"
         )
-    columns = ["group", "group_id", "status_label", "n", "total"]
     counts = store.status_counts(by=_STORE_GROUP[by], ungrouped=True)
-    counts = counts[counts["kind"].isin(list(kinds))]
+    return _card(counts[counts["kind"].isin(list(kinds))], names)
+
+
+def source_scorecard(store: Store, *, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``progress.source_scorecard`` for the current record, in one pass of SQL."""
+    return _card(store.source_status_counts(), names)
+
+
+def document_counts(store: Store) -> pd.DataFrame:
+    """``progress.document_counts`` for the current record, in one pass of SQL."""
+    counts = store.source_status_counts()
+    totals: dict[str, list[int]] = {}
+    for grp, (kind, status, response, implementation, n) in zip(counts["grp"].tolist(), _rows(counts)):
+        entry = totals.setdefault(grp, [0, 0])
+        entry[0] += n
+        entry[1] += n if status_rules.is_open(kind, status, response, implementation) else 0
+    frame = pd.DataFrame.from_dict(totals, orient="index", columns=["items", "open"]).astype("int64")
+    return frame.sort_index()
+
+
+def _card(counts: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataFrame:
+    """A scorecard (``progress.scorecard``'s columns and order) from status counts per group."""
+    columns = ["group", "group_id", "status_label", "n", "total"]
     if counts.empty:
         return pd.DataFrame(columns=columns)
     long = pd.DataFrame({
