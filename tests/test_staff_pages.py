@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from dashboard_fixture import build_fixture_db
 from streamlit.testing.v1 import AppTest
 
-from tracker import auth
+from tracker import auth, progress
 from tracker.models import UserIn
 from tracker.store import Store
 
@@ -188,6 +188,11 @@ def test_repeated_failures_lock_the_account_in_the_browser(staff_db):
 def test_editor_records_an_assessment_beside_the_current_status(staff_db):
     at = open_assess(signed_in(), "improve-data")
     assert "in progress" in " ".join(m.value for m in at.markdown)  # the current status beside the form
+    with Store(staff_db) as store:
+        item = store.get_item("improve-data")
+    made = progress.date_label(item["made_start"], item["made_precision"])
+    assert any(c.value.replace("\\", "").endswith(f"Made {made}.") for c in at.caption), [c.value for c in at.caption]
+    assert made != item["made_start"]  # "15 December 2020", not "2020-12-15"
     fill_assessment(at, "improve-data", status="delivered", evidence="The Home Office published the data.",
                     url="https://www.gov.uk/example", on=dt.date(2024, 2, 1))
     ok(button(at, "Save assessment").click().run())

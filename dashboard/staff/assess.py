@@ -13,6 +13,7 @@ from dashboard.safe_text import md, md_link
 from dashboard.staff import forms, session
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
+from tracker.progress import date_label
 
 EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on")
 ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url", "address"],
@@ -72,8 +73,8 @@ with right:
     for field, value in current.items():
         st.markdown(f"**{field.capitalize()}:** {md(value or status_rules.NOT_YET_ASSESSED)}")
     if item.get("deadline_start"):
-        st.markdown(f"**Deadline:** {md(item['deadline_start'])} ({md(item['deadline_precision'])})")
-    st.caption(f"Version {item['version']}. Made {item['made_start']}.")
+        st.markdown(f"**Deadline:** {md(date_label(item['deadline_start'], item['deadline_precision']))}")
+    st.caption(f"Version {item['version']}. Made {md(date_label(item['made_start'], item['made_precision']))}.")
     st.page_link(public_page("item"), query_params={"id": item_id}, label="Public page of this item",
                  icon=":material/open_in_new:")
     if item["version"] != seen:
