@@ -449,3 +449,10 @@ def export_json() -> str:
     download asks for it; not cached, it is read once."""
     with _open(str(resolve_db_path())) as store:
         return exchange.export_json(store)
+
+
+def import_check(file_bytes: bytes, filename: str):
+    """``exchange.check_file`` on the current database: the file's records that read, and every
+    problem an import would meet (rows and references together). Writes nothing; not cached."""
+    with _open(str(resolve_db_path())) as store:
+        return exchange.check_file(store, file_bytes, filename)

@@ -109,6 +109,44 @@ def test_csv_reference_errors_are_numbered_by_row(sample_store):
     assert info.value.problems == ["row 3 (new-9): document_id 'no-such-doc' is not a document"]
 
 
+def test_csv_row_and_reference_problems_are_listed_together_by_row(sample_store, db_path):
+    bad_status = ["new-2"] + GOOD[1:8] + ["finished", "E", "2021-02-01"]
+    unknown_doc = ["new-3"] + GOOD[1:4] + ["nowhere"] + GOOD[5:]
+    existing = ["improve-data"] + GOOD[1:]
+    blank = [""] * len(GOOD)  # skipped, and the rows after it keep their own numbers
+    data = csv_file(GOOD, bad_status, blank, unknown_doc, existing)
+    before = db_path.read_bytes()
+    with pytest.raises(ImportRejectedError) as info:
+        exchange.import_file(sample_store, data, "both.csv", by="t")
+    problems = info.value.problems
+    assert problems[0].startswith("row 3 (new-2): history.0.status")
+    assert problems[1:] == ["row 5 (new-3): document_id 'nowhere' is not a document",
+                            "row 6 (improve-data): already exists in the database"]
+    bundle, checked = exchange.check_file(sample_store, data, "both.csv")
+    assert checked == problems and [i.id for i in bundle.items] == ["new-1", "new-3", "improve-data"]
+    assert db_path.read_bytes() == before
+
+
+def test_json_references_to_records_that_did_not_read_are_not_reported_twice(sample_store, db_path):
+    def record(ident, **changes):
+        return {"id": ident, "kind": "commitment", "title": "T", "quote": "Q", "document_id": "paper",
+                "makers": ["home-office"], "made": "2020-11", **changes}
+
+    data = json.dumps({"items": [
+        record("broken", made="2020-13"),
+        record("answers", links=[{"kind": "responds to", "target_id": "broken"}]),
+        record("elsewhere", document_id="nowhere"),
+    ]}).encode()
+    before = db_path.read_bytes()
+    with pytest.raises(ImportRejectedError) as info:
+        exchange.import_file(sample_store, data, "x.json", by="t")
+    problems = info.value.problems
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("items[0] (broken): made") and "month 13" in problems[0]
+    assert problems[1] == "items[2] (elsewhere): document_id 'nowhere' is not a document"
+    assert db_path.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     "data,name,message",
     [

@@ -392,6 +392,17 @@ def test_documents_and_actors(staff_db):
 # -- import and audit ----------------------------------------------------------------------------
 
 
+def test_import_lists_bad_rows_and_unknown_references_together(staff_db):
+    at = ok(signed_in().switch_page("staff/import_file.py").run())
+    both = ("id,kind,title,quote,document_id,makers,made\n"
+            "Bad Id,commitment,t,q,hmicfrs-2023,home-office,2023\n"
+            "new-one,commitment,t,q,nowhere,home-office,2023\n").encode()
+    ok(at.file_uploader[0].upload("items.csv", both, "text/csv").run())
+    problems = at.dataframe[0].value["Problem"].tolist()
+    assert len(problems) == 2 and problems[0].startswith("row 2 (Bad Id): id")
+    assert problems[1] == "row 3 (new-one): document_id 'nowhere' is not a document"
+
+
 def test_import_shows_every_row_problem_and_writes_nothing(staff_db):
     at = ok(signed_in().switch_page("staff/import_file.py").run())
     bad = ("id,kind,title,quote,document_id,makers,made\n"
@@ -410,11 +421,12 @@ def test_import_reference_problems_then_a_good_file(staff_db):
     at = ok(signed_in().switch_page("staff/import_file.py").run())
     unknown_doc = ("id,kind,title,quote,document_id,makers,made\n"
                    "new-one,commitment,t,q,nowhere,home-office,2023\n").encode()
-    ok(at.file_uploader[0].upload("items.csv", unknown_doc, "text/csv").run())
     before = snapshot(staff_db)
-    ok(button(at, "Import").click().run())
-    assert snapshot(staff_db) == before
+    ok(at.file_uploader[0].upload("items.csv", unknown_doc, "text/csv").run())
+    # Listed as soon as the file is chosen, with the rows that do not read: no Import to press.
     assert any("row 2" in p and "nowhere" in p for p in at.dataframe[0].value["Problem"])
+    assert not [b for b in at.button if b.label == "Import"]
+    assert snapshot(staff_db) == before
     good = json.dumps({"actors": [{"id": "new-actor", "name": "A new actor"}]}).encode()
     ok(at.file_uploader[0].upload("bundle.json", good, "application/json").run())
     ok(button(at, "Import").click().run())

@@ -2,7 +2,8 @@
 
 Both formats are read back by ``read_bundle`` and written into the store by ``import_file``,
 all or nothing: every problem is collected, numbered by row, and nothing is written unless
-there are none.
+there are none. ``check_file`` lists them all at once, the rows that do not read and the
+references of those that do (unknown documents, ids that already exist), without writing.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from . import status as status_rules
 from .errors import ImportRejectedError, TrackerError
-from .models import Bundle, ItemKind, describe_validation_error
+from .models import Actor, Bundle, Document, ItemKind, ItemRecord, describe_validation_error
 from .store import Store
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -122,8 +124,32 @@ def detect_format(filename: str, data: bytes) -> str:
     return "json" if head in (b"{", b"[") else "csv"
 
 
-def read_bundle(data: bytes, filename: str = "import", fmt: str | None = None) -> Bundle:
-    """Parse and validate an import file; raises ImportRejectedError listing every problem."""
+@dataclass
+class FileReading:
+    """What an import file holds: the records that read correctly (``bundle``), a line for
+    every problem of those that did not (``problems``), the ids those carried (``unread_ids``:
+    references to them are not reported again), and how a problem names each record of
+    ``bundle`` (``names["items"][i]`` is "row 5" in a CSV file, "items[7]" in JSON)."""
+
+    bundle: Bundle
+    problems: list[str] = field(default_factory=list)
+    unread_ids: set[str] = field(default_factory=set)
+    names: dict[str, list[str]] = field(default_factory=dict)
+
+    def rename(self, problem: str) -> str:
+        """``problem`` as the store words it ("items[2] (x): ...") in the file's own terms."""
+        for section, names in self.names.items():
+            prefix = f"{section}["
+            if problem.startswith(prefix):
+                index, _, rest = problem[len(prefix):].partition("]")
+                if index.isdigit() and int(index) < len(names):
+                    return f"{names[int(index)]}{rest}"
+        return problem
+
+
+def read_file(data: bytes, filename: str = "import", fmt: str | None = None) -> FileReading:
+    """Parse and validate an import file record by record. Raises ImportRejectedError only
+    when the file as a whole cannot be read (size, encoding, not JSON, a CSV header)."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRejectedError([f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
     fmt = fmt or detect_format(filename, data)
@@ -140,7 +166,24 @@ def read_bundle(data: bytes, filename: str = "import", fmt: str | None = None) -
     raise ImportRejectedError([f"unknown format {fmt!r}: use json or csv"])
 
 
-def _read_json(text: str) -> Bundle:
+def read_bundle(data: bytes, filename: str = "import", fmt: str | None = None) -> Bundle:
+    """Parse and validate an import file; raises ImportRejectedError listing every problem."""
+    reading = read_file(data, filename, fmt)
+    if reading.problems:
+        raise ImportRejectedError(reading.problems)
+    return reading.bundle
+
+
+def check_file(store: Store, data: bytes, filename: str = "import", fmt: str | None = None) -> tuple[Bundle, list[str]]:
+    """Every problem an import of the file would meet, at once: the records that do not read
+    and the references of those that do. Writes nothing. Raises ImportRejectedError only when
+    the file as a whole cannot be read."""
+    reading = read_file(data, filename, fmt)
+    stored = store.import_problems(reading.bundle, also_known=reading.unread_ids)
+    return reading.bundle, reading.problems + [reading.rename(p) for p in stored]
+
+
+def _read_json(text: str) -> FileReading:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -152,17 +195,34 @@ def _read_json(text: str) -> Bundle:
     if not isinstance(raw, dict):
         raise ImportRejectedError(["expected a JSON object with actors, documents and items"])
     problems: list[str] = []
-    # Validate record by record so one bad item does not hide the others' problems.
     for section in ("actors", "documents", "items"):
         if section in raw and not isinstance(raw[section], list):
             problems.append(f"{section}: must be a list")
     if problems:
         raise ImportRejectedError(problems)
+    names = {section: [f"{section}[{i}]" for i in range(len(raw.get(section, [])))]
+             for section in ("actors", "documents", "items")}
     try:
-        bundle = Bundle.model_validate(raw)
+        return FileReading(bundle=Bundle.model_validate(raw), names=names)
     except ValidationError as exc:
-        raise ImportRejectedError(_json_problems(raw, exc)) from None
-    return bundle
+        problems = _json_problems(raw, exc)
+    # Keep the records that read on their own, so their references can be checked too.
+    kept: dict[str, list] = {"actors": [], "documents": [], "items": []}
+    kept_names: dict[str, list[str]] = {"actors": [], "documents": [], "items": []}
+    unread: set[str] = set()
+    for section, model in (("actors", Actor), ("documents", Document), ("items", ItemRecord)):
+        for index, record in enumerate(raw.get(section, [])):
+            try:
+                kept[section].append(model.model_validate(record))
+                kept_names[section].append(f"{section}[{index}]")
+            except ValidationError:
+                if isinstance(record, dict) and isinstance(record.get("id"), str):
+                    unread.add(record["id"])
+    try:
+        bundle = Bundle(**kept)
+    except ValidationError:  # nothing more can be said about references
+        bundle, kept_names = Bundle(), {}
+    return FileReading(bundle=bundle, problems=problems, unread_ids=unread, names=kept_names)
 
 
 def _json_problems(raw: dict, error: ValidationError) -> list[str]:
@@ -184,7 +244,7 @@ def _json_problems(raw: dict, error: ValidationError) -> list[str]:
     return lines
 
 
-def _read_csv(text: str) -> Bundle:
+def _read_csv(text: str) -> FileReading:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
@@ -201,10 +261,14 @@ def _read_csv(text: str) -> Bundle:
             problems.append(f"row 1 (header): unknown column(s): {', '.join(map(str, unknown))}")
         raise ImportRejectedError(problems)
     items: list[Any] = []
+    rows_of_items: list[str] = []
     problems = []
+    unread: set[str] = set()
     for number, row in enumerate(rows, start=2):
         if None in row:  # more cells than the header has columns
             problems.append(f"row {number}: more cells than the header has columns")
+            if isinstance(row.get("id"), str) and row["id"]:
+                unread.add(restore_cell(row["id"]))
             continue
         cells = {k: restore_cell(v or "") for k, v in row.items()}
         if not any(cells.values()):
@@ -218,16 +282,16 @@ def _read_csv(text: str) -> Bundle:
         if history:
             record["history"] = [history]
         try:
-            from .models import ItemRecord
-
             items.append(ItemRecord.model_validate(record))
+            rows_of_items.append(f"row {number}")
         except ValidationError as exc:
             ident = cells.get("id") or "?"
+            if cells.get("id"):
+                unread.add(cells["id"].strip())
             for line in describe_validation_error(exc):
                 problems.append(f"row {number} ({ident}): {line}")
-    if problems:
-        raise ImportRejectedError(problems)
-    return Bundle(items=items)
+    return FileReading(bundle=Bundle(items=items), problems=problems, unread_ids=unread,
+                       names={"items": rows_of_items})
 
 
 def _csv_history(cells: dict[str, str]) -> dict | None:
@@ -256,29 +320,24 @@ def _csv_history(cells: dict[str, str]) -> dict | None:
 def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str | None = None) -> dict[str, int]:
     """Validate and import a JSON or CSV file in one transaction; all or nothing.
 
-    Raises ImportRejectedError with every problem (CSV problems name their row number).
+    Raises ImportRejectedError with every problem (CSV problems name their row number): the
+    rows that do not read and the references of those that do, together.
     """
-    fmt = fmt or detect_format(filename, data)
-    bundle = read_bundle(data, filename, fmt)
+    reading = read_file(data, filename, fmt)
+    if reading.problems:
+        stored = store.import_problems(reading.bundle, also_known=reading.unread_ids)
+        raise ImportRejectedError(reading.problems + [reading.rename(p) for p in stored])
     try:
-        return store.import_bundle(bundle, by=by)
+        return store.import_bundle(reading.bundle, by=by)
     except ImportRejectedError as exc:
-        if fmt == "csv":
-            exc.problems = [_csv_row_name(p) for p in exc.problems]
+        exc.problems = [reading.rename(p) for p in exc.problems]
         raise
-
-
-def _csv_row_name(problem: str) -> str:
-    """"items[3] (x): ..." -> "row 5 (x): ..." (the header is row 1)."""
-    if problem.startswith("items["):
-        index, _, rest = problem[len("items["):].partition("]")
-        if index.isdigit():
-            return f"row {int(index) + 2}{rest}"
-    return problem
 
 
 __all__ = [
     "CSV_COLUMNS",
+    "FileReading",
+    "check_file",
     "ImportRejectedError",
     "TrackerError",
     "export_csv",
@@ -287,4 +346,5 @@ __all__ = [
     "items_to_csv",
     "neutralise_cell",
     "read_bundle",
+    "read_file",
 ]

@@ -1632,6 +1632,34 @@ class Store:
         return {k: row[k] for k in ("title", "quote", "document_id", "origin_document_id", "made_start",
                                      "made_precision", "done_when", "makers", "owners", "themes")}
 
+    def import_problems(self, bundle: Bundle, *, also_known: Iterable[str] = ()) -> list[str]:
+        """What ``import_bundle`` would refuse ``bundle`` for, written nowhere: references to
+        nothing, ids that already exist, items made after their document. References to
+        ``also_known`` ids are not reported (the ids of a file's rows that did not read, which
+        are reported on their own)."""
+        return self._import_problems(self.db.conn, bundle, set(also_known))
+
+    def _import_problems(self, conn: sqlite3.Connection, bundle: Bundle, also_known: set[str] = frozenset()) -> list[str]:
+        known_actors = {r[0] for r in conn.execute("SELECT id FROM actors")}
+        known_documents = {r[0] for r in conn.execute("SELECT id FROM documents")}
+        known_items = {r[0] for r in conn.execute("SELECT id FROM items")}
+        problems = bundle.reference_problems(known_actors | also_known, known_documents | also_known,
+                                             known_items | also_known)
+        for kind, records, known in (
+            ("actors", bundle.actors, known_actors),
+            ("documents", bundle.documents, known_documents),
+            ("items", bundle.items, known_items),
+        ):
+            for index, record in enumerate(records):
+                if record.id in known:
+                    problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
+        published = {d.id: d.published for d in bundle.documents}
+        for index, item in enumerate(bundle.items):
+            problem = self._made_after_document_problem(conn, item, published.get(item.document_id))
+            if problem:
+                problems.append(f"items[{index}] ({item.id}): {problem}")
+        return problems
+
     def import_bundle(self, bundle: Bundle, *, by: str) -> dict[str, int]:
         """Add everything in ``bundle`` in one transaction, or nothing.
 
@@ -1640,23 +1668,7 @@ class Store:
         """
         by = _recorder(by)
         with self._write() as conn:
-            known_actors = {r[0] for r in conn.execute("SELECT id FROM actors")}
-            known_documents = {r[0] for r in conn.execute("SELECT id FROM documents")}
-            known_items = {r[0] for r in conn.execute("SELECT id FROM items")}
-            problems = bundle.reference_problems(known_actors, known_documents, known_items)
-            for kind, records, known in (
-                ("actors", bundle.actors, known_actors),
-                ("documents", bundle.documents, known_documents),
-                ("items", bundle.items, known_items),
-            ):
-                for index, record in enumerate(records):
-                    if record.id in known:
-                        problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
-            published = {d.id: d.published for d in bundle.documents}
-            for index, item in enumerate(bundle.items):
-                problem = self._made_after_document_problem(conn, item, published.get(item.document_id))
-                if problem:
-                    problems.append(f"items[{index}] ({item.id}): {problem}")
+            problems = self._import_problems(conn, bundle)
             if problems:
                 raise ImportRejectedError(problems)
             conn.execute("PRAGMA defer_foreign_keys = ON")

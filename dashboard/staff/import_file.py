@@ -68,20 +68,23 @@ upload = st.file_uploader("File", type=["json", "csv"], key=f"{KEY}_file",
 if upload is None:
     st.stop()
 data = upload.getvalue()
+done = result if result and result["digest"] == _digest(data) else None
+if done and "counts" in done:
+    st.stop()  # this very file went in already (said above); checked again, it would only clash
 try:
-    bundle = exchange.read_bundle(data, upload.name)
+    bundle, problems = tracker_data.import_check(data, upload.name)
 except ImportRejectedError as exc:
-    _problems(exc.problems)
+    problems = exc.problems
+if problems:  # every row that does not read and every reference that points nowhere, at once
+    _problems(problems)
     st.stop()
 
 st.write(f"The file holds {len(bundle.actors)} actors, {len(bundle.documents)} documents and "
          f"{len(bundle.items)} items, with "
          f"{sum(len(i.history) for i in bundle.items)} assessments and "
-         f"{sum(len(i.links) for i in bundle.items)} links. Each row reads correctly; the import "
-         "checks it against the database and writes all of it or nothing.")
-if result and result["digest"] == _digest(data):
-    if "counts" in result:
-        st.stop()  # this very file went in already
-    _problems(result["problems"])
+         f"{sum(len(i.links) for i in bundle.items)} links. Each row reads correctly and fits the "
+         "database as it is now; the import checks it again and writes all of it or nothing.")
+if done:  # refused on Import: the database changed between the check and the import
+    _problems(done["problems"])
 st.button("Import", type="primary", icon=":material/upload:", on_click=_import, args=(data, upload.name),
           key=f"{KEY}_go")
