@@ -1653,9 +1653,19 @@ class Store:
             for index, record in enumerate(records):
                 if record.id in known:
                     problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
+        # Publication dates in one read, not one per item: the bundle's own documents, then the
+        # stored ones its items quote.
         published = {d.id: d.published for d in bundle.documents}
+        stored = {i.document_id for i in bundle.items} - set(published)
+        for ident, start, precision in conn.execute(
+            f"SELECT id, published_start, published_precision FROM documents WHERE id IN {_LISTED_IDS}",
+            {"ids": json.dumps(sorted(stored))},
+        ):
+            published[ident] = PartialDate(start=dt.date.fromisoformat(start), precision=precision)
         for index, item in enumerate(bundle.items):
-            problem = self._made_after_document_problem(conn, item, published.get(item.document_id))
+            if item.document_id not in published:
+                continue  # reference_problems reports the missing document
+            problem = self._made_after_document_problem(conn, item, published[item.document_id])
             if problem:
                 problems.append(f"items[{index}] ({item.id}): {problem}")
         return problems
