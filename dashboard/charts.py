@@ -196,7 +196,6 @@ def open_items(
     for status in [s for s in STATUS_ORDER if s in set(frame["status_label"])]:
         part = frame[frame["status_label"] == status]
         starts = pd.to_datetime(part["made"])
-        fill = colour(status)
         labels = []
         for row in part.itertuples(index=False):
             label = f"{status} · open {duration((reference_date - row.made).days)}"
