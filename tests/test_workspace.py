@@ -180,10 +180,15 @@ def test_admin_can_do_everything(workspace, tokens, name):
 
 def test_role_is_reread_on_every_action(workspace, tokens):
     workspace.set_role(tokens["ada"], "edna", Role.ADMIN)
-    assert {u.username for u in workspace.users(tokens["edna"])} == {"ada", "edna", "eric"}
-    workspace.set_role(tokens["ada"], "edna", Role.EDITOR)
-    with pytest.raises(PermissionDeniedError):
+    # Issue 11: a role change ends the account's sessions; the next sign-in carries the new role.
+    with pytest.raises(SessionEndedError):
         workspace.users(tokens["edna"])
+    edna = workspace.sign_in("edna", PASSWORD).token
+    assert {u.username for u in workspace.users(edna)} == {"ada", "edna", "eric"}
+    workspace.set_role(tokens["ada"], "edna", Role.EDITOR)
+    edna = workspace.sign_in("edna", PASSWORD).token
+    with pytest.raises(PermissionDeniedError):
+        workspace.users(edna)
 
 
 def test_audit_log_needs_a_session(workspace, tokens):

@@ -44,6 +44,9 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 
 SESSION_MINUTES_ENV = "TRACKER_SESSION_MINUTES"
+SESSION_MAX_HOURS_ENV = "TRACKER_SESSION_MAX_HOURS"
+#: How long a browser has to claim the session its sign-in opened (see ``await_browser``).
+CLAIM_WITHIN = dt.timedelta(seconds=60)
 
 # argon2-cffi's PasswordHasher uses argon2id with RFC 9106's recommended parameters.
 _hasher = PasswordHasher()
@@ -94,22 +97,29 @@ class SignInPolicy:
     #: for the count to be forgotten allows 5 an hour, no real gain for a guesser.
     forget_after: dt.timedelta = dt.timedelta(hours=1)
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
+    #: However active, a session ends this long after its sign-in.
+    session_max: dt.timedelta = dt.timedelta(hours=12)
     #: Activity is written back at most this often, so reading pages is not a write each time.
     touch_every: dt.timedelta = dt.timedelta(seconds=30)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "SignInPolicy":
-        """The default policy, with the idle timeout from ``$TRACKER_SESSION_MINUTES``.
+        """The default policy, with the idle timeout from ``$TRACKER_SESSION_MINUTES`` and the
+        longest a session lasts from ``$TRACKER_SESSION_MAX_HOURS``.
 
         Raises InvalidInputError when the variable is set but not a positive whole number.
         """
         environ = os.environ if environ is None else environ
-        raw = (environ.get(SESSION_MINUTES_ENV) or "").strip()
-        if not raw:
-            return cls()
-        if not raw.isdigit() or int(raw) < 1:
-            raise InvalidInputError(f"{SESSION_MINUTES_ENV} must be a whole number of minutes, not {raw!r}")
-        return cls(session_idle=dt.timedelta(minutes=int(raw)))
+        chosen = {}
+        for name, field, unit in ((SESSION_MINUTES_ENV, "session_idle", "minutes"),
+                                  (SESSION_MAX_HOURS_ENV, "session_max", "hours")):
+            raw = (environ.get(name) or "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or int(raw) < 1:
+                raise InvalidInputError(f"{name} must be a whole number of {unit}, not {raw!r}")
+            chosen[field] = dt.timedelta(**{unit: int(raw)})
+        return cls(**chosen)
 
     def wait_after(self, failures: int) -> dt.timedelta | None:
         """How long a typed username waits after ``failures`` failed sign-ins in a row."""
@@ -345,6 +355,13 @@ def check_session(
     if session is None or session["ended_at"]:
         raise SessionEndedError("this session has ended: sign in again")
     now = clock()
+    if session["bind_browser"] is not None:
+        # Waiting for its browser (``claim_session``): its first token opens nothing.
+        raise SessionEndedError("this session has ended: sign in again")
+    if now - _parse_time(session["created_at"]) > policy.session_max:
+        hours = policy.session_max.total_seconds() / 3600
+        store.end_session(hashed, at=now, reason=f"signed in longer than {hours:g} hours")
+        raise SessionEndedError(f"signed out {hours:g} hours after signing in: sign in again")
     idle = now - _parse_time(session["last_seen_at"])
     if idle > policy.session_idle:
         minutes = int(policy.session_idle.total_seconds() // 60)
@@ -366,3 +383,31 @@ def sign_out(store: Store, token: str | None, *, clock: Clock = utc_now) -> None
     """End the session behind ``token`` (nothing happens for an unknown or ended one)."""
     if token:
         store.end_session(token_hash(token), at=clock())
+
+
+# ---------------------------------------------------------------------------
+# Sessions bound to a browser (the served dashboard; see dashboard/guard.py)
+# ---------------------------------------------------------------------------
+
+
+def await_browser(store: Store, token: str, browser_secret: str, *, clock: Clock = utc_now) -> None:
+    """Let only the browser holding ``browser_secret`` (its HttpOnly browser cookie) claim the
+    session that ``token`` opened, within ``CLAIM_WITHIN``; until then ``token`` opens nothing."""
+    store.await_browser(token_hash(token), token_hash(browser_secret), until=clock() + CLAIM_WITHIN)
+
+
+def claim_session(store: Store, browser_secret: str | None, *, clock: Clock = utc_now) -> str | None:
+    """A new token for the session waiting for the browser holding ``browser_secret``: the
+    secret the browser keeps from now on (its first token is dead). None when no session waits
+    for it, or the minute to claim it has passed."""
+    if not browser_secret:
+        return None
+    token = secrets.token_urlsafe(32)
+    if store.claim_session(token_hash(browser_secret), token_hash(token), at=clock()) is None:
+        return None
+    return token
+
+
+def session_is_open(store: Store, token: str | None) -> bool:
+    """Whether ``token`` opens a claimed session now (no timeouts checked: for the upload gate)."""
+    return bool(token) and store.session_is_open(token_hash(token))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import sqlite3
 import sys
@@ -21,6 +22,8 @@ from .store import DEFAULT_DB_ENV, Store, resolve_db_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_APP = PROJECT_ROOT / "dashboard" / "app.py"
+#: What `tracker serve` runs: app.py behind the guard that binds staff sessions to the browser.
+DASHBOARD_SERVER = PROJECT_ROOT / "dashboard" / "server.py"
 
 
 class TextPath(click.Path):
@@ -364,7 +367,7 @@ def serve(ctx, port: int, host: str):
     _report_init(_init(db, None))
     env = {**os.environ, DEFAULT_DB_ENV: str(db.resolve())}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_SERVER),
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", host,
@@ -375,6 +378,15 @@ def serve(ctx, port: int, host: str):
         # A served dashboard does not reload its modules when files change under it: a half
         # reloaded app (new page code on old library code) is what readers would otherwise see.
         "--server.fileWatcherType", "none",
+        # No request body (an upload to /_stcore/upload_file, signed in or not) larger than an
+        # import may be: Streamlit refuses it while it streams, before it is held whole.
+        "--server.maxUploadSize", str(exchange.MAX_IMPORT_BYTES // (1024 * 1024)),
+        # A closed tab's Streamlit session (its widgets' state) goes after a minute, not two.
+        "--server.disconnectedSessionTTL", "60",
+        # The guard (dashboard/guard.py) hashes each browser's cookie into this header; as part of
+        # Streamlit's user identity, it keeps a reconnect from another browser from resuming a
+        # session, whatever session id it presents.
+        "--server.trustedUserHeaders", json.dumps({"X-Tracker-Browser": "tracker_browser"}),
     ]
     click.echo(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()

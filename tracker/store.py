@@ -509,6 +509,22 @@ def _m004_sign_in_attempts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL")
 
 
+@migrations(name="005_browser_bound_sessions")
+def _m005_browser_bound_sessions(db: sqlite_utils.Database) -> None:
+    """Sessions a browser must claim, and who reported imported history.
+
+    A password sign-in in the served dashboard opens a session that only the browser holding
+    the sign-in page's cookie may claim, within a minute (``bind_browser``: the SHA-256 of that
+    cookie; ``bind_until``); claiming it rotates its token into an HttpOnly cookie. Imported
+    assessments keep what the file said about who recorded them in ``reported_by``, while
+    ``recorded_by``/``recorded_at`` say who imported them and when.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN bind_browser TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN bind_until TEXT")
+    db.execute("CREATE INDEX sessions_bind_browser ON sessions(bind_browser) WHERE bind_browser IS NOT NULL")
+    db.execute("CREATE INDEX sessions_open_by_user ON sessions(username) WHERE ended_at IS NULL")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -1749,8 +1765,11 @@ class Store:
             for r in self._rows("SELECT * FROM users ORDER BY username")
         ]
 
-    def update_user(self, username: str, *, by: str, **changes: Any) -> None:
-        """Change a user's role, display name, email, password hash or disabled flag."""
+    def update_user(self, username: str, *, by: str, keep_session: str | None = None, **changes: Any) -> None:
+        """Change a user's role, display name, email, password hash or disabled flag.
+
+        Disabling the account, changing its role or its password ends its open sessions (a new
+        password keeps ``keep_session``, the token hash of the session that changed it)."""
         by = _recorder(by)
         allowed = {"role", "display_name", "email", "password_hash", "disabled"}
         unknown = set(changes) - allowed
@@ -1766,17 +1785,14 @@ class Store:
                 f"UPDATE users SET {sets}, version = version + 1 WHERE username = :username",
                 {**changes, "username": username},
             )
+            # A disabled account, a new role or a new password ends every session the account
+            # had open: whoever held one may be why the change was made.
             if changes.get("disabled"):
-                for (number,) in conn.execute(
-                    "SELECT rowid FROM sessions WHERE username = ? AND ended_at IS NULL ORDER BY rowid",
-                    (username,),
-                ).fetchall():
-                    self._audit(conn, username, "session ended", "user", username,
-                                after={"session": number, "reason": f"account disabled by {by}"})
-                conn.execute(
-                    "UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL",
-                    (_now(), username),
-                )
+                self._end_user_sessions(conn, username, reason=f"account disabled by {by}")
+            elif "role" in changes and changes["role"] != before[0]["role"]:
+                self._end_user_sessions(conn, username, reason=f"role changed by {by}")
+            elif "password_hash" in changes:
+                self._end_user_sessions(conn, username, reason=f"password changed by {by}", keep=keep_session)
             shown = {k: ("(changed)" if k == "password_hash" else v) for k, v in changes.items()}
             self._audit(conn, by, "update", "user", username, before=before[0], after=shown)
             self._bump_version(conn)
@@ -1917,6 +1933,64 @@ class Store:
                 "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND ended_at IS NULL",
                 (at.isoformat(), token_hash),
             )
+
+    # -- browser-bound sessions (issue 11: staff sessions that cannot be taken over) ---------
+
+    def await_browser(self, token_hash: str, browser_hash: str, *, until: dt.datetime) -> None:
+        """Let the browser whose cookie hashes to ``browser_hash`` claim the open session
+        ``token_hash`` until ``until`` (see ``claim_session``)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET bind_browser = ?, bind_until = ? WHERE token_hash = ? AND ended_at IS NULL",
+                (browser_hash, _utc_text(until), token_hash),
+            )
+
+    def claim_session(self, browser_hash: str, new_token_hash: str, *, at: dt.datetime) -> str | None:
+        """Give the newest open session waiting for ``browser_hash`` (and not past its
+        ``bind_until``) the token ``new_token_hash``, once: the old token no longer opens it.
+        Returns the session's username, or None when no session waits for that browser."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT rowid, username FROM sessions WHERE bind_browser = ? AND bind_until > ? "
+                "AND ended_at IS NULL ORDER BY rowid DESC LIMIT 1",
+                (browser_hash, _utc_text(at)),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE sessions SET token_hash = ?, bind_browser = NULL, bind_until = NULL, last_seen_at = ? "
+                "WHERE rowid = ?",
+                (new_token_hash, _utc_text(at), row[0]),
+            )
+            return row[1]
+
+    def end_user_sessions(self, username: str, *, reason: str, at: dt.datetime | None = None,
+                          keep_token_hash: str | None = None) -> int:
+        """End every open session of ``username`` (but ``keep_token_hash``'s), each recorded in
+        the audit log with ``reason``. Returns how many ended."""
+        with self._write() as conn:
+            return self._end_user_sessions(conn, username, reason=reason, at=at, keep=keep_token_hash)
+
+    def _end_user_sessions(self, conn, username: str, *, reason: str, at: dt.datetime | None = None,
+                           keep: str | None = None) -> int:
+        rows = conn.execute(
+            "SELECT rowid FROM sessions WHERE username = ? AND ended_at IS NULL AND token_hash IS NOT ? "
+            "ORDER BY rowid", (username, keep),
+        ).fetchall()
+        when = _now() if at is None else _utc_text(at)
+        for (number,) in rows:
+            conn.execute("UPDATE sessions SET ended_at = ? WHERE rowid = ?", (when, number))
+            self._audit(conn, username, "session ended", "user", username,
+                        after={"session": number, "reason": reason}, at=at)
+        return len(rows)
+
+    def session_is_open(self, token_hash: str) -> bool:
+        """Whether ``token_hash`` names an open, claimed session (a cheap check, without the
+        timeouts ``tracker.auth.check_session`` applies)."""
+        return bool(self._rows(
+            "SELECT 1 FROM sessions WHERE token_hash = ? AND ended_at IS NULL AND bind_browser IS NULL",
+            (token_hash,),
+        ))
 
     # -- maintenance -------------------------------------------------------
 
