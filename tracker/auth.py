@@ -299,7 +299,8 @@ def sign_in_oidc(
         raise AuthenticationError("the identity provider gave no email address to match to a tracker user")
     now = clock()
     user = store.find_user_by_email(email)
-    if identity.get("email_verified") is False:
+    # Only a true boolean passes: a missing claim, null or the string "false" is not a yes.
+    if identity.get("email_verified") is not True:
         if user is not None:
             store.record_sign_in_refused(
                 user["username"], [("sign-in failed", {"method": "oidc", "reason": "email not verified"})], at=now
