@@ -248,7 +248,7 @@ def test_user_add_reads_password_from_stdin_and_hashes_it(cli_db):
 @pytest.mark.parametrize(
     "args,stdin,message",
     [
-        (["bob", "--name", "Bob", "--password-stdin"], "short\n", "at least 10 characters"),
+        (["bob", "--name", "Bob", "--password-stdin"], "short\n", "at least 12 characters"),
         (["Bad Name", "--name", "Bob", "--password-stdin"], "long enough pw\n", "username: String should match"),
         (["bob", "--name", "Bob"], None, "use --password-stdin"),
     ],

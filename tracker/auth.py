@@ -38,10 +38,15 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from .errors import AuthenticationError, InvalidInputError, NotFoundError
 from .models import Role, UserIn
-from .store import Store
+from .store import Store, sign_in_key
 
-MIN_PASSWORD_LENGTH = 10
+#: OWASP ASVS 5.0 (6.2.1): at least 12 characters, configurable upwards with the variable below.
+MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH_ENV = "TRACKER_MIN_PASSWORD_LENGTH"
 MAX_PASSWORD_LENGTH = 1024
+#: zxcvbn's score (0-4) a new password must reach: 3 is "safely unguessable: moderate
+#: protection from offline slow-hash scenario" (~10^10 guesses), which argon2id is.
+MIN_PASSWORD_SCORE = 3
 
 SESSION_MINUTES_ENV = "TRACKER_SESSION_MINUTES"
 SESSION_MAX_HOURS_ENV = "TRACKER_SESSION_MAX_HOURS"
@@ -61,15 +66,22 @@ def utc_now() -> dt.datetime:
 class AccountLockedError(AuthenticationError):
     "Too many failed sign-ins: the typed username must wait before trying again"
 
-    def __init__(self, until: dt.datetime, now: dt.datetime):
+    #: Who must wait, by what the refusal counted: the typed name (at this address), the
+    #: address (every name tried from it), or the whole server.
+    SCOPES = {"account": "for this account", "address": "from your network address",
+              "server": "on this server"}
+
+    def __init__(self, until: dt.datetime, now: dt.datetime, scope: str = "account"):
         seconds = max(1, math.ceil((until - now).total_seconds()))
         if seconds <= 90:
             wait = f"{seconds} second{'s' if seconds != 1 else ''}"
         else:
             minutes = math.ceil(seconds / 60)
             wait = f"{minutes} minutes"
-        super().__init__(f"too many failed sign-ins for this account: try again in {wait}")
+        attempts = "sign-in attempts" if scope == "server" else "failed sign-ins"
+        super().__init__(f"too many {attempts} {self.SCOPES[scope]}: try again in {wait}")
         self.until = until
+        self.scope = scope
 
 
 class SessionEndedError(AuthenticationError):
@@ -99,6 +111,16 @@ class SignInPolicy:
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
     #: However active, a session ends this long after its sign-in.
     session_max: dt.timedelta = dt.timedelta(hours=12)
+    #: With the source address known, the name is counted per address (the waits above), and
+    #: besides: every failure from the address, whatever the name, slows it after this many
+    #: (30 names x 1 guess is slowed after a handful) ...
+    address_slow_after: int = 5
+    #: ... every failure at the account from anywhere slows it (never locks it: no outsider can
+    #: lock a named person out) after this many, by at most ``account_max_wait`` ...
+    account_slow_after: int = 10
+    account_max_wait: dt.timedelta = dt.timedelta(minutes=1)
+    #: ... and the server checks at most this many passwords a minute, whoever sends them.
+    server_per_minute: int = 300
     #: Activity is written back at most this often, so reading pages is not a write each time.
     touch_every: dt.timedelta = dt.timedelta(seconds=30)
 
@@ -120,6 +142,18 @@ class SignInPolicy:
                 raise InvalidInputError(f"{name} must be a whole number of {unit}, not {raw!r}")
             chosen[field] = dt.timedelta(**{unit: int(raw)})
         return cls(**chosen)
+
+    def address_wait_after(self, failures: int) -> dt.timedelta | None:
+        """How long an address waits after ``failures`` failed sign-ins from it (any names)."""
+        if failures < self.address_slow_after:
+            return None
+        return min(self.first_wait * (2 ** (failures - self.address_slow_after)), self.lock_for)
+
+    def account_wait_after(self, failures: int) -> dt.timedelta | None:
+        """How long an account waits after ``failures`` failures from any address: a slowdown."""
+        if failures < self.account_slow_after:
+            return None
+        return min(self.first_wait * (2 ** (failures - self.account_slow_after)), self.account_max_wait)
 
     def wait_after(self, failures: int) -> dt.timedelta | None:
         """How long a typed username waits after ``failures`` failed sign-ins in a row."""
@@ -157,16 +191,38 @@ class SignedIn:
 # ---------------------------------------------------------------------------
 
 
-def check_password_rules(password: str) -> None:
-    """Raise InvalidInputError when a new password is too short or too long."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInputError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+def min_password_length(environ: Mapping[str, str] | None = None) -> int:
+    """``$TRACKER_MIN_PASSWORD_LENGTH`` if set (never below 12), else 12."""
+    raw = ((os.environ if environ is None else environ).get(MIN_PASSWORD_LENGTH_ENV) or "").strip()
+    if not raw:
+        return MIN_PASSWORD_LENGTH
+    if not raw.isdigit() or not MIN_PASSWORD_LENGTH <= int(raw) <= 128:
+        raise InvalidInputError(f"{MIN_PASSWORD_LENGTH_ENV} must be a whole number from "
+                                f"{MIN_PASSWORD_LENGTH} to 128, not {raw!r}")
+    return int(raw)
+
+
+def check_password_rules(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """Raise InvalidInputError when a new password is too short, too long, or common or easy to
+    guess by zxcvbn's offline estimate (dictionaries of common passwords, names and words,
+    keyboard patterns, repeats, dates; ``user_inputs`` such as the username count as known)."""
+    shortest = min_password_length()
+    if len(password) < shortest:
+        raise InvalidInputError(f"the password must be at least {shortest} characters long")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInputError(f"the password must be at most {MAX_PASSWORD_LENGTH} characters long")
+    from zxcvbn import zxcvbn
+
+    # zxcvbn's cost grows with length; past 100 characters its estimate no longer matters.
+    verdict = zxcvbn(password[:100], user_inputs=[i for i in user_inputs if i])
+    if verdict["score"] < MIN_PASSWORD_SCORE:
+        why = (verdict["feedback"].get("warning") or "").rstrip(".")
+        raise InvalidInputError("the password is too easy to guess" + (f" ({why[0].lower()}{why[1:]})" if why else "")
+                                + ": use a few uncommon words")
 
 
-def hash_password(password: str) -> str:
-    check_password_rules(password)
+def hash_password(password: str, *, user_inputs: tuple[str, ...] = ()) -> str:
+    check_password_rules(password, user_inputs=user_inputs)
     return _hasher.hash(password)
 
 
@@ -193,7 +249,8 @@ def _decoy_hash() -> str:
 
 def create_user(store: Store, user: UserIn, password: str | None, *, by: str) -> None:
     """Add a staff account. ``password`` may be None for accounts that sign in through OIDC."""
-    store.add_user(user, hash_password(password) if password is not None else None, by=by)
+    inputs = (user.username, user.display_name, user.email or "")
+    store.add_user(user, hash_password(password, user_inputs=inputs) if password is not None else None, by=by)
 
 
 def disable_user(store: Store, username: str, *, by: str) -> None:
@@ -210,9 +267,20 @@ def set_role(store: Store, username: str, role: Role, *, by: str) -> None:
     store.update_user(username, role=Role(role).value, by=by)
 
 
-def set_password(store: Store, username: str, password: str, *, by: str) -> None:
-    """Replace an account's password (checked against the password rules first)."""
-    store.update_user(username, password_hash=hash_password(password), by=by)
+def set_password(store: Store, username: str, password: str, *, by: str, current: str | None = None,
+                 keep_token: str | None = None) -> None:
+    """Replace an account's password (checked against the password rules first) and end its
+    other sessions (all but ``keep_token``'s).
+
+    ``current``, when given, must be the account's present password (a person changing their
+    own): AuthenticationError if it is not.
+    """
+    user = store.get_user(username)
+    if current is not None and not verify_password(user.get("password_hash"), current):
+        raise AuthenticationError("the current password is wrong")
+    inputs = (username, user.get("display_name") or "", user.get("email") or "")
+    store.update_user(username, password_hash=hash_password(password, user_inputs=inputs), by=by,
+                      keep_session=token_hash(keep_token) if keep_token else None)
 
 
 # ---------------------------------------------------------------------------
@@ -226,11 +294,29 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _throttle_keys(username: str, address: str | None, now: dt.datetime, policy: SignInPolicy) -> dict:
+    """What ``begin_login_attempt`` counts an attempt under (see ``SignInPolicy``)."""
+    if not address:
+        return {}
+    minute = now.replace(second=0, microsecond=0)
+
+    def server_wait(attempts: int) -> dt.timedelta | None:
+        return (minute + dt.timedelta(minutes=1)) - now if attempts > policy.server_per_minute else None
+
+    return {
+        "key": sign_in_key(f"{username}\n{address}"),
+        "also": [(sign_in_key(f"\naddress\n{address}"), policy.address_wait_after),
+                 (sign_in_key(username), policy.account_wait_after),
+                 (sign_in_key(f"\nserver\n{minute.isoformat()}"), server_wait)],
+    }
+
+
 def sign_in(
     store: Store,
     username: str,
     password: str,
     *,
+    address: str | None = None,
     policy: SignInPolicy | None = None,
     clock: Clock = utc_now,
 ) -> SignedIn:
@@ -241,6 +327,11 @@ def sign_in(
     password), and AuthenticationError for a disabled account (only once the password was
     right). An unknown username is counted and made to wait exactly like an account, and costs
     the same password check, so none of these says whether the account exists.
+
+    With the source ``address`` (the dashboard passes it), failures are counted for the name at
+    that address, for the address and for the account from anywhere, and against a ceiling for
+    the whole server (``SignInPolicy``): five wrong guesses from one address lock the name there
+    only.
     """
     policy = policy or SignInPolicy.from_env()
     now = clock()
@@ -248,10 +339,14 @@ def sign_in(
     if not username:
         verify_password(_decoy_hash(), password or "")
         raise AuthenticationError(WRONG_CREDENTIALS)
+    keys = _throttle_keys(username, address, now, policy)
     attempt = store.begin_login_attempt(username, at=now, wait_after=policy.wait_after,
-                                        forget_after=policy.forget_after)
+                                        forget_after=policy.forget_after, **keys)
     if attempt["refused_until"]:
-        raise AccountLockedError(dt.datetime.fromisoformat(attempt["refused_until"]), now)
+        also = [key for key, _ in keys.get("also", [])]
+        scope = {**dict.fromkeys(also[:1], "address"), **dict.fromkeys(also[2:], "server")}.get(
+            attempt.get("refused_by"), "account")
+        raise AccountLockedError(dt.datetime.fromisoformat(attempt["refused_until"]), now, scope)
     user = attempt["user"]
     # An account without a password (OIDC only) is checked against the decoy as well, so it
     # takes as long to refuse as a wrong password.
@@ -263,10 +358,11 @@ def sign_in(
     if user["disabled"]:
         store.record_sign_in_refused(
             user["username"], [("sign-in failed", {"method": "password", "reason": "account disabled"})],
-            at=now, forget_failures=True,
+            at=now, forget_failures=[keys["key"]] if keys else True,
         )
         raise AuthenticationError("this account is disabled: ask an admin to enable it")
-    return _open_session(store, user, now, method="password")
+    return _open_session(store, user, now, method="password",
+                         forget=[keys["key"]] if keys else (), uncount=[keys["also"][0][0]] if keys else ())
 
 
 def _failure_events(attempt: Mapping, policy: SignInPolicy) -> list[tuple[str, dict]]:
@@ -316,9 +412,10 @@ def sign_in_oidc(
     return _open_session(store, user, now, method="oidc")
 
 
-def _open_session(store: Store, user: Mapping, now: dt.datetime, *, method: str) -> SignedIn:
+def _open_session(store: Store, user: Mapping, now: dt.datetime, *, method: str,
+                  forget=(), uncount=()) -> SignedIn:
     token = secrets.token_urlsafe(32)
-    store.start_session(token_hash(token), user["username"], at=now, method=method)
+    store.start_session(token_hash(token), user["username"], at=now, method=method, forget=forget, uncount=uncount)
     return SignedIn(token=token, principal=_principal(user))
 
 

@@ -297,7 +297,7 @@ def user_add(ctx, username, display_name, email, role, password_stdin, no_passwo
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
             raise InvalidInputError("no terminal to ask for a password: use --password-stdin")
-        auth.check_password_rules(password)
+        auth.check_password_rules(password, user_inputs=(username, display_name, email or ""))
     with _store(ctx) as store:
         auth.create_user(store, account, password, by="cli")
     _say(f"Added {role} {username}")

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -1845,6 +1845,8 @@ class Store:
         at: dt.datetime,
         wait_after: Callable[[int], dt.timedelta | None],
         forget_after: dt.timedelta,
+        key: str | None = None,
+        also: Sequence[tuple[str, Callable[[int], dt.timedelta | None]]] = (),
     ) -> dict:
         """Count a sign-in attempt for the typed (normalised) ``name`` before its password is
         checked, in one write transaction.
@@ -1857,12 +1859,16 @@ class Store:
         before its wait is over); forgotten rows are deleted a batch per attempt, so the table
         holds little more than the names tried within the last ``forget_after``.
 
+        ``key`` replaces ``sign_in_key(name)`` (the name at one address, say); ``also`` counts
+        the attempt under more keys at once, each with its own waits (the address, the account
+        from anywhere, the whole server): a wait on any of them refuses the attempt.
+
         Returns ``user`` (the account's row, None when the name is no account), ``failures``
         and ``wait_until`` as counted, and ``refused_until``: set, with nothing counted, when an
-        earlier failure already made the name wait past ``at``.
+        earlier failure already made the name (or, ``refused_by``, another key) wait past ``at``.
         """
         now = _utc_text(at)
-        key = sign_in_key(name)
+        key = key or sign_in_key(name)
         with self._write() as conn:
             conn.execute(
                 "DELETE FROM sign_in_attempts WHERE name_key IN (SELECT name_key FROM sign_in_attempts "
@@ -1878,17 +1884,34 @@ class Store:
             ).fetchone()
             failures, wait_until = counted or (0, None)
             if wait_until and wait_until > now:
-                return {"user": user, "failures": failures, "wait_until": wait_until, "refused_until": wait_until}
+                return {"user": user, "failures": failures, "wait_until": wait_until, "refused_until": wait_until,
+                        "refused_by": key}
+            others = []
+            for other, _ in also:
+                row = conn.execute(
+                    "SELECT failures, wait_until FROM sign_in_attempts WHERE name_key = ? AND forget_at > ?",
+                    (other, now),
+                ).fetchone()
+                if row and row[1] and row[1] > now:
+                    return {"user": user, "failures": failures, "wait_until": row[1], "refused_until": row[1],
+                            "refused_by": other}
+                others.append(row[0] if row else 0)
             failures += 1
-            wait = wait_after(failures)
-            until = _utc_text(at + wait) if wait else None
-            conn.execute(
-                "INSERT INTO sign_in_attempts (name_key, failures, wait_until, forget_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, "
-                "wait_until = excluded.wait_until, forget_at = excluded.forget_at",
-                (key, failures, until, max(_utc_text(at + forget_after), until or "")),
-            )
-            return {"user": user, "failures": failures, "wait_until": until, "refused_until": None}
+            until = None
+            for counted_key, count, waits in [(key, failures, wait_after)] + [
+                    (other, n + 1, waits) for (other, waits), n in zip(also, others)]:
+                wait = waits(count)
+                wait_until = _utc_text(at + wait) if wait else None
+                if counted_key == key:
+                    until = wait_until
+                conn.execute(
+                    "INSERT INTO sign_in_attempts (name_key, failures, wait_until, forget_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, "
+                    "wait_until = excluded.wait_until, forget_at = excluded.forget_at",
+                    (counted_key, count, wait_until, max(_utc_text(at + forget_after), wait_until or "")),
+                )
+            return {"user": user, "failures": failures, "wait_until": until, "refused_until": None,
+                    "refused_by": None}
 
     def record_sign_in_refused(
         self,
@@ -1907,16 +1930,26 @@ class Store:
         with self._write() as conn:
             if forget_failures:
                 conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (sign_in_key(username),))
+                if forget_failures is not True:
+                    for key in forget_failures:
+                        conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (key,))
             for action, values in events:
                 self._audit(conn, username, action, "user", username, after=values, at=at)
 
-    def start_session(self, token_hash: str, username: str, *, at: dt.datetime, method: str = "password") -> int:
+    def start_session(self, token_hash: str, username: str, *, at: dt.datetime, method: str = "password",
+                      forget: Sequence[str] = (), uncount: Sequence[str] = ()) -> int:
         """Open a session signed in by ``method`` at ``at`` and record the sign-in, in one
-        transaction; a password sign-in also resets the account's failure count. Returns the
+        transaction; a password sign-in also resets the account's failure count (and the counts
+        keyed ``forget``; those keyed ``uncount`` lose the attempt that succeeded). Returns the
         session's number (what the audit log calls it; the token is never written)."""
         with self._write() as conn:
             if method == "password":
                 conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (sign_in_key(username),))
+                for key in forget:
+                    conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (key,))
+                for key in uncount:
+                    conn.execute("UPDATE sign_in_attempts SET failures = max(failures - 1, 0) WHERE name_key = ?",
+                                 (key,))
             cursor = conn.execute(
                 "INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?,?,?,?)",
                 (token_hash, username, at.isoformat(), at.isoformat()),

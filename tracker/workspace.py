@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import auth, exchange
 from .auth import Clock, Principal, SignedIn, SignInPolicy, utc_now
-from .errors import InvalidInputError, PermissionDeniedError
+from .errors import AuthenticationError, InvalidInputError, PermissionDeniedError
 from .models import (
     Actor,
     Assessment,
@@ -45,8 +45,8 @@ class Workspace:
 
     # -- signing in and out ------------------------------------------------
 
-    def sign_in(self, username: str, password: str) -> SignedIn:
-        return auth.sign_in(self.store, username, password, policy=self.policy, clock=self.clock)
+    def sign_in(self, username: str, password: str, *, address: str | None = None) -> SignedIn:
+        return auth.sign_in(self.store, username, password, address=address, policy=self.policy, clock=self.clock)
 
     def sign_in_oidc(self, identity: Mapping[str, object]) -> SignedIn:
         return auth.sign_in_oidc(self.store, identity, clock=self.clock)
@@ -200,12 +200,19 @@ class Workspace:
             self._keep_an_admin(username)
         auth.set_role(self.store, username, Role(role), by=who.username)
 
-    def set_password(self, token: str | None, username: str, password: str) -> None:
-        """An admin sets anyone's password; anyone signed in may set their own."""
+    def set_password(self, token: str | None, username: str, password: str, *, current: str | None = None) -> None:
+        """An admin sets anyone else's password; anyone signed in may set their own, giving the
+        ``current`` one (AuthenticationError when it is missing or wrong). Every other session
+        of the account ends; the one that changed its own password stays open."""
         who = self._require(token)
         if username != who.username and not who.is_admin:
             raise PermissionDeniedError("only an admin can set another user's password")
-        auth.set_password(self.store, username, password, by=who.username)
+        if username == who.username:
+            if not current:
+                raise AuthenticationError("enter your current password")
+            auth.set_password(self.store, username, password, by=who.username, current=current, keep_token=token)
+        else:
+            auth.set_password(self.store, username, password, by=who.username)
 
     def _keep_an_admin(self, username: str) -> None:
         """Refuse a change that would leave no active admin to manage users from the browser."""

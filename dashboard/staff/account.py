@@ -6,22 +6,26 @@ import streamlit as st
 
 from dashboard.safe_text import md
 from dashboard.staff import forms, page, session, sign_in
+from tracker import auth
 
-PASSWORD_FIELDS = ("password", "repeat")
+PASSWORD_FIELDS = ("current", "password", "repeat")
 
 
 def _change_password(username: str) -> None:
     form = forms.Form("own_password", username)
 
-    def build(values: dict) -> str:
+    def build(values: dict) -> tuple[str, str]:
+        if not values["current"]:
+            raise ValueError("enter your current password")
         if values["password"] != values["repeat"]:
             raise ValueError("the two passwords differ")
-        return values["password"] or ""
+        return values["current"], values["password"] or ""
 
     forms.submit(form, PASSWORD_FIELDS, build,
-                 lambda ws, token, password: ws.set_password(token, username, password),
-                 success=lambda _: "Password changed.",
-                 aliases={"password": ["the password"], "repeat": ["two passwords"]})
+                 lambda ws, token, change: ws.set_password(token, username, change[1], current=change[0]),
+                 success=lambda _: "Password changed. Your other sessions have ended.",
+                 aliases={"current": ["current password"], "password": ["the password"],
+                          "repeat": ["two passwords"]})
 
 
 who = session.current()
@@ -40,9 +44,14 @@ st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="
 
 if session.auth_mode() == session.LOCAL:
     st.subheader("Change your password")
+    st.caption(f"At least {auth.min_password_length()} characters, and not a common or easily guessed "
+               "password: a few uncommon words work well. Changing it signs you out everywhere else.")
     form = forms.Form("own_password", who.username)
     form.show_outcome()
     with st.form(form.key("form")):
+        st.text_input("Current password", type="password", key=form.seed("current", ""),
+                      autocomplete="current-password")
+        form.field_error("current")
         st.text_input("New password", type="password", key=form.seed("password", ""),
                       autocomplete="new-password")
         form.field_error("password")

@@ -85,6 +85,15 @@ def token() -> str | None:
     return st.session_state.get(TOKEN_KEY)
 
 
+def _address() -> str | None:
+    """The browser's network address, for the sign-in throttle (None when unknown)."""
+    try:
+        address = st.context.ip_address
+    except Exception:
+        return None
+    return address if isinstance(address, str) and address else None  # AppTest gives a mock
+
+
 def _redirect(url: str) -> None:
     """Send the browser to ``url`` (a full page load), as ``st.login`` does.
 
@@ -171,7 +180,7 @@ def sign_in(username: str, password: str) -> None:
     elif _connected():
         raise AuthenticationError("staff sign-in needs the tracker's own server: start it with `tracker serve`")
     with workspace() as ws:
-        signed = ws.sign_in(username, password)
+        signed = ws.sign_in(username, password, address=_address())
         ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
         if served():
             auth.await_browser(ws.store, signed.token, browser)
