@@ -164,6 +164,16 @@ class SignInPolicy:
         return None
 
 
+class SecondFactorNeeded(AuthenticationError):
+    "The password was right; the account's second factor (a code) must follow"
+
+    def __init__(self, username: str, ticket: str):
+        super().__init__("enter the code from your authenticator app, or a recovery code")
+        self.username = username
+        #: Opens nothing until ``complete_second_factor`` is given it with a right code.
+        self.ticket = ticket
+
+
 @dataclass(frozen=True)
 class Principal:
     """A signed-in staff member, as the database said at the last check."""
@@ -172,10 +182,18 @@ class Principal:
     display_name: str
     role: Role
     email: str | None = None
+    #: Whether the account has a second factor (TOTP) turned on.
+    second_factor: bool = False
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """An admin without a second factor, where admins must have one: until they set it up
+        they may do nothing but that (``tracker.workspace`` refuses everything else)."""
+        return self.is_admin and not self.second_factor and admin_second_factor_required()
 
 
 @dataclass(frozen=True)
@@ -317,6 +335,7 @@ def sign_in(
     password: str,
     *,
     address: str | None = None,
+    code: str | None = None,
     policy: SignInPolicy | None = None,
     clock: Clock = utc_now,
 ) -> SignedIn:
@@ -332,6 +351,9 @@ def sign_in(
     that address, for the address and for the account from anywhere, and against a ceiling for
     the whole server (``SignInPolicy``): five wrong guesses from one address lock the name there
     only.
+
+    An account with a second factor raises SecondFactorNeeded (once the password is right)
+    until ``code`` is given: its TOTP code (each works once) or an unused recovery code.
     """
     policy = policy or SignInPolicy.from_env()
     now = clock()
@@ -361,6 +383,19 @@ def sign_in(
             at=now, forget_failures=[keys["key"]] if keys else True,
         )
         raise AuthenticationError("this account is disabled: ask an admin to enable it")
+    if user.get("totp_secret"):
+        if code is None:
+            # A session that opens nothing until its code comes (``complete_second_factor``).
+            pending = _open_session(store, user, now, method="password, then a second factor",
+                                     forget=[keys["key"]] if keys else (),
+                                     uncount=[keys["also"][0][0]] if keys else ())
+            store.await_browser(token_hash(pending.token), SECOND_FACTOR_PENDING, until=now + SECOND_FACTOR_WITHIN)
+            raise SecondFactorNeeded(user["username"], pending.token)
+        if not _second_factor_ok(store, user, code, now):
+            store.record_sign_in_refused(user["username"], [("sign-in failed", {
+                "method": "password", "reason": "wrong second-factor code", "failures": attempt["failures"]})],
+                at=now)
+            raise AuthenticationError("wrong or already used code")
     return _open_session(store, user, now, method="password",
                          forget=[keys["key"]] if keys else (), uncount=[keys["also"][0][0]] if keys else ())
 
@@ -425,6 +460,7 @@ def _principal(user: Mapping) -> Principal:
         display_name=user["display_name"],
         role=Role(user["role"]),
         email=user["email"],
+        second_factor=bool(user.get("totp_secret")),
     )
 
 
@@ -509,3 +545,126 @@ def claim_session(store: Store, browser_secret: str | None, *, clock: Clock = ut
 def session_is_open(store: Store, token: str | None) -> bool:
     """Whether ``token`` opens a claimed session now (no timeouts checked: for the upload gate)."""
     return bool(token) and store.session_is_open(token_hash(token))
+
+
+# ---------------------------------------------------------------------------
+# The second factor: TOTP (RFC 6238) with recovery codes
+# ---------------------------------------------------------------------------
+
+ADMIN_SECOND_FACTOR_ENV = "TRACKER_ADMIN_SECOND_FACTOR"
+#: What a session waiting for its second factor is bound to instead of a browser (never a hash).
+SECOND_FACTOR_PENDING = "second factor"
+SECOND_FACTOR_WITHIN = dt.timedelta(minutes=5)
+RECOVERY_CODES = 10
+ISSUER = "Policy tracker"
+
+
+def admin_second_factor_required(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether admins must have a second factor: yes unless ``$TRACKER_ADMIN_SECOND_FACTOR`` is
+    ``optional`` (editors may always choose)."""
+    raw = ((os.environ if environ is None else environ).get(ADMIN_SECOND_FACTOR_ENV) or "").strip().lower()
+    return raw != "optional"
+
+
+def new_second_factor_secret() -> str:
+    import pyotp
+
+    return pyotp.random_base32()
+
+
+def second_factor_uri(secret: str, username: str) -> str:
+    """The ``otpauth://`` address an authenticator app reads (typed or as a QR code)."""
+    import pyotp
+
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
+
+
+def _recovery_hash(code: str) -> str:
+    return hashlib.sha256(_normalise_code(code).encode("ascii", "ignore")).hexdigest()
+
+
+def _totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The time step (this one, or one either side for a clock that drifts) whose code is
+    ``code``, or None."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    step = int(now.timestamp()) // totp.interval
+    for candidate in (step, step - 1, step + 1):
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def _second_factor_ok(store: Store, user: Mapping, code: str, now: dt.datetime) -> bool:
+    code = _normalise_code(code)
+    if len(code) == 6 and code.isdigit():
+        step = _totp_step(user["totp_secret"], code, now)
+        return step is not None and store.use_totp_step(user["username"], step)
+    return bool(code) and store.use_recovery_code(user["username"], _recovery_hash(code))
+
+
+def enable_second_factor(store: Store, username: str, secret: str, code: str, *, by: str,
+                         clock: Clock = utc_now) -> list[str]:
+    """Turn TOTP on for ``username`` once ``code`` shows their app has ``secret``; returns the
+    recovery codes, shown once (only their hashes are kept). Raises InvalidInputError for a
+    wrong code."""
+    step = _totp_step(secret, _normalise_code(code), clock())
+    if step is None:
+        raise InvalidInputError("that code is not right: check the time on your phone, then try the next one")
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    store.set_second_factor(username, secret, [_recovery_hash(c) for c in codes], by=by)
+    store.use_totp_step(username, step)
+    return codes
+
+
+def disable_second_factor(store: Store, username: str, *, by: str) -> None:
+    store.set_second_factor(username, None, [], by=by)
+
+
+def recovery_codes_left(store: Store, username: str) -> int:
+    import json
+
+    raw = store.get_user(username).get("recovery_hashes")
+    return len(json.loads(raw)) if raw else 0
+
+
+def complete_second_factor(
+    store: Store,
+    ticket: str | None,
+    code: str,
+    *,
+    address: str | None = None,
+    policy: SignInPolicy | None = None,
+    clock: Clock = utc_now,
+) -> SignedIn:
+    """The second step of a sign-in that raised SecondFactorNeeded: with a right ``code`` the
+    session behind ``ticket`` opens. Each code is counted like a password (the same throttle);
+    raises AuthenticationError for a wrong code, SessionEndedError when the ticket is unknown
+    or its five minutes have passed."""
+    policy = policy or SignInPolicy.from_env()
+    now = clock()
+    session = store.get_session(token_hash(ticket)) if ticket else None
+    if (session is None or session["ended_at"] or session["bind_browser"] != SECOND_FACTOR_PENDING
+            or _parse_time(session["bind_until"]) <= now):
+        raise SessionEndedError("the sign-in took too long: start again")
+    username = session["username"]
+    keys = _throttle_keys(username, address, now, policy)
+    attempt = store.begin_login_attempt(username, at=now, wait_after=policy.wait_after,
+                                        forget_after=policy.forget_after, **keys)
+    if attempt["refused_until"]:
+        raise AccountLockedError(dt.datetime.fromisoformat(attempt["refused_until"]), now)
+    user = attempt["user"]
+    if user is None or user["disabled"] or not user.get("totp_secret"):
+        store.end_session(token_hash(ticket), at=now, reason="account changed during sign-in")
+        raise SessionEndedError("the sign-in took too long: start again")
+    if not _second_factor_ok(store, user, code, now):
+        store.record_sign_in_refused(username, _failure_events(attempt, policy), at=now)
+        raise AuthenticationError("wrong or already used code")
+    store.second_factor_given(token_hash(ticket), SECOND_FACTOR_PENDING,
+                              forget=[sign_in_key(username)] + ([keys["key"]] if keys else []))
+    return SignedIn(token=ticket, principal=_principal(store.get_user(username)))

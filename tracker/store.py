@@ -511,7 +511,7 @@ def _m004_sign_in_attempts(db: sqlite_utils.Database) -> None:
 
 @migrations(name="005_browser_bound_sessions")
 def _m005_browser_bound_sessions(db: sqlite_utils.Database) -> None:
-    """Sessions a browser must claim, and who reported imported history.
+    """Sessions a browser must claim, second factors, and who reported imported history.
 
     A password sign-in in the served dashboard opens a session that only the browser holding
     the sign-in page's cookie may claim, within a minute (``bind_browser``: the SHA-256 of that
@@ -523,6 +523,11 @@ def _m005_browser_bound_sessions(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN bind_until TEXT")
     db.execute("CREATE INDEX sessions_bind_browser ON sessions(bind_browser) WHERE bind_browser IS NOT NULL")
     db.execute("CREATE INDEX sessions_open_by_user ON sessions(username) WHERE ended_at IS NULL")
+    # A second factor: the TOTP secret, the last time step used (a code works once) and the
+    # SHA-256 of each unused recovery code (a JSON list).
+    db.execute("ALTER TABLE users ADD COLUMN totp_secret TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN totp_last_step INTEGER")
+    db.execute("ALTER TABLE users ADD COLUMN recovery_hashes TEXT")
 
 
 # ---------------------------------------------------------------------------
@@ -1761,7 +1766,8 @@ class Store:
 
     def users(self) -> list[User]:
         return [
-            User.model_validate(_drop(r, "password_hash", "failed_logins", "locked_until", "version"))
+            User.model_validate(_drop(r, "password_hash", "failed_logins", "locked_until", "version",
+                                      "totp_secret", "totp_last_step", "recovery_hashes"))
             for r in self._rows("SELECT * FROM users ORDER BY username")
         ]
 
@@ -2016,6 +2022,52 @@ class Store:
             self._audit(conn, username, "session ended", "user", username,
                         after={"session": number, "reason": reason}, at=at)
         return len(rows)
+
+    def set_second_factor(self, username: str, secret: str | None, recovery_hashes: list[str], *, by: str) -> None:
+        """Turn an account's second factor on (``secret``) or off (None), in the audit log."""
+        by = _recorder(by)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE users SET totp_secret = ?, totp_last_step = NULL, recovery_hashes = ?, "
+                "version = version + 1 WHERE username = ?",
+                (secret, json.dumps(recovery_hashes) if secret else None, username),
+            )
+            self._audit(conn, by, "update", "user", username,
+                        after={"second factor": "on" if secret else "off"})
+
+    def use_totp_step(self, username: str, step: int) -> bool:
+        """Record that the code of time step ``step`` was used; False if it or a later one was."""
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE users SET totp_last_step = ? WHERE username = ? "
+                "AND (totp_last_step IS NULL OR totp_last_step < ?)", (step, username, step),
+            ).rowcount == 1
+
+    def use_recovery_code(self, username: str, code_hash: str) -> bool:
+        """Strike an unused recovery code off; False if the account has no such code."""
+        with self._write() as conn:
+            row = conn.execute("SELECT recovery_hashes FROM users WHERE username = ?", (username,)).fetchone()
+            left = json.loads(row[0]) if row and row[0] else []
+            if code_hash not in left:
+                return False
+            left.remove(code_hash)
+            conn.execute("UPDATE users SET recovery_hashes = ? WHERE username = ?", (json.dumps(left), username))
+            self._audit(conn, username, "update", "user", username,
+                        after={"recovery codes left": len(left)})
+            return True
+
+    def second_factor_given(self, token_hash: str, pending: str, *, forget: Sequence[str] = ()) -> None:
+        """Open the session ``token_hash`` that waited (``pending``) for its second factor, and
+        forget the failure counts keyed ``forget``."""
+        with self._write() as conn:
+            conn.execute("UPDATE sessions SET bind_browser = NULL, bind_until = NULL "
+                         "WHERE token_hash = ? AND bind_browser = ?", (token_hash, pending))
+            for key in forget:
+                conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (key,))
+
+    def staff_roles(self) -> dict[str, str]:
+        """Every account's role by username: what public pages say instead of a username."""
+        return {r["username"]: r["role"] for r in self._rows("SELECT username, role FROM users")}
 
     def session_is_open(self, token_hash: str) -> bool:
         """Whether ``token_hash`` names an open, claimed session (a cheap check, without the

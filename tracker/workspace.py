@@ -45,8 +45,14 @@ class Workspace:
 
     # -- signing in and out ------------------------------------------------
 
-    def sign_in(self, username: str, password: str, *, address: str | None = None) -> SignedIn:
-        return auth.sign_in(self.store, username, password, address=address, policy=self.policy, clock=self.clock)
+    def sign_in(self, username: str, password: str, *, address: str | None = None,
+                code: str | None = None) -> SignedIn:
+        return auth.sign_in(self.store, username, password, address=address, code=code, policy=self.policy,
+                            clock=self.clock)
+
+    def complete_second_factor(self, ticket: str | None, code: str, *, address: str | None = None) -> SignedIn:
+        return auth.complete_second_factor(self.store, ticket, code, address=address, policy=self.policy,
+                                           clock=self.clock)
 
     def sign_in_oidc(self, identity: Mapping[str, object]) -> SignedIn:
         return auth.sign_in_oidc(self.store, identity, clock=self.clock)
@@ -60,9 +66,33 @@ class Workspace:
 
     def _require(self, token: str | None, role: Role = Role.EDITOR) -> Principal:
         principal = self.principal(token)
+        if principal.needs_second_factor:
+            raise PermissionDeniedError("admins need a second factor: set one up on Your account first")
         if role == Role.ADMIN and not principal.is_admin:
             raise PermissionDeniedError("only an admin can do that")
         return principal
+
+    # -- the second factor (any signed-in account, for itself; admins for others) ------------
+
+    def enable_second_factor(self, token: str | None, secret: str, code: str) -> list[str]:
+        """Turn TOTP on for the signed-in account; returns its recovery codes (shown once)."""
+        who = self.principal(token)
+        return auth.enable_second_factor(self.store, who.username, secret, code, by=who.username, clock=self.clock)
+
+    def disable_second_factor(self, token: str | None, username: str) -> None:
+        """Turn a second factor off: your own (not an admin's where admins need one), or, as an
+        admin, anyone's (someone who lost their phone and recovery codes)."""
+        who = self.principal(token)
+        if username != who.username:
+            self._require(token, Role.ADMIN)
+        elif who.is_admin and auth.admin_second_factor_required():
+            raise InvalidInputError("admins need a second factor: it cannot be turned off")
+        auth.disable_second_factor(self.store, username, by=who.username)
+        if username != who.username:
+            self.store.end_user_sessions(username, reason=f"second factor turned off by {who.username}")
+
+    def recovery_codes_left(self, token: str | None) -> int:
+        return auth.recovery_codes_left(self.store, self.principal(token).username)
 
     # -- status and evidence -------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.safe_text import md
-from dashboard.staff import forms, page, session, sign_in
+from dashboard.staff import forms, page, second_factor, session, sign_in
 from tracker import auth
 
 PASSWORD_FIELDS = ("current", "password", "repeat")
@@ -37,6 +37,10 @@ if who is None:
 
 st.title("Your account")
 st.markdown(f"Signed in as **{md(who.display_name)}** (`{md(who.username)}`), {who.role.value}.")
+if who.needs_second_factor:
+    second_factor.show(who)
+    st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="account_page_sign_out")
+    st.stop()
 st.write("What you can do:")
 for name in ("assess", "items", "sources", "import", "audit") + (("users",) if who.is_admin else ()):
     st.page_link(page(name))
@@ -58,3 +62,6 @@ if session.auth_mode() == session.LOCAL:
         st.text_input("Repeat it", type="password", key=form.seed("repeat", ""), autocomplete="new-password")
         form.field_error("repeat")
         st.form_submit_button("Change password", on_click=_change_password, args=(who.username,))
+
+if session.auth_mode() == session.LOCAL:
+    second_factor.show(who)

@@ -172,19 +172,32 @@ def sign_in(username: str, password: str) -> None:
     Served, the session is then claimed by this browser (dashboard/guard.py): the page reloads
     through ``/api/staff/session``, which gives the browser its HttpOnly session cookie and
     comes back to this page signed in."""
+    _browser_can_sign_in()
+    with workspace() as ws:
+        signed = ws.sign_in(username, password, address=_address())  # may raise SecondFactorNeeded
+        _opened(ws, signed)
+
+
+def complete_second_factor(ticket: str, code: str) -> None:
+    """The second step of a sign-in (``auth.SecondFactorNeeded``): the code opens the session."""
+    _browser_can_sign_in()
+    with workspace() as ws:
+        _opened(ws, ws.complete_second_factor(ticket, code, address=_address()))
+
+
+def _browser_can_sign_in() -> None:
     if served():
-        browser = st.context.cookies.get(guard.BROWSER_COOKIE)
-        if not browser:
+        if not st.context.cookies.get(guard.BROWSER_COOKIE):
             raise AuthenticationError("your browser did not send this site's cookie: allow cookies for "
                                       "this site and reload the page")
     elif _connected():
         raise AuthenticationError("staff sign-in needs the tracker's own server: start it with `tracker serve`")
-    with workspace() as ws:
-        signed = ws.sign_in(username, password, address=_address())
-        ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
-        if served():
-            auth.await_browser(ws.store, signed.token, browser)
+
+
+def _opened(ws: Workspace, signed) -> None:
+    ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
     if served():
+        auth.await_browser(ws.store, signed.token, st.context.cookies.get(guard.BROWSER_COOKIE))
         st.session_state.pop(ENDED_KEY, None)
         _redirect(f"{guard.CLAIM_PATH}?next={quote(_here(), safe='')}")
         return
@@ -212,6 +225,13 @@ def require(role: Role = Role.EDITOR) -> Principal:
 
         st.info("This page is for policy staff. Sign in to use it.", icon=":material/lock:")
         sign_in_form.show()
+        st.stop()
+    if principal.needs_second_factor:
+        from dashboard.staff import page
+
+        st.warning("Admins need a second factor (a code from an authenticator app) before they can "
+                   "change anything. Set it up on your account page.", icon=":material/key:")
+        st.page_link(page("account"), label="Set up a second factor")
         st.stop()
     if role == Role.ADMIN and not principal.is_admin:
         st.warning("Only an admin can manage users.", icon=":material/block:")
