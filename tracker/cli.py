@@ -201,15 +201,18 @@ def export_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
 @click.argument("file", type=TextPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name.")
 @click.option("--by", default="import", show_default=True, help="Name recorded as the importer.")
+@click.option("--as-recorded", is_flag=True,
+              help="Keep the file's recorded_by and recorded_at (restoring your own export); "
+                   "otherwise the history is recorded by --by now, the file's recorder kept as reported_by.")
 @click.pass_context
 @domain_errors
-def import_command(ctx: click.Context, file: Path, fmt: str | None, by: str) -> None:
+def import_command(ctx: click.Context, file: Path, fmt: str | None, by: str, as_recorded: bool) -> None:
     """Import a JSON or CSV file in the export's format: all of it, or nothing."""
     if file.stat().st_size > exchange.MAX_IMPORT_BYTES:  # refused before it is read
         raise ImportRejectedError([f"the file is larger than {exchange.MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
     data = file.read_bytes()
     with _store(ctx) as store:
-        counts = exchange.import_file(store, data, file.name, by=by, fmt=fmt)
+        counts = exchange.import_file(store, data, file.name, by=by, fmt=fmt, as_recorded=as_recorded)
     _say("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 

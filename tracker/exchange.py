@@ -397,8 +397,10 @@ def _csv_history(cells: dict[str, str]) -> dict | None:
     return entry
 
 
-def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str | None = None) -> dict[str, int]:
-    """Validate and import a JSON or CSV file in one transaction; all or nothing.
+def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str | None = None,
+                as_recorded: bool = False) -> dict[str, int]:
+    """Validate and import a JSON or CSV file in one transaction; all or nothing. The history is
+    recorded by ``by`` now, unless ``as_recorded`` (see ``Store.import_bundle``).
 
     Raises ImportRejectedError with every problem (CSV problems name their row number): the
     rows that do not read and the references of those that do, together.
@@ -408,7 +410,7 @@ def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str |
         stored = store.import_problems(reading.bundle, also_known=reading.unread_ids)
         raise ImportRejectedError(capped(reading.problems + [reading.rename(p) for p in stored]))
     try:
-        return store.import_bundle(reading.bundle, by=by)
+        return store.import_bundle(reading.bundle, by=by, as_recorded=as_recorded)
     except ImportRejectedError as exc:
         exc.problems = capped([reading.rename(p) for p in exc.problems])
         raise

@@ -75,6 +75,9 @@ def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 _RECORDER = TypeAdapter(ShortText)
+#: What the seed loader records its data under (``tracker.bootstrap.SEED_USER``): public pages
+#: show such history as the tracker's first dataset, so no other writer may use the name.
+SEED_RECORDER = "seed"
 
 
 def _recorder(by: str) -> str:
@@ -88,6 +91,9 @@ def _recorder(by: str) -> str:
             by.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8
             raise InvalidInputError("who records the change (--by): is not valid UTF-8 text") from None
+    if isinstance(by, str) and by.strip().lower() == SEED_RECORDER:
+        raise InvalidInputError(f"who records the change (--by): {SEED_RECORDER!r} is kept for the tracker's "
+                                "first dataset, which only the seed loader writes")
     try:
         return _RECORDER.validate_python(by)
     except ValidationError as exc:
@@ -528,6 +534,7 @@ def _m005_browser_bound_sessions(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN totp_secret TEXT")
     db.execute("ALTER TABLE users ADD COLUMN totp_last_step INTEGER")
     db.execute("ALTER TABLE users ADD COLUMN recovery_hashes TEXT")
+    db.execute("ALTER TABLE assessments ADD COLUMN reported_by TEXT")
 
 
 # ---------------------------------------------------------------------------
@@ -963,12 +970,13 @@ class Store:
             self._bump_version(conn)
         return current["version"] + 1
 
-    def _insert_assessment(self, conn, item_id: str, a: Assessment, by: str, at: str) -> None:
+    def _insert_assessment(self, conn, item_id: str, a: Assessment, by: str, at: str,
+                           reported_by: str | None = None) -> None:
         try:
             conn.execute(
                 "INSERT INTO assessments (item_id, status, response, implementation, evidence, "
-                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at, reported_by) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     item_id,
                     a.status.value if a.status else None,
@@ -980,6 +988,7 @@ class Store:
                     a.assessed_on.isoformat(),
                     by,
                     at,
+                    reported_by,
                 ),
             )
         except sqlite3.IntegrityError:
@@ -1691,13 +1700,20 @@ class Store:
                 problems.append(f"items[{index}] ({item.id}): {problem}")
         return problems
 
-    def import_bundle(self, bundle: Bundle, *, by: str) -> dict[str, int]:
+    def import_bundle(self, bundle: Bundle, *, by: str, as_recorded: bool = False, seed: bool = False) -> dict[str, int]:
         """Add everything in ``bundle`` in one transaction, or nothing.
 
         Raises ImportRejectedError listing every problem (unknown references, ids that already
         exist) before anything is written. Returns counts of what was added.
+
+        The history is recorded by ``by`` now, whatever the file says: a file's own
+        ``recorded_by`` is kept as ``reported_by`` beside it (issue 11: a file could make the
+        public page say "Recorded by ada on 2019-01-01"). ``as_recorded`` keeps the file's
+        recorders and times instead: for an operator restoring an export (``tracker import
+        --as-recorded``), never for the dashboard. Only the seed loader passes ``seed``, which
+        lets it record under ``SEED_RECORDER``. The audit entry lists the imported item ids.
         """
-        by = _recorder(by)
+        by = SEED_RECORDER if seed else _recorder(by)
         with self._write() as conn:
             problems = self._import_problems(conn, bundle)
             if problems:
@@ -1719,10 +1735,14 @@ class Store:
                     plain = plain.model_copy(update={"deadline": None})
                 self._insert_item(conn, plain, by)
                 for revision in item.deadline_revisions:
-                    self._insert_deadline(conn, item.id, revision, revision.recorded_by or by)
+                    self._insert_deadline(conn, item.id, revision,
+                                          (revision.recorded_by or by) if as_recorded else by)
                 for entry in item.history:  # file order is entry order
-                    at = entry.recorded_at.isoformat() if entry.recorded_at else now
-                    self._insert_assessment(conn, item.id, entry, entry.recorded_by or by, at)
+                    if as_recorded:
+                        at = entry.recorded_at.isoformat() if entry.recorded_at else now
+                        self._insert_assessment(conn, item.id, entry, entry.recorded_by or by, at)
+                    else:
+                        self._insert_assessment(conn, item.id, entry, by, now, reported_by=entry.recorded_by)
                     counts["assessments"] += 1
                 if item.history:
                     self._refresh_status_cache(conn, item.id)
@@ -1732,7 +1752,9 @@ class Store:
                         conn, Link(source_id=item.id, kind=link.kind, target_id=link.target_id, note=link.note), by
                     )
                     counts["links"] += 1
-            self._audit(conn, by, "import", "bundle", f"{len(bundle.items)} items", after=counts)
+            self._audit(conn, by, "import", "bundle", f"{len(bundle.items)} items",
+                        after={**counts, "item ids": [item.id for item in bundle.items],
+                               **({"as recorded": True} if as_recorded else {})})
             self._bump_version(conn)
         return counts
 
