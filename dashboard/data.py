@@ -59,7 +59,7 @@ class Snapshot:
 
 @contextmanager
 def _open(path: str) -> Iterator[Store]:
-    store = Store(path)
+    store = Store(path, create=False)  # the running dashboard never makes a database
     try:
         yield store
     finally:

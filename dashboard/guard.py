@@ -117,7 +117,7 @@ def _max_body_bytes() -> int:
 def _store():
     from tracker.store import Store, resolve_db_path
 
-    return Store(resolve_db_path())
+    return Store(resolve_db_path(), create=False)
 
 
 def _claim(browser_secret: str | None) -> str | None:

@@ -101,6 +101,24 @@ def _recorder(by: str) -> str:
         raise InvalidInputError(f"who records the change (--by): {reason[:1].lower()}{reason[1:]}") from None
 
 
+#: What a WAL file is cut back to after a checkpoint (see ``Store.__init__``).
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
+
+
+def _storage_fault(exc: sqlite3.OperationalError) -> Exception:
+    """A storage error as a plain sentence (DatabaseUnavailableError), or ``exc`` itself."""
+    text = str(exc).lower()
+    if "full" in text:
+        return DatabaseUnavailableError("the disk holding the database is full: nothing was saved")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseUnavailableError("the database cannot be written (it is read-only): nothing was saved")
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError("the database is busy with other writers; please try again")
+    if "disk i/o" in text or "unable to open" in text or "no such table" in text:
+        return DatabaseUnavailableError(f"the database cannot be read or written ({exc}): nothing was saved")
+    return exc
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
@@ -559,16 +577,22 @@ class Store:
     Not thread-safe: open one Store per thread (a Streamlit script run, a worker process).
     """
 
-    def __init__(self, path: str | os.PathLike, *, migrate: bool = True):
+    def __init__(self, path: str | os.PathLike, *, migrate: bool = True, create: bool = True):
+        """Open (with ``create``, make) the database at ``path`` and apply any outstanding
+        migrations. The running dashboard passes ``create=False``: a database deleted under it
+        is then DatabaseUnavailableError ("missing"), not silently a new empty one."""
         self.path = Path(path)
-        if str(path) != ":memory:":
+        if str(path) != ":memory:" and create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path) != ":memory:" and not create and not self.path.is_file():
+            raise DatabaseUnavailableError(f"the database {path} is missing")
         try:
             conn = sqlite3.connect(
-                str(path),
+                str(path) if create or str(path) == ":memory:" else f"{self.path.resolve().as_uri()}?mode=rw",
                 timeout=BUSY_TIMEOUT_SECONDS,
                 isolation_level=None,  # we issue BEGIN/COMMIT ourselves
                 check_same_thread=False,
+                uri=not create and str(path) != ":memory:",
             )
         except sqlite3.OperationalError as exc:
             raise DatabaseUnavailableError(f"cannot open the database {path}: {exc}") from None
@@ -577,10 +601,17 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
             # Checked before anything is set: switching to WAL already rewrites the file header.
-            foreign = [] if self.applied_migrations() else self.db.table_names()
+            applied = self.applied_migrations()
+            foreign = [] if applied else self.db.table_names()
+            if not create and not applied and not foreign:
+                conn.close()
+                raise DatabaseUnavailableError(f"the database {path} is empty: run `tracker init` first")
             if not foreign and str(path) != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
+                # A long reader lets the WAL grow (129 MB seen); once a checkpoint has caught up,
+                # the next writer truncates it back to this (issue 11).
+                conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         except sqlite3.OperationalError as exc:  # "unable to open database file", "locked"
             conn.close()
             raise DatabaseUnavailableError(f"cannot open the database {path}: {exc}") from None
@@ -633,15 +664,24 @@ class Store:
                 raise DatabaseBusyError(
                     "the database is busy with other writers; please try again"
                 ) from exc
-            raise
+            raise _storage_fault(exc) from exc
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _storage_fault(exc) from exc
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise _storage_fault(exc) from exc
 
     def _bump_version(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")

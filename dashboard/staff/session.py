@@ -47,7 +47,7 @@ def auth_mode() -> str:
 @contextmanager
 def workspace() -> Iterator[Workspace]:
     """A workspace on its own connection, closed afterwards (connections are per thread)."""
-    store = Store(resolve_db_path())
+    store = Store(resolve_db_path(), create=False)  # never makes a database
     try:
         yield Workspace(store)
     finally:
