@@ -319,7 +319,7 @@ def _throttle_keys(username: str, address: str | None, now: dt.datetime, policy:
     minute = now.replace(second=0, microsecond=0)
 
     def server_wait(attempts: int) -> dt.timedelta | None:
-        return (minute + dt.timedelta(minutes=1)) - now if attempts > policy.server_per_minute else None
+        return (minute + dt.timedelta(minutes=1)) - now if attempts >= policy.server_per_minute else None
 
     return {
         "key": sign_in_key(f"{username}\n{address}"),
