@@ -175,3 +175,40 @@ def test_a_leaked_session_id_signs_no_one_in(served, browser, tmp_path):
     print(f"takeover with a leaked Streamlit session id: {sum(succeeded.values())} of {total} succeeded "
           f"({succeeded})")
     assert sum(succeeded.values()) == 0, succeeded
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (tracker serve execs into the server)."""
+    import subprocess
+
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)], capture_output=True, text=True)
+    return sum(int(x) for x in out.stdout.split()) / 1024
+
+
+def test_an_anonymous_upload_flood_is_refused_before_it_is_held(served):
+    """Issue 11: five raw 150 MB PUTs to the upload endpoint by someone never signed in were
+    accepted (204) and grew the server from 420 MB to 1.2 GB."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    server, _, _ = served
+    where = urlsplit(server.url)
+    before = _rss_mb(server.process.pid)
+    statuses = []
+    body = b"x" * (150 * 1024 * 1024)
+    for _ in range(5):
+        connection = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+        try:
+            connection.request("PUT", "/_stcore/upload_file/0f8fad5b-d9cb-469f-a165-70867728950e/f", body=body)
+            statuses.append(connection.getresponse().status)
+        except (BrokenPipeError, ConnectionResetError):
+            statuses.append("closed")  # refused while the body was still being sent
+        finally:
+            connection.close()
+    small = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+    small.request("PUT", "/_stcore/upload_file/0f8fad5b-d9cb-469f-a165-70867728950e/f", body=b"x" * 1000)
+    assert small.getresponse().status == 403  # under the limit, but no staff session
+    grown = _rss_mb(server.process.pid) - before
+    print(f"anonymous upload flood: 5 x 150 MB PUTs -> {statuses}; server memory grew {grown:.0f} MB")
+    assert all(s in (413, "closed") for s in statuses), statuses
+    assert grown < 50
