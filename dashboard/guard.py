@@ -147,7 +147,7 @@ def _end(token: str | None, reason: str | None = None) -> None:
     from tracker import auth
 
     with _store() as store:
-        store.end_session(auth.token_hash(token), reason=reason)
+        auth.sign_out(store, token, reason=reason)
 
 
 def sign_out(request: Request) -> Response:

@@ -513,10 +513,11 @@ def check_session(
     return _principal(user)
 
 
-def sign_out(store: Store, token: str | None, *, clock: Clock = utc_now) -> None:
-    """End the session behind ``token`` (nothing happens for an unknown or ended one)."""
+def sign_out(store: Store, token: str | None, *, clock: Clock = utc_now, reason: str | None = None) -> None:
+    """End the session behind ``token`` (nothing happens for an unknown or ended one): a
+    sign-out, or, with ``reason``, a session ended for that reason."""
     if token:
-        store.end_session(token_hash(token), at=clock())
+        store.end_session(token_hash(token), at=clock(), reason=reason)
 
 
 # ---------------------------------------------------------------------------

@@ -50,6 +50,12 @@ class Workspace:
         return auth.sign_in(self.store, username, password, address=address, code=code, policy=self.policy,
                             clock=self.clock)
 
+    def await_browser(self, token: str, browser_secret: str) -> None:
+        """Let only the browser holding ``browser_secret`` claim ``token``'s new session (from
+        then on ``token`` itself opens nothing)."""
+        self.principal(token)  # a live session, just opened
+        auth.await_browser(self.store, token, browser_secret, clock=self.clock)
+
     def complete_second_factor(self, ticket: str | None, code: str, *, address: str | None = None) -> SignedIn:
         return auth.complete_second_factor(self.store, ticket, code, address=address, policy=self.policy,
                                            clock=self.clock)

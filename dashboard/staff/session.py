@@ -18,7 +18,6 @@ from urllib.parse import quote, urlencode, urlsplit
 import streamlit as st
 
 from dashboard import guard
-from tracker import auth
 from tracker.auth import Principal, SessionEndedError
 from tracker.errors import AuthenticationError
 from tracker.models import Role
@@ -197,7 +196,7 @@ def _browser_can_sign_in() -> None:
 def _opened(ws: Workspace, signed) -> None:
     ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
     if served():
-        auth.await_browser(ws.store, signed.token, st.context.cookies.get(guard.BROWSER_COOKIE))
+        ws.await_browser(signed.token, st.context.cookies.get(guard.BROWSER_COOKIE))
         st.session_state.pop(ENDED_KEY, None)
         _redirect(f"{guard.CLAIM_PATH}?next={quote(_here(), safe='')}")
         return
