@@ -1,8 +1,13 @@
-"""The staff session in Streamlit: the token in session state, and the way to the workspace.
+"""The staff session in Streamlit: where its token is, and the way to the workspace.
 
-The token lives only in this browser session's state (server-side, per tab); the database keeps
-its hash. Nothing here decides who may write: ``tracker.workspace`` re-checks the session on
-every action. What this module decides is presentation: which pages and controls to draw.
+Served by ``tracker serve``, the token is the HttpOnly cookie the guard (dashboard/guard.py)
+gives the browser that signed in, read from the websocket's handshake on every run; it is never
+in session state, where anyone resuming this Streamlit session by its id would find it. A
+password sign-in reloads the page through the guard's claim route to collect that cookie. In
+AppTest (no browser) and with OIDC (Streamlit binds the session to the provider's cookie) it
+is kept in session state. The database keeps the token's hash. Nothing here decides who may
+write: ``tracker.workspace`` re-checks the session on every action. What this module decides is
+presentation: which pages and controls to draw.
 
 Sign-in mode (see dashboard/staff/README.md): ``$TRACKER_AUTH`` = ``local`` or ``oidc``; when it
 is unset, ``oidc`` if ``.streamlit/secrets.toml`` has an ``[auth]`` section, else ``local``.
