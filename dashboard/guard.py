@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -251,7 +252,9 @@ class Guard:
 
     @staticmethod
     def _bounded(receive, limit: int):
-        """``receive`` that stops a body (e.g. chunked, without a length) once it passes ``limit``."""
+        """``receive`` that stops a body (e.g. chunked, without a length) once it passes ``limit``,
+        with a 413 (an HTTPException, which the route's exception handling answers, as Streamlit's
+        own streaming check does; a faked disconnect left a traceback in the server's log)."""
         seen = 0
 
         async def bounded():
@@ -259,8 +262,8 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit + 1024 * 1024:  # Streamlit refuses from ``limit``; this is a backstop
-                    return {"type": "http.disconnect"}
+                if seen > limit + 1024 * 1024:  # a multipart body's framing is allowed for, as Streamlit does
+                    raise HTTPException(status_code=413, detail="File too large")
             return message
 
         return bounded

@@ -220,3 +220,18 @@ def test_a_sign_out_from_another_site_does_not_end_the_session(db, client):
     client.get(guard.SIGN_OUT_PATH, headers={"sec-fetch-site": "same-origin"}, follow_redirects=False)
     with Store(db) as store, pytest.raises(SessionEndedError):
         auth.check_session(store, token)
+
+
+def test_a_chunked_upload_over_the_limit_gets_a_413_not_a_server_error(db, client, monkeypatch):
+    """No Content-Length (Transfer-Encoding: chunked): the body is cut off as it passes the limit
+    with a plain 413, not a dropped connection and a traceback in the server's log."""
+    monkeypatch.setattr(guard, "_max_body_bytes", lambda: 1024 * 1024)
+    signed_in(db, client)
+
+    def body():
+        for _ in range(4):
+            yield b"x" * (1024 * 1024)
+
+    answer = client.put("/_stcore/upload_file/s/f", content=body())
+    assert answer.status_code == 413
+    assert client.put("/_stcore/upload_file/s/f", content=iter([b"x" * 1000])).status_code == 204
