@@ -461,9 +461,20 @@ class UserIn(Model):
     email: Optional(Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]) = None
     role: Role = Role.EDITOR
 
+    @field_validator("username")
+    @classmethod
+    def _not_the_seed_loader(cls, value: str) -> str:
+        # The seed loader records under this name (tracker.store.SEED_RECORDER) and public pages
+        # show its history as the tracker's first dataset: no account may take it.
+        if value == "seed":
+            raise ValueError("'seed' is kept for the tracker's first dataset: choose another username")
+        return value
+
     @field_validator("email")
     @classmethod
     def _lower_email(cls, value: str | None) -> str | None:
+        if value and _CONTROL.search(value):
+            raise ValueError("contains control characters")
         return value.lower() if value else value
 
 
