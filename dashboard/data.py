@@ -21,7 +21,7 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import exchange, filters, gaps, progress, summary, timeline
+from tracker import exchange, filters, gaps, ids, progress, summary, timeline
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -442,6 +442,13 @@ def _item_exists(path: str, version: int, item_id: str) -> bool:
 def item_exists(snap: Snapshot, item_id: str) -> bool:
     """Whether ``item_id`` exists at all (it may be later than the as-of date)."""
     return _item_exists(snap.path, snap.version, item_id)
+
+
+def suggested_id(entity: str, title: str, *, year: int | None = None) -> str:
+    """An id for a new ``entity`` ("item", "document", "actor") called ``title`` that no
+    record has now (``tracker.ids.suggest_id``); read fresh, not cached, just before a save."""
+    with _open(str(resolve_db_path())) as store:
+        return ids.suggest_id(title, taken=store.ids_of(entity), year=year, fallback=entity)
 
 
 def export_json() -> str:

@@ -1044,6 +1044,13 @@ class Store:
             end = PartialDate(start=row[0], precision=row[1]).end.isoformat()
         conn.execute("UPDATE items SET deadline_end = ? WHERE id = ?", (end, item_id))
 
+    # -- intake (issue 14): ids for new records, bulk status updates ---------
+
+    def ids_of(self, entity: str) -> set[str]:
+        """Every id of ``entity``: "item", "document" or "actor"."""
+        table = {"item": "items", "document": "documents", "actor": "actors"}[entity]
+        return {row[0] for row in self.db.conn.execute(f"SELECT id FROM {table}")}
+
     # -- links -------------------------------------------------------------
 
     def add_link(self, link: Link, *, by: str) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.navigation import page as public_page
 from dashboard.safe_text import md, md_link
-from dashboard.staff import forms, session
+from dashboard.staff import forms, pickers, session
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
 from tracker.progress import date_label
@@ -23,8 +23,9 @@ session.require()
 snap = data.snapshot()
 items = data.items(snap)
 assessable = items[items["kind"] != ItemKind.FINDING]
-titles = dict(zip(assessable["id"], assessable["title"]))
-kinds = dict(zip(assessable["id"], assessable["kind"]))
+documents = data.documents(snap)
+doc_labels = pickers.document_labels(documents)
+titles = pickers.item_labels(assessable, data.document_titles(snap))
 
 st.title("Record an assessment")
 st.caption("A new status with the evidence for it. The history is append-only: earlier "
@@ -32,8 +33,8 @@ st.caption("A new status with the evidence for it. The history is append-only: e
 forms.choice_from_url("item", titles)
 item_id = st.selectbox(
     "Item", list(titles), index=None, key="item", bind="query-params",
-    format_func=lambda ident: f"{titles[ident]}  ({kinds[ident]}, {ident})",
-    placeholder="Type to search the item titles",
+    format_func=titles.get,
+    placeholder="Type or paste words of the title, or the item's id",
 )
 if item_id is None:
     st.stop()
@@ -94,8 +95,6 @@ with left:
     st.markdown(f"#### {md(item['title'])}")
     st.markdown(f"> {md(item['quote'])}")
     form.show_outcome()
-    documents = data.documents(snap)
-    doc_titles = dict(zip(documents["id"], documents["title"])) if not documents.empty else {}
     with st.form(form.key("form"), border=True):
         for field, options in vocab.items():
             default = item.get(field) or options[0]
@@ -107,9 +106,9 @@ with left:
         st.text_input("Evidence web address (optional)", key=form.seed("evidence_url", ""),
                       persist_state=forms.PERSIST, placeholder="https://...")
         form.field_error("evidence_url")
-        st.selectbox("Source document (optional)", list(doc_titles), index=None,
+        st.selectbox("Source document (optional)", list(doc_labels), index=None,
                      key=form.seed("evidence_document_id", None), persist_state=forms.PERSIST,
-                     format_func=lambda ident: doc_titles.get(ident, ident), placeholder="None")
+                     format_func=lambda ident: doc_labels.get(ident, ident), placeholder="None")
         form.field_error("evidence_document_id")
         st.date_input("Date the evidence refers to", key=form.seed("assessed_on", dt.date.today()),
                       persist_state=forms.PERSIST, format="YYYY-MM-DD")
