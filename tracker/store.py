@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -32,6 +32,7 @@ from .errors import (
     InvalidInputError,
     NotATrackerDatabaseError,
     NotFoundError,
+    StatusUpdatesRefusedError,
     VersionConflictError,
 )
 from .models import (
@@ -39,6 +40,7 @@ from .models import (
     Assessment,
     Bundle,
     CurrentStatus,
+    DatePrecision,
     DeadlineRevision,
     Document,
     HistoryEntry,
@@ -54,6 +56,7 @@ from .models import (
     PartialDate,
     ResponseStatus,
     ShortText,
+    StatusUpdate,
     User,
     UserIn,
     describe_validation_error,
@@ -509,6 +512,14 @@ def _m004_sign_in_attempts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL")
 
 
+@migrations(name="007_assessment_date_precision")
+def _m007_assessment_date_precision(db: sqlite_utils.Database) -> None:
+    """Evidence dated to a month or a year ("the progress report of March 2024"): ``assessed_on``
+    stays the first day of the period (what ordering and "as of" compare), and this says how
+    much of it is known. Every earlier assessment was dated to the day."""
+    db.execute("ALTER TABLE assessments ADD COLUMN assessed_on_precision TEXT NOT NULL DEFAULT 'day'")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -946,8 +957,8 @@ class Store:
         try:
             conn.execute(
                 "INSERT INTO assessments (item_id, status, response, implementation, evidence, "
-                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "evidence_url, evidence_document_id, assessed_on, assessed_on_precision, "
+                "recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     item_id,
                     a.status.value if a.status else None,
@@ -957,6 +968,7 @@ class Store:
                     a.evidence_url,
                     a.evidence_document_id,
                     a.assessed_on.isoformat(),
+                    a.assessed_on_precision.value,
                     by,
                     at,
                 ),
@@ -1050,6 +1062,69 @@ class Store:
         """Every id of ``entity``: "item", "document" or "actor"."""
         table = {"item": "items", "document": "documents", "actor": "actors"}[entity]
         return {row[0] for row in self.db.conn.execute(f"SELECT id FROM {table}")}
+
+    def record_assessments(self, updates: Sequence[StatusUpdate], *, by: str) -> dict[str, int]:
+        """Record many status changes in one transaction, all or nothing (a progress report
+        that updates dozens of items at once). Returns each item's new version.
+
+        Every update is checked before anything is written: its item against the version it was
+        read at (``expected_version``), its status against the item's kind, its evidence
+        document. Any conflict or problem raises StatusUpdatesRefusedError listing all of them
+        and nothing is written. Each item gets its own history row and audit entry ("assess"),
+        exactly as ``record_assessment`` writes them, so "changed meanwhile" reads the same.
+        """
+        by = _recorder(by)
+        if not updates:
+            raise InvalidInputError("no status change to record")
+        with self._write() as conn:
+            wanted = [u.item_id for u in updates]
+            stored = {
+                ident: (kind, version)
+                for ident, kind, version in conn.execute(
+                    f"SELECT id, kind, version FROM items WHERE id IN {_LISTED_IDS}", {"ids": json.dumps(wanted)})
+            }
+            documents = {u.assessment.evidence_document_id for u in updates} - {None}
+            known_documents = {
+                row[0] for row in conn.execute(
+                    f"SELECT id FROM documents WHERE id IN {_LISTED_IDS}", {"ids": json.dumps(sorted(documents))})
+            }
+            conflicts: list[VersionConflictError] = []
+            problems: list[str] = []
+            seen: set[str] = set()
+            for update in updates:
+                ident = update.item_id
+                if ident in seen:
+                    problems.append(f"item {ident!r}: listed twice; give it one status change")
+                    continue
+                seen.add(ident)
+                if ident not in stored:
+                    problems.append(f"item {ident!r} does not exist")
+                    continue
+                kind, version = stored[ident]
+                if version != update.expected_version:
+                    conflicts.append(VersionConflictError("item", ident, update.expected_version, version))
+                try:
+                    update.assessment.check_kind(ItemKind(kind))
+                except ValueError as exc:
+                    problems.append(f"item {ident!r}: {exc}")
+                document = update.assessment.evidence_document_id
+                if document is not None and document not in known_documents:
+                    problems.append(f"item {ident!r}: evidence document {document!r} does not exist")
+            if conflicts or problems:
+                raise StatusUpdatesRefusedError(conflicts, problems)
+            now = _now()
+            versions = {}
+            for update in updates:
+                ident = update.item_id
+                before = self._current_status(conn, ident)
+                self._insert_assessment(conn, ident, update.assessment, by, now)
+                conn.execute("UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (now, ident))
+                self._refresh_status_cache(conn, ident)
+                self._audit(conn, by, "assess", "item", ident, before=before,
+                            after=update.assessment.model_dump(mode="json"))
+                versions[ident] = stored[ident][1] + 1
+            self._bump_version(conn)
+        return versions
 
     # -- links -------------------------------------------------------------
 
@@ -1614,6 +1689,7 @@ class Store:
                     evidence=h["evidence"], evidence_url=h["evidence_url"],
                     evidence_document_id=h["evidence_document_id"],
                     assessed_on=dt.date.fromisoformat(h["assessed_on"]),
+                    assessed_on_precision=DatePrecision(h["assessed_on_precision"]),
                     recorded_by=h["recorded_by"],
                     recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
                 )

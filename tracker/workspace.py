@@ -27,6 +27,7 @@ from .models import (
     ItemIn,
     Link,
     Role,
+    StatusUpdate,
     UserIn,
 )
 from .store import Store
@@ -78,6 +79,14 @@ class Workspace:
         return self.store.record_assessment(
             item_id, assessment, expected_version=expected_version, by=who.username
         )
+
+    def record_assessments(self, token: str | None, updates: list[StatusUpdate]) -> dict[str, int]:
+        """Record many status changes in one transaction (``Store.record_assessments``); returns
+        each item's new version. Raises StatusUpdatesRefusedError, with every conflict and
+        problem, when any item changed since its ``expected_version`` or any change does not
+        fit; nothing is written then."""
+        who = self._require(token)
+        return self.store.record_assessments(updates, by=who.username)
 
     def revise_deadline(
         self, token: str | None, item_id: str, revision: DeadlineRevision, *, expected_version: int
