@@ -61,6 +61,7 @@ from .models import (
     UserIn,
     describe_validation_error,
 )
+from .source_text import SourceText, normalise_for_quote_check, quote_not_found_message
 
 DEFAULT_DB_ENV = "TRACKER_DB"
 DEFAULT_DB_PATH = Path("data") / "tracker.db"
@@ -512,6 +513,28 @@ def _m004_sign_in_attempts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL")
 
 
+@migrations(name="006_document_text")
+def _m006_document_text(db: sqlite_utils.Database) -> None:
+    """A document's own text, so quotes can be checked against it on every save and items
+    proposed from it. Its own table, not a column of ``documents``: lists of documents are read
+    on every page and must not drag megabytes of text along."""
+    db.execute(
+        """
+        CREATE TABLE document_texts (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id),
+            text TEXT NOT NULL,
+            normalised TEXT NOT NULL,  -- normalise_for_quote_check(text): the check is one instr()
+            chars INTEGER NOT NULL,
+            source TEXT NOT NULL,      -- pasted, txt, html or pdf
+            filename TEXT,
+            sha256 TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 @migrations(name="007_assessment_date_precision")
 def _m007_assessment_date_precision(db: sqlite_utils.Database) -> None:
     """Evidence dated to a month or a year ("the progress report of March 2024"): ``assessed_on``
@@ -827,7 +850,8 @@ class Store:
         return None
 
     def _insert_item(self, conn: sqlite3.Connection, item: ItemIn, by: str) -> None:
-        problem = self._made_after_document_problem(conn, item)
+        problem = self._made_after_document_problem(conn, item) or self._quote_problem(
+            conn, item.document_id, item.quote)
         if problem:
             raise InvalidInputError(f"item {item.id!r}: {problem}")
         now = _now()
@@ -892,7 +916,8 @@ class Store:
             current = self._check_item_version(conn, item_id, expected_version)
             if fields.kind.value != current["kind"]:
                 raise InvalidInputError("an item's kind cannot change once it has been recorded")
-            problem = self._made_after_document_problem(conn, fields)
+            problem = self._made_after_document_problem(conn, fields) or self._quote_problem(
+                conn, fields.document_id, fields.quote)
             if problem:
                 raise InvalidInputError(problem)
             try:
@@ -1751,6 +1776,9 @@ class Store:
             problem = self._made_after_document_problem(conn, item, published[item.document_id])
             if problem:
                 problems.append(f"items[{index}] ({item.id}): {problem}")
+            problem = self._quote_problem(conn, item.document_id, item.quote)
+            if problem:
+                problems.append(f"items[{index}] ({item.id}): {problem}")
         return problems
 
     def import_bundle(self, bundle: Bundle, *, by: str) -> dict[str, int]:
@@ -1797,6 +1825,108 @@ class Store:
             self._audit(conn, by, "import", "bundle", f"{len(bundle.items)} items", after=counts)
             self._bump_version(conn)
         return counts
+
+
+    # -- document source texts (issue 14: a document's own text) --------------------------------
+    # The text a document's quotes are checked against on every save (add_item, update_item,
+    # import_bundle) and that items are proposed from (tracker.extract).
+
+    def set_document_text(
+        self, document_id: str, text: SourceText, *, by: str, allow_unmatched: bool = False
+    ) -> dict:
+        """Store (or replace) the text of a document. Returns its description (as
+        ``document_text_info``).
+
+        Refused, with nothing stored, when the document does not exist (NotFoundError) or when
+        items already quoting the document have quotes the text does not contain
+        (InvalidInputError listing each with the nearest passage): the wrong text was probably
+        chosen. ``allow_unmatched`` stores it anyway; those items' pages then say their quote
+        was not found in the source text.
+        """
+        by = _recorder(by)
+        normalised = normalise_for_quote_check(text.text)
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is None:
+                raise NotFoundError(f"document {document_id!r} does not exist")
+            if not allow_unmatched:
+                problems = [
+                    f"item {ident!r}: " + quote_not_found_message(quote, text.text, "this text")
+                    for ident, quote in conn.execute(
+                        "SELECT id, quote FROM items WHERE document_id = ? ORDER BY id", (document_id,))
+                    if normalise_for_quote_check(quote) not in normalised
+                ]
+                if problems:
+                    raise InvalidInputError(
+                        f"{len(problems)} item{'s' if len(problems) != 1 else ''} of document "
+                        f"{document_id!r} quote{'s' if len(problems) == 1 else ''} what this text does "
+                        "not contain; nothing was stored (is it the right text?)",
+                        problems,
+                    )
+            before = self._document_text_info(conn, document_id)
+            info = {
+                "document_id": document_id, "chars": len(text.text), "source": text.source,
+                "filename": text.filename,
+                "sha256": hashlib.sha256(text.text.encode("utf-8", "surrogatepass")).hexdigest(),
+                "set_by": by, "set_at": _now(),
+            }
+            conn.execute(
+                "INSERT OR REPLACE INTO document_texts (document_id, text, normalised, chars, source, "
+                "filename, sha256, set_by, set_at) VALUES (:document_id, :text, :normalised, :chars, "
+                ":source, :filename, :sha256, :set_by, :set_at)",
+                {**info, "text": text.text, "normalised": normalised},
+            )
+            # The audit log names the text by size and hash: megabytes of it there would be kept forever.
+            self._audit(conn, by, "set text", "document", document_id, before=before, after=info)
+            self._bump_version(conn)
+        return info
+
+    def document_text(self, document_id: str) -> str | None:
+        """The stored text of a document, or None when it has none."""
+        row = self.db.conn.execute("SELECT text FROM document_texts WHERE document_id = ?",
+                                   (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def document_text_info(self, document_id: str) -> dict | None:
+        """chars, source, filename, sha256, set_by and set_at of a document's text (not the text)."""
+        return self._document_text_info(self.db.conn, document_id)
+
+    def _document_text_info(self, conn: sqlite3.Connection, document_id: str) -> dict | None:
+        cursor = conn.execute(
+            "SELECT document_id, chars, source, filename, sha256, set_by, set_at FROM document_texts "
+            "WHERE document_id = ?", (document_id,))
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row)) if row else None
+
+    def documents_with_text(self) -> set[str]:
+        """The ids of the documents whose text is stored."""
+        return {r[0] for r in self.db.conn.execute("SELECT document_id FROM document_texts")}
+
+    def quote_check(self, item_id: str) -> str:
+        """Whether an item's quote was checked against its document's text: ``checked`` (the
+        text holds it), ``not found`` (the text was stored later, with allow_unmatched) or
+        ``no text`` (the document has no stored text). NotFoundError for an unknown item."""
+        row = self.db.conn.execute("SELECT quote, document_id FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"item {item_id!r} does not exist")
+        found = self.db.conn.execute(
+            "SELECT instr(normalised, ?) FROM document_texts WHERE document_id = ?",
+            (normalise_for_quote_check(row[0]), row[1]),
+        ).fetchone()
+        if found is None:
+            return "no text"
+        return "checked" if found[0] else "not found"
+
+    def _quote_problem(self, conn: sqlite3.Connection, document_id: str, quote: str) -> str | None:
+        """Why ``quote`` cannot be saved for ``document_id``: the document has a stored text and
+        the quote is not in it (the nearest passage named); None when it can."""
+        row = conn.execute(
+            "SELECT instr(normalised, ?) FROM document_texts WHERE document_id = ?",
+            (normalise_for_quote_check(quote), document_id),
+        ).fetchone()
+        if row is None or row[0]:
+            return None
+        text = conn.execute("SELECT text FROM document_texts WHERE document_id = ?", (document_id,)).fetchone()[0]
+        return "quote: " + quote_not_found_message(quote, text, f"the text of document {document_id!r}")
 
     # -- users and sessions ------------------------------------------------
 
