@@ -136,3 +136,23 @@ def test_the_migration_dates_earlier_assessments_to_the_day(fresh_store):
     assert "007_assessment_date_precision" in fresh_store.applied_migrations()
     columns = {c.name: c for c in fresh_store.db["assessments"].columns}
     assert columns["assessed_on_precision"].default_value == "'day'"
+
+
+def test_rows_left_as_they_are_are_not_recorded_and_a_note_is():
+    from tracker.bulk import status_updates
+
+    rows = [
+        {"id": "a", "kind": "commitment", "status": "in progress", "current_status": "in progress"},
+        {"id": "b", "kind": "commitment", "status": "not yet assessed", "current_status": None},
+        {"id": "c", "kind": "commitment", "status": "in progress", "current_status": "in progress",
+         "note": "Still under way, the report says."},
+        {"id": "d", "kind": "recommendation", "response": "accepted", "implementation": "not started",
+         "current_response": "awaiting response"},
+        {"id": "e", "kind": "finding", "status": "delivered"},
+    ]
+    found = status_updates(rows, evidence="The report.", assessed_on="2024-03", versions={"c": 2, "d": 5},
+                           evidence_document_id="report")
+    assert found.unchanged == 2
+    assert [(u.item_id, u.expected_version, u.assessment.evidence) for u in found.updates] == [
+        ("c", 2, "Still under way, the report says."), ("d", 5, "The report.")]
+    assert found.problems == ["item e: findings carry no status: link them to the items they bear on"]

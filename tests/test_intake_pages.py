@@ -6,8 +6,9 @@ The helpers and fixtures are the staff pages' own (tests/test_staff_pages.py).
 
 from __future__ import annotations
 
-from test_staff_pages import button, fast_hashing, ok, plain, signed_in, staff_db, texts  # noqa: F401
+from test_staff_pages import button, fast_hashing, ok, plain, signed_in, snapshot, staff_db, texts  # noqa: F401
 
+from tracker.models import Assessment
 from tracker.store import Store
 
 
@@ -61,3 +62,83 @@ def test_pickers_name_kind_date_document_and_id(staff_db):
     documents = at.selectbox(key="assess:consistent-tracking:evidence_document_id")
     label = documents.format_func("hmicfrs-2023")
     assert "hmicfrs-2023" in label and "inspection report" in label and "2023" in label, label
+
+
+# -- statuses from a progress report -------------------------------------------------------------
+
+
+def open_bulk(at, *, report="hmicfrs-2023", source="hmicfrs-2023"):
+    ok(at.switch_page("staff/bulk_status.py").run())
+    ok(at.selectbox(key="bulk_report").set_value(report).run())
+    return ok(at.selectbox(key="bulk_source").set_value(source).run())
+
+
+def edit_rows(at, edits: dict[str, dict]):
+    """Type into the table: ``edits`` by item id, recorded as the data editor records them."""
+    key = next(k for k in at.session_state if k.startswith("bulk_editor:"))
+    shown = list(at.dataframe[0].value["id"])
+    at.session_state[key] = {"edited_rows": {shown.index(i): values for i, values in edits.items()},
+                             "added_rows": [], "deleted_rows": []}
+
+
+def test_bulk_page_records_many_statuses_in_one_save(staff_db):
+    with Store(staff_db) as store:
+        untouched = len(store.history("ethnicity-in-custody"))
+    at = open_bulk(signed_in())
+    assert at.text_input(key="bulk_on").value == "2023-12-08"  # the report's date, editable
+    at.text_input(key="bulk_on").input("2024-03")
+    edit_rows(at, {"taskforce": {"status": "in progress"},
+                   "consistent-tracking": {"response": "accepted", "implementation": "in progress"}})
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("Recorded 2 status changes in one save" in plain(s.value) for s in at.success), texts(at)
+    with Store(staff_db) as store:
+        latest = store.history("consistent-tracking")[-1]
+        assert (latest["response"], latest["implementation"], latest["assessed_on"], latest["assessed_on_precision"],
+                latest["evidence_document_id"], latest["recorded_by"]) == (
+            "accepted", "in progress", "2024-03-01", "month", "hmicfrs-2023", "edna")
+        assert store.get_item("taskforce")["status"] == "in progress"
+        assert len(store.history("ethnicity-in-custody")) == untouched  # left as it was: not recorded
+
+
+def test_bulk_save_refused_for_a_conflict_lists_it_and_writes_nothing(staff_db):
+    at = open_bulk(signed_in())
+    edit_rows(at, {"taskforce": {"status": "stalled"},
+                   "consistent-tracking": {"response": "noted", "implementation": "not started"}})
+    with Store(staff_db) as store:  # another editor, meanwhile
+        store.record_assessment("taskforce", Assessment(status="delivered", evidence="Eric: delivered, says the report.",
+                                                        assessed_on="2024-01-05"),
+                                expected_version=store.get_item("taskforce")["version"], by="eric")
+        before = snapshot(staff_db)
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("changed by someone else" in e for e in texts(at)), texts(at)
+    shown = " ".join(plain(m.value) for m in at.markdown)
+    assert "Eric: delivered, says the report." in shown and "eric" in shown
+    assert snapshot(staff_db) == before  # nothing half-written: not even the other row
+    ok(button(at, "Save the changes (3 rows)").click().run())  # having seen it, a deliberate save
+    assert any("Recorded 2 status changes" in plain(s.value) for s in at.success), texts(at)
+    with Store(staff_db) as store:
+        entries = sorted(store.history("taskforce"), key=lambda h: h["id"])  # in the order recorded
+        assert [(h["recorded_by"], h["status"]) for h in entries][-2:] == [("eric", "delivered"), ("edna", "stalled")]
+
+
+def test_bulk_bad_input_gets_a_message_and_writes_nothing(staff_db):
+    at = open_bulk(signed_in())
+    before = snapshot(staff_db)
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("Nothing to save" in e for e in texts(at)), texts(at)
+    edit_rows(at, {"taskforce": {"status": "stalled"}})
+    at.text_input(key="bulk_on").input("2023-13")
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("month 13 does not exist" in e for e in texts(at)), texts(at)
+    at.text_input(key="bulk_on").input("2099-01")
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("in the future" in plain(m.value) for m in at.markdown), [m.value for m in at.markdown]
+    at.text_input(key="bulk_on").input("2023-12")
+    at.text_area(key="bulk_evidence").input("  ")
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("Give the evidence" in e for e in texts(at)), texts(at)
+    edit_rows(at, {"consistent-tracking": {"response": "accepted", "implementation": None}})
+    at.text_area(key="bulk_evidence").input("The Home Office's response accepts it.")
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("needs both a response and an implementation" in plain(m.value) for m in at.markdown)
+    assert snapshot(staff_db) == before
