@@ -142,3 +142,74 @@ def test_bulk_bad_input_gets_a_message_and_writes_nothing(staff_db):
     ok(button(at, "Save the changes (3 rows)").click().run())
     assert any("needs both a response and an implementation" in plain(m.value) for m in at.markdown)
     assert snapshot(staff_db) == before
+
+
+# -- items from a text (the review queue) --------------------------------------------------------
+
+REPORT = """Recommendations
+
+Recommendation 1: By 31 March 2027, the Home Office should publish a national definition of group-based exploitation.
+
+Recommendation 2: Within six months of publication, the College of Policing should update its training for investigators.
+
+We found that data collection was inconsistent across forces <script>alert(1)</script>.
+"""
+
+
+def open_review(at, document="hmicfrs-2023"):
+    ok(at.switch_page("staff/review.py").run())
+    return ok(at.selectbox(key="document").set_value(document).run())
+
+
+def test_review_proposes_then_saves_only_the_accepted_ones(staff_db):
+    at = open_review(signed_in())
+    before = snapshot(staff_db)
+    at.text_area(key="review:paste").input(REPORT)
+    ok(button(at, "Propose items").click().run())
+    assert snapshot(staff_db) == before  # proposing writes nothing
+    assert [c.label for c in at.checkbox] == ["Accept 1", "Accept 2", "Accept 3"]
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    ok(button(at, "Accept all").click().run())
+    at.checkbox(key="review:1:2:accept").uncheck()  # the finding: rejected
+    at.text_input(key="review:1:0:title").input("HMICFRS recommended a national definition")
+    ok(at.run())
+    ok(button(at, "Save 2 accepted items").click().run())
+    assert any("Saved 2 items and 1 new actor" in plain(s.value) for s in at.success), texts(at)
+    with Store(staff_db) as store:
+        items = {row["id"]: row for row in store.item_rows() if row["document_id"] == "hmicfrs-2023"
+                 and row["made_start"] == "2023-12-08" and row["kind"] == "recommendation"}
+        new = [row for row in items.values() if row["title"] == "HMICFRS recommended a national definition"]
+        assert len(new) == 1 and new[0]["owners"] == "home-office" and new[0]["deadline_start"] == "2027-03-31"
+        college = [row for row in items.values() if "College of Policing" in row["quote"]]
+        assert college[0]["owners"] == "college-of-policing" and college[0]["deadline_start"] == "2024-06-08"
+        assert store.get_actor("college-of-policing")["name"] == "College of Policing"
+        for row in (new[0], college[0]):
+            assert row["quote"] in REPORT  # verbatim: the span of the pasted text
+
+
+def test_review_bad_input_writes_nothing(staff_db):
+    at = open_review(signed_in())
+    before = snapshot(staff_db)
+    ok(button(at, "Propose items").click().run())
+    assert any("no text" in e for e in texts(at)), texts(at)
+    at.text_area(key="review:paste").input("The weather was mild that spring.")
+    ok(button(at, "Propose items").click().run())
+    assert any("No item was found" in plain(i.value) for i in at.info), texts(at, "info")
+    at.text_area(key="review:paste").input(REPORT)
+    ok(button(at, "Propose items").click().run())
+    ok(button(at, "Accept all").click().run())
+    at.multiselect(key="review:1:0:owners").set_value([])  # a recommendation without an addressee
+    at.text_input(key="review:1:1:deadline").input("2027-13")
+    ok(at.run())
+    ok(button(at, "Save 3 accepted items").click().run())
+    shown = " ".join(texts(at))
+    assert "Nothing was saved" in shown and "addressee" in shown and "month 13" in shown, shown
+    assert snapshot(staff_db) == before
+    at.multiselect(key="review:1:0:owners").set_value(["home-office"])
+    at.text_input(key="review:1:1:deadline").input("2027-06")
+    at.text_input(key="review:1:1:id").input("consistent-tracking")  # an id that exists
+    ok(at.run())
+    ok(button(at, "Save 3 accepted items").click().run())
+    assert "already exists" in " ".join(texts(at)), texts(at)
+    assert snapshot(staff_db) == before

@@ -23,7 +23,7 @@ from tracker.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 PASSWORD = "correct horse battery"
-STAFF_PAGES = ["assess", "items", "sources", "import_file", "audit", "users"]
+STAFF_PAGES = ["assess", "items", "review", "bulk_status", "sources", "import_file", "audit", "users"]
 
 
 @pytest.fixture(autouse=True)

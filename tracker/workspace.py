@@ -21,6 +21,7 @@ from .errors import InvalidInputError, PermissionDeniedError
 from .models import (
     Actor,
     Assessment,
+    Bundle,
     DeadlineRevision,
     Document,
     ItemFields,
@@ -173,6 +174,13 @@ class Workspace:
         """
         who = self._require(token)
         return exchange.import_file(self.store, data, filename, by=who.username)
+
+    def import_bundle(self, token: str | None, bundle: Bundle) -> dict[str, int]:
+        """Write reviewed records (the review queue's accepted items and the actors they name)
+        in one transaction, all or nothing (``Store.import_bundle``); returns the counts added.
+        Raises ImportRejectedError listing every problem."""
+        who = self._require(token)
+        return self.store.import_bundle(bundle, by=who.username)
 
     # -- the audit log (read-only: the store has no way to change it) -------
 

@@ -34,7 +34,7 @@ if who is None:
 st.title("Your account")
 st.markdown(f"Signed in as **{md(who.display_name)}** (`{md(who.username)}`), {who.role.value}.")
 st.write("What you can do:")
-for name in ("assess", "bulk", "items", "sources", "import", "audit") + (("users",) if who.is_admin else ()):
+for name in ("assess", "review", "bulk", "items", "sources", "import", "audit") + (("users",) if who.is_admin else ()):
     st.page_link(page(name))
 st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="account_page_sign_out")
 
