@@ -1,0 +1,126 @@
+"""Intake in a real browser (Debian Chromium through Playwright): a report's text pasted, its
+proposed items reviewed beside it and saved in one go; staff links that keep the session.
+
+The report (tests/browser/data/nine_recommendations.txt) holds nine numbered recommendations
+with deadlines (absolute and "within six months of publication") and addressees (known actors
+and bodies the tracker does not know yet), and one finding. Every user action is counted: the
+target is nine correct items in at most 12 actions and 3 minutes. The document itself is
+registered beforehand, as staff do on "Documents and actors". Screenshots go to
+test-output/screenshots/intake-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from browser_support import IDLE
+from test_staff_browser import PASSWORD, new_page, screenshot, served, settle  # noqa: F401
+
+from tracker.models import Document
+from tracker.store import Store
+
+pytestmark = pytest.mark.browser
+
+REPORT = (Path(__file__).parent / "data" / "nine_recommendations.txt").read_text(encoding="utf-8")
+DOCUMENT = "hmicfrs-2024-follow-up"
+#: What the nine items must say: (owners, deadline as stored (first day), precision).
+EXPECTED = {
+    1: ("home-office", "2025-03-31", "day"),
+    2: ("police-forces", "2025-05-20", "day"),  # six months after 20 November 2024
+    3: ("npcc", "2025-01-01", "year"),
+    4: ("college-of-policing", "2025-06-01", "month"),
+    5: ("home-office", "2025-09-30", "day"),
+    6: ("police-forces", "2025-11-20", "day"),
+    7: ("crown-prosecution-service", "2025-12-31", "day"),
+    8: ("department-for-education", "2026-03-01", "month"),
+    9: ("npcc", "2025-02-20", "day"),
+}
+MAX_ACTIONS = 12
+MAX_SECONDS = 180
+
+
+class Person:
+    """A member of staff at the browser; every click, fill and visit is one counted action."""
+
+    def __init__(self, page):
+        self.page = page
+        self.actions = 0
+
+    def visit(self, url: str) -> None:
+        self.actions += 1
+        self.page.goto(url)
+        self.page.wait_for_selector(IDLE)
+        settle(self.page)
+
+    def fill(self, locator, text: str) -> None:
+        self.actions += 1
+        locator.fill(text)
+
+    def click(self, locator) -> None:
+        self.actions += 1
+        locator.click()
+        settle(self.page)
+
+
+@pytest.fixture(scope="module")
+def follow_up(served):
+    with Store(served.db) as store:
+        store.add_document(Document(id=DOCUMENT, title="Follow-up inspection of the response to group-based CSE",
+                                    publisher="HMICFRS", kind="inspection report", published="2024-11-20"),
+                           by="test")
+    return served
+
+
+def test_a_pasted_report_of_nine_recommendations_becomes_nine_items(follow_up, new_page):
+    from playwright.sync_api import expect
+
+    served = follow_up
+    started = time.monotonic()
+    page = new_page()
+    staff = Person(page)
+    staff.visit(f"{served.url}/review-items?document={DOCUMENT}")
+    staff.fill(page.get_by_label("Username"), "edna")
+    staff.fill(page.get_by_label("Password", exact=True), PASSWORD)
+    staff.click(page.get_by_role("button", name="Sign in"))
+    expect(page.get_by_role("heading", name="Items from a text")).to_be_visible()
+    version = served.data_version()
+
+    staff.fill(page.get_by_label("Text of the document"), REPORT)
+    staff.click(page.get_by_role("button", name="Propose items"))
+    expect(page.get_by_text("10 proposed")).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    expect(main.locator("mark")).to_have_count(10)  # each proposal marked in the text
+    screenshot(page, "intake-01-proposed-beside-the-text")
+
+    staff.click(page.get_by_role("button", name="Accept all"))
+    staff.click(page.get_by_test_id("stCheckbox").filter(has_text=re.compile(r"^Accept 1$")))  # the finding
+    edit = page.get_by_test_id("stExpander").filter(has_text="Edit 2")
+    staff.click(edit.get_by_text("Edit 2"))
+    staff.fill(edit.get_by_label("Title"), "HMICFRS recommended that the Home Office publish a national definition")
+    expect(page.get_by_text("9 accepted", exact=True)).to_be_visible()
+    screenshot(page, "intake-02-reviewed")
+    assert served.data_version() == version  # nothing written before the save
+
+    staff.click(page.get_by_role("button", name="Save 9 accepted items"))
+    expect(page.get_by_text("Saved 9 items and 3 new actors")).to_be_visible()
+    screenshot(page, "intake-03-saved")
+    elapsed = time.monotonic() - started
+
+    with Store(served.db) as store:
+        items = [row for row in store.item_rows() if row["document_id"] == DOCUMENT]
+        names = {a["id"]: a["name"] for a in store.actors()}
+    assert len(items) == 9 and {row["kind"] for row in items} == {"recommendation"}
+    by_number = {int(re.search(r"-r(\d)-", row["id"]).group(1)): row for row in items}
+    for number, (owner, deadline, precision) in EXPECTED.items():
+        row = by_number[number]
+        assert (row["owners"], row["deadline_start"], row["deadline_precision"]) == (owner, deadline, precision), row
+        assert row["quote"] in REPORT and row["makers"] == "hmicfrs" and row["made_start"] == "2024-11-20"
+    assert by_number[1]["title"] == "HMICFRS recommended that the Home Office publish a national definition"
+    assert names["college-of-policing"] == "College of Policing"
+    assert staff.actions <= MAX_ACTIONS, staff.actions
+    assert elapsed <= MAX_SECONDS, elapsed
+    print(f"nine items in {staff.actions} actions and {elapsed:.0f} s")
+
