@@ -536,7 +536,8 @@ def _publisher_actor(finder: _ActorFinder, publisher: str) -> str:
 
 
 def propose_items(store, document_id: str) -> Extraction:
-    """Candidates from a stored document's stored text, against the store's actors and items.
+    """Candidates from a stored document's stored text, against the store's actors and the
+    quotes of the document's items.
 
     Raises NotFoundError for an unknown document and InvalidInputError when it has no text.
     """
@@ -545,9 +546,8 @@ def propose_items(store, document_id: str) -> Extraction:
     if text is None:
         raise InvalidInputError(f"document {document_id!r} has no stored text: attach it first")
     published = PartialDate(start=document["published_start"], precision=document["published_precision"])
-    existing = {row["id"]: row["quote"] for row in store.item_rows(include_quote=True)} \
-        if hasattr(store, "item_rows") else {}
-    return extract_candidates(text, published=published, actors=store.actors(), existing_quotes=existing,
+    return extract_candidates(text, published=published, actors=store.actors(),
+                              existing_quotes=store.item_quotes(document_id),
                               taken_ids=store.item_ids(), publisher=document["publisher"])
 
 
