@@ -252,8 +252,13 @@ def _html_text(raw: bytes) -> str:
 
 def _pdf_text(raw: bytes, name: str) -> str:
     """The text layer of a PDF, page by page (pages separated by a blank line)."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs every oddity of a damaged file as a warning; the refusal below says enough.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(raw))
