@@ -224,7 +224,7 @@ def _published_date(ctx, param, value):
     try:
         return PartialDate.model_validate(value)
     except ValidationError as exc:
-        raise click.BadParameter(describe_validation_error(exc)[0].split(": ", 1)[-1]) from None
+        raise click.BadParameter(describe_validation_error(exc)[0]) from None
 
 
 @cli.command(name="extract")

@@ -275,6 +275,8 @@ _GENERIC_NAMES = {
     "councils": "Local authorities", "local safeguarding partnerships": "Local safeguarding partnerships",
     "safeguarding partnerships": "Local safeguarding partnerships", "government": "Government",
 }
+_GENERIC_KINDS = {"Police forces": ActorKind.POLICE_BODY, "Local authorities": ActorKind.LOCAL_AUTHORITY,
+                  "Local safeguarding partnerships": ActorKind.OTHER, "Government": ActorKind.GOVERNMENT_DEPARTMENT}
 _GENERIC_BODIES = re.compile(
     r"\b(?P<body>(?:(?:every|each|all)\s+)?(?:police\s+forces?|local\s+authorit(?:y|ies)|councils|"
     r"(?:local\s+)?safeguarding\s+partnerships|forces)|the\s+government)\b",
@@ -414,9 +416,8 @@ class _ActorFinder:
                 continue
             name = _GENERIC_NAMES[_normal_name(match.group("body")).removeprefix("every ").removeprefix(
                 "each ").removeprefix("all ")]
-            ident = self.matcher.match(name) or self._propose(name)
-            if ident:
-                found.append(_Mention(ident, match.start(), match.end()))
+            ident = self.matcher.match(name) or self._add_proposal(name, _GENERIC_KINDS[name])
+            found.append(_Mention(ident, match.start(), match.end()))
         return sorted(found, key=lambda m: m.start)
 
     def _propose(self, phrase: str) -> str | None:
@@ -431,10 +432,10 @@ class _ActorFinder:
             kind = ActorKind.PROSECUTION_SERVICE
         elif "local" in words and head in ("authority", "authorities", "council", "councils"):
             kind = ActorKind.LOCAL_AUTHORITY
+        return self.matcher.match(name) or self._add_proposal(name, kind)
+
+    def _add_proposal(self, name: str, kind: ActorKind) -> str:
         ident = slugify(name, 60)
-        existing = self.matcher.match(name)
-        if existing:
-            return existing
         self.proposed[ident] = Actor(id=ident, name=name[:200], kind=kind,
                                      description="Proposed by tracker extract from the document's text; check it.")
         self.matcher.add(ident, name, kind=kind)
