@@ -10,11 +10,12 @@ from dashboard.staff import forms, session
 from tracker import source_text
 from tracker.errors import InvalidInputError
 
-FIELDS = ("pasted", "upload", "allow_unmatched")
+# Named so that no message mentions them: every refusal is shown above the form, whole.
+FIELDS = ("text_pasted", "text_file_upload", "allow_unmatched")
 
 
 def _source(values: dict) -> source_text.SourceText:
-    upload, pasted = values.get("upload"), (values.get("pasted") or "")
+    upload, pasted = values.get("text_file_upload"), (values.get("text_pasted") or "")
     if upload is not None and pasted.strip():
         raise source_text.SourceTextError("paste the text or upload a file, not both")
     if upload is not None:
@@ -53,11 +54,10 @@ def show(document_id: str) -> None:
     form = forms.Form("document_text", document_id)
     form.show_outcome()
     with st.form(form.key("form")):
-        st.text_area("Paste the text", key=form.key("pasted"), height=160,
+        st.text_area("Paste the text", key=form.key("text_pasted"), height=160,
                      placeholder="The document's full text, as published")
-        form.field_error("pasted")
         st.file_uploader("or upload it: .txt, .html (text only) or .pdf (its text layer)",
-                         type=["txt", "html", "htm", "pdf"], key=form.key("upload"),
+                         type=["txt", "html", "htm", "pdf"], key=form.key("text_file_upload"),
                          max_upload_size=source_text.MAX_UPLOAD_BYTES // (1024 * 1024))
         st.checkbox("Store it even if some of this document's quotes are not in it",
                     key=form.key("allow_unmatched"))
