@@ -318,3 +318,15 @@ def test_cli_extract_output_imports_into_an_empty_database(tmp_path, db_path):
     imported = runner.invoke(cli, ["--db", str(db_path), "import", str(out)])
     assert imported.exit_code == 0, imported.output
     assert "12 items" in imported.output
+
+
+@pytest.mark.parametrize("sentence, owners", [
+    ("The Home Office and the National Police Chiefs' Council should agree a data standard.", ("home-office", "npcc")),
+    ("We recommend that the Home Office, HMICFRS and police forces publish their figures.",
+     ("home-office", "hmicfrs", "police-forces")),
+    ("Tony Lloyd urged the Home Secretary to act.", ("home-secretary",)),
+])
+def test_several_addressees(sentence, owners):
+    (candidate,) = extract_candidates(sentence, published="2026-11-20", actors=ACTORS,
+                                      publisher="Home Office").candidates
+    assert candidate.owners == owners

@@ -362,7 +362,10 @@ class ActorMatcher:
     def pattern(self) -> re.Pattern:
         """One regex finding any known alias or acronym in a sentence (longest first)."""
         if self._pattern is None:
-            parts = [re.escape(a).replace(r"\ ", r"[\s\-]+") for a in sorted(self._aliases, key=len, reverse=True)]
+            # Aliases are normalised ("national police chiefs council"): between words the text
+            # may have an apostrophe, a possessive, spaces or a hyphen ("Chiefs' Council").
+            parts = [r"['’]?s?[\s\-]+".join(re.escape(w) for w in a.split())
+                     for a in sorted(self._aliases, key=len, reverse=True)]
             acronyms = [re.escape(a) for a in sorted(self._acronyms, key=len, reverse=True)]
             alternatives = []
             if parts:
@@ -393,10 +396,13 @@ class _ActorFinder:
             ident = self.matcher.match(match.group(0))
             if ident:
                 found.append(_Mention(ident, match.start(), match.end()))
-        for match in _CAPITALISED.finditer(sentence):
-            start, end = match.start(), match.end()
-            if any(m.start <= start < m.end or start <= m.start < end for m in found):
-                continue
+        # Other capitalised phrases, read around the known names ("The Home Office and the
+        # College of Policing" holds a known name and a new one).
+        masked = list(sentence)
+        for m in found:
+            masked[m.start:m.end] = "#" * (m.end - m.start)
+        for match in _CAPITALISED.finditer("".join(masked)):
+            start = match.start()
             phrase = match.group(0)
             words = phrase.split()
             while words and words[-1].lower() in _CONNECTORS:
@@ -693,43 +699,43 @@ def _inline_reference(sentence: str) -> str | None:
 
 def _people(kind, sentence, mentions, trigger_at, speaker, publisher_id, numbered) -> tuple[list[str], list[str]]:
     """(makers, owners) as actor ids. The maker is who the sentence attributes it to (a
-    speaker, "X recommended ..."), else the document's publisher; the owner is who must act:
-    the subject before "should"/"will"/"must", or the object of "recommend"/"urge"/"call on"."""
-    before = [m.actor_id for m in mentions if m.end <= trigger_at]
-    after = [m.actor_id for m in mentions if m.start >= trigger_at]
+    speaker, "X recommended ..."), else the document's publisher; the owners are who must act:
+    the subject before "should"/"will"/"must" ("the Home Office and the College of Policing
+    should"), or the object of "recommend"/"urge"/"call on"."""
+    before = [m for m in mentions if m.end <= trigger_at]
+    after = [m for m in mentions if m.start >= trigger_at]
     attributed = _speaker(sentence, _StaticFinder(mentions)) if not numbered else None
     maker = attributed or speaker or publisher_id
-    first_person = bool(_FIRST_PERSON.search(sentence))
+    subject = _joined(list(reversed(before)), sentence)[::-1]
+    obj = _joined(after, sentence)
     owners: list[str] = []
     if kind == ItemKind.RECOMMENDATION:
-        lowered = sentence.lower()
-        object_form = re.search(r"recommend(?:s|ed)?\b|recommendation\s+that", lowered)
-        if object_form and object_form.start() >= trigger_at - 1 and after:
-            owners = [after[0]]
-        elif before:
-            owners = [before[-1]]
-        elif after:
-            owners = [after[0]]
-        if maker in owners and (before or after) and len(set(before + after)) > 1 and not numbered:
-            pass
+        object_form = re.search(r"recommend(?:s|ed)?\b|recommendation\s+that", sentence, re.IGNORECASE)
+        owners = obj if object_form and object_form.start() >= trigger_at - 1 and obj else subject or obj
     elif kind == ItemKind.CALL:
-        owners = [after[0]] if after else ([before[-1]] if before else [])
-        if before and not attributed:
-            maker = maker or before[0]
+        owners = obj or subject
     elif kind == ItemKind.COMMITMENT:
-        if first_person and maker:
-            owners = [maker]
-        elif before:
-            owners = [before[-1]]
-        elif maker:
-            owners = [maker]
+        owners = [maker] if _FIRST_PERSON.search(sentence) and maker else subject or ([maker] if maker else [])
     else:  # a finding is about someone but owed by no one
-        owners = [after[0]] if after and after[0] != maker else []
+        owners = [m for m in obj if m != maker][:1]
     if maker is None and before:
-        maker = before[0]
-    makers = [maker] if maker else []
-    owners = [o for i, o in enumerate(owners) if o and o not in owners[:i]]
-    return makers, owners
+        maker = before[0].actor_id
+    owners = [o.actor_id if isinstance(o, _Mention) else o for o in owners]
+    return ([maker] if maker else []), [o for i, o in enumerate(owners) if o and o not in owners[:i]]
+
+
+def _joined(mentions: list[_Mention], sentence: str) -> list[_Mention]:
+    """The first mention and those joined to it by "and" or a comma ("X, Y and Z"), in order
+    of distance from the trigger (``mentions`` nearest first)."""
+    if not mentions:
+        return []
+    group = [mentions[0]]
+    for mention in mentions[1:]:
+        left, right = sorted((group[-1], mention), key=lambda m: m.start)
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", sentence[left.end:right.start], re.IGNORECASE):
+            break
+        group.append(mention)
+    return group
 
 
 class _StaticFinder:
