@@ -411,6 +411,7 @@ def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -
         history = store.history(item_id)
         revisions = store.deadline_revisions(item_id)
         links = store.links_of(item_id)
+        quote_check = store.quote_check(item_id)
     later = 0
     if as_of is not None:
         cutoff = as_of.isoformat()
@@ -420,7 +421,7 @@ def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -
         revisions = [r for r in revisions if r["revised_on"] <= cutoff]
         links = [lk for lk in links if lk["other_made"] <= cutoff]  # the other item existed then
     return {"item": item, "history": history, "revisions": revisions, "links": links,
-            "later_entries": later}
+            "later_entries": later, "quote_check": quote_check}
 
 
 def item_detail(snap: Snapshot, item_id: str) -> dict | None:

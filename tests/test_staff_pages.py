@@ -590,3 +590,30 @@ def test_oidc_disabled_user_and_idle_session(staff_db):
         store.db.conn.commit()
     ok(at.run())
     assert at.user == {"is_logged_in": False}  # the provider sign-in was ended too
+
+
+def test_document_text_is_pasted_checked_and_shown_on_the_item_page(staff_db):
+    at = ok(signed_in().switch_page("staff/sources.py").run())
+    ok(at.selectbox(key="edit_document").set_value("rochdale-online-2020").run())
+    prefix = "document_text:rochdale-online-2020"
+    at.text_area(key=f"{prefix}:text_pasted").input("A different article, about something else entirely.")
+    ok(button(at, "Store the text").click().run())
+    refused = " ".join(texts(at))
+    assert "nothing was stored" in refused and "deport-rochdale-gang" in refused
+    with Store(staff_db) as store:
+        assert store.document_text("rochdale-online-2020") is None
+    article = (ROOT.parent / "shared" / "seeds" / "000_c362edf7ffb8e156.txt")
+    if not article.is_file():
+        pytest.skip("the seed source texts (../shared/seeds) are not here")
+    at.text_area(key=f"{prefix}:text_pasted").input(article.read_text(encoding="utf-8"))
+    ok(button(at, "Store the text").click().run())
+    assert any("quotes from this document are now checked" in s for s in texts(at, "success"))
+    with Store(staff_db) as store:
+        assert store.document_text_info("rochdale-online-2020")["source"] == "pasted"
+    page = AppTest.from_file(str(APP), default_timeout=30)
+    page.query_params["id"] = "honour-deportation"
+    ok(page.switch_page("views/item.py").run())
+    assert any("Checked word for word" in c.value for c in page.caption)
+    page.query_params["id"] = "ethnicity-in-custody"
+    ok(page.run())
+    assert any("Not checked: the tracker holds no text" in c.value for c in page.caption)

@@ -275,6 +275,8 @@ _GENERIC_NAMES = {
     "councils": "Local authorities", "local safeguarding partnerships": "Local safeguarding partnerships",
     "safeguarding partnerships": "Local safeguarding partnerships", "government": "Government",
 }
+_GENERIC_KINDS = {"Police forces": ActorKind.POLICE_BODY, "Local authorities": ActorKind.LOCAL_AUTHORITY,
+                  "Local safeguarding partnerships": ActorKind.OTHER, "Government": ActorKind.GOVERNMENT_DEPARTMENT}
 _GENERIC_BODIES = re.compile(
     r"\b(?P<body>(?:(?:every|each|all)\s+)?(?:police\s+forces?|local\s+authorit(?:y|ies)|councils|"
     r"(?:local\s+)?safeguarding\s+partnerships|forces)|the\s+government)\b",
@@ -360,7 +362,10 @@ class ActorMatcher:
     def pattern(self) -> re.Pattern:
         """One regex finding any known alias or acronym in a sentence (longest first)."""
         if self._pattern is None:
-            parts = [re.escape(a).replace(r"\ ", r"[\s\-]+") for a in sorted(self._aliases, key=len, reverse=True)]
+            # Aliases are normalised ("national police chiefs council"): between words the text
+            # may have an apostrophe, a possessive, spaces or a hyphen ("Chiefs' Council").
+            parts = [r"['’]?s?[\s\-]+".join(re.escape(w) for w in a.split())
+                     for a in sorted(self._aliases, key=len, reverse=True)]
             acronyms = [re.escape(a) for a in sorted(self._acronyms, key=len, reverse=True)]
             alternatives = []
             if parts:
@@ -391,10 +396,13 @@ class _ActorFinder:
             ident = self.matcher.match(match.group(0))
             if ident:
                 found.append(_Mention(ident, match.start(), match.end()))
-        for match in _CAPITALISED.finditer(sentence):
-            start, end = match.start(), match.end()
-            if any(m.start <= start < m.end or start <= m.start < end for m in found):
-                continue
+        # Other capitalised phrases, read around the known names ("The Home Office and the
+        # College of Policing" holds a known name and a new one).
+        masked = list(sentence)
+        for m in found:
+            masked[m.start:m.end] = "#" * (m.end - m.start)
+        for match in _CAPITALISED.finditer("".join(masked)):
+            start = match.start()
             phrase = match.group(0)
             words = phrase.split()
             while words and words[-1].lower() in _CONNECTORS:
@@ -414,9 +422,8 @@ class _ActorFinder:
                 continue
             name = _GENERIC_NAMES[_normal_name(match.group("body")).removeprefix("every ").removeprefix(
                 "each ").removeprefix("all ")]
-            ident = self.matcher.match(name) or self._propose(name)
-            if ident:
-                found.append(_Mention(ident, match.start(), match.end()))
+            ident = self.matcher.match(name) or self._add_proposal(name, _GENERIC_KINDS[name])
+            found.append(_Mention(ident, match.start(), match.end()))
         return sorted(found, key=lambda m: m.start)
 
     def _propose(self, phrase: str) -> str | None:
@@ -431,10 +438,10 @@ class _ActorFinder:
             kind = ActorKind.PROSECUTION_SERVICE
         elif "local" in words and head in ("authority", "authorities", "council", "councils"):
             kind = ActorKind.LOCAL_AUTHORITY
+        return self.matcher.match(name) or self._add_proposal(name, kind)
+
+    def _add_proposal(self, name: str, kind: ActorKind) -> str:
         ident = slugify(name, 60)
-        existing = self.matcher.match(name)
-        if existing:
-            return existing
         self.proposed[ident] = Actor(id=ident, name=name[:200], kind=kind,
                                      description="Proposed by tracker extract from the document's text; check it.")
         self.matcher.add(ident, name, kind=kind)
@@ -536,7 +543,8 @@ def _publisher_actor(finder: _ActorFinder, publisher: str) -> str:
 
 
 def propose_items(store, document_id: str) -> Extraction:
-    """Candidates from a stored document's stored text, against the store's actors and items.
+    """Candidates from a stored document's stored text, against the store's actors and the
+    quotes of the document's items.
 
     Raises NotFoundError for an unknown document and InvalidInputError when it has no text.
     """
@@ -545,9 +553,8 @@ def propose_items(store, document_id: str) -> Extraction:
     if text is None:
         raise InvalidInputError(f"document {document_id!r} has no stored text: attach it first")
     published = PartialDate(start=document["published_start"], precision=document["published_precision"])
-    existing = {row["id"]: row["quote"] for row in store.item_rows(include_quote=True)} \
-        if hasattr(store, "item_rows") else {}
-    return extract_candidates(text, published=published, actors=store.actors(), existing_quotes=existing,
+    return extract_candidates(text, published=published, actors=store.actors(),
+                              existing_quotes=store.item_quotes(document_id),
                               taken_ids=store.item_ids(), publisher=document["publisher"])
 
 
@@ -692,43 +699,43 @@ def _inline_reference(sentence: str) -> str | None:
 
 def _people(kind, sentence, mentions, trigger_at, speaker, publisher_id, numbered) -> tuple[list[str], list[str]]:
     """(makers, owners) as actor ids. The maker is who the sentence attributes it to (a
-    speaker, "X recommended ..."), else the document's publisher; the owner is who must act:
-    the subject before "should"/"will"/"must", or the object of "recommend"/"urge"/"call on"."""
-    before = [m.actor_id for m in mentions if m.end <= trigger_at]
-    after = [m.actor_id for m in mentions if m.start >= trigger_at]
+    speaker, "X recommended ..."), else the document's publisher; the owners are who must act:
+    the subject before "should"/"will"/"must" ("the Home Office and the College of Policing
+    should"), or the object of "recommend"/"urge"/"call on"."""
+    before = [m for m in mentions if m.end <= trigger_at]
+    after = [m for m in mentions if m.start >= trigger_at]
     attributed = _speaker(sentence, _StaticFinder(mentions)) if not numbered else None
     maker = attributed or speaker or publisher_id
-    first_person = bool(_FIRST_PERSON.search(sentence))
+    subject = _joined(list(reversed(before)), sentence)[::-1]
+    obj = _joined(after, sentence)
     owners: list[str] = []
     if kind == ItemKind.RECOMMENDATION:
-        lowered = sentence.lower()
-        object_form = re.search(r"recommend(?:s|ed)?\b|recommendation\s+that", lowered)
-        if object_form and object_form.start() >= trigger_at - 1 and after:
-            owners = [after[0]]
-        elif before:
-            owners = [before[-1]]
-        elif after:
-            owners = [after[0]]
-        if maker in owners and (before or after) and len(set(before + after)) > 1 and not numbered:
-            pass
+        object_form = re.search(r"recommend(?:s|ed)?\b|recommendation\s+that", sentence, re.IGNORECASE)
+        owners = obj if object_form and object_form.start() >= trigger_at - 1 and obj else subject or obj
     elif kind == ItemKind.CALL:
-        owners = [after[0]] if after else ([before[-1]] if before else [])
-        if before and not attributed:
-            maker = maker or before[0]
+        owners = obj or subject
     elif kind == ItemKind.COMMITMENT:
-        if first_person and maker:
-            owners = [maker]
-        elif before:
-            owners = [before[-1]]
-        elif maker:
-            owners = [maker]
+        owners = [maker] if _FIRST_PERSON.search(sentence) and maker else subject or ([maker] if maker else [])
     else:  # a finding is about someone but owed by no one
-        owners = [after[0]] if after and after[0] != maker else []
+        owners = [m for m in obj if m != maker][:1]
     if maker is None and before:
-        maker = before[0]
-    makers = [maker] if maker else []
-    owners = [o for i, o in enumerate(owners) if o and o not in owners[:i]]
-    return makers, owners
+        maker = before[0].actor_id
+    owners = [o.actor_id if isinstance(o, _Mention) else o for o in owners]
+    return ([maker] if maker else []), [o for i, o in enumerate(owners) if o and o not in owners[:i]]
+
+
+def _joined(mentions: list[_Mention], sentence: str) -> list[_Mention]:
+    """The first mention and those joined to it by "and" or a comma ("X, Y and Z"), in order
+    of distance from the trigger (``mentions`` nearest first)."""
+    if not mentions:
+        return []
+    group = [mentions[0]]
+    for mention in mentions[1:]:
+        left, right = sorted((group[-1], mention), key=lambda m: m.start)
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", sentence[left.end:right.start], re.IGNORECASE):
+            break
+        group.append(mention)
+    return group
 
 
 class _StaticFinder:

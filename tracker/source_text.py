@@ -96,7 +96,7 @@ def nearest_passage(quote: str, text: str) -> str:
     if not needle or not haystack:
         return ""
     for window in _windows(needle, haystack):
-        alignment = fuzz.partial_ratio_alignment(needle, window[1], score_cutoff=40)
+        alignment = fuzz.partial_ratio_alignment(needle, window[1], score_cutoff=60)
         if alignment is not None:
             offset = window[0]
             start, end = alignment.dest_start, alignment.dest_end
@@ -127,6 +127,15 @@ def _whole_words(text: str, start: int, end: int) -> str:
     while end < len(text) and not text[end].isspace():
         end += 1
     return text[start:end].strip()
+
+
+#: What readers are told about an item's quote, by ``Store.quote_check``'s answer.
+QUOTE_CHECK_LABELS = {
+    "checked": "Checked word for word against the source's text held by the tracker "
+               "(typographic quote marks and spacing aside).",
+    "not found": "Not found word for word in the source's text held by the tracker.",
+    "no text": "Not checked: the tracker holds no text of the source to check it against.",
+}
 
 
 def quote_not_found_message(quote: str, text: str, where: str) -> str:
@@ -252,8 +261,13 @@ def _html_text(raw: bytes) -> str:
 
 def _pdf_text(raw: bytes, name: str) -> str:
     """The text layer of a PDF, page by page (pages separated by a blank line)."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs every oddity of a damaged file as a warning; the refusal below says enough.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(raw))

@@ -1901,6 +1901,25 @@ class Store:
         """The ids of the documents whose text is stored."""
         return {r[0] for r in self.db.conn.execute("SELECT document_id FROM document_texts")}
 
+    def quote_problems(self) -> list[str]:
+        """"item X: quote not found verbatim in the text of document Y" for every item whose
+        document has a stored text that does not hold its quote (texts stored with
+        ``allow_unmatched``), in item id order."""
+        problems = []
+        for document_id, normalised in self.db.conn.execute(
+                "SELECT document_id, normalised FROM document_texts ORDER BY document_id"):
+            for ident, quote in self.db.conn.execute(
+                    "SELECT id, quote FROM items WHERE document_id = ? ORDER BY id", (document_id,)):
+                if normalise_for_quote_check(quote) not in normalised:
+                    problems.append(f"item {ident}: quote not found verbatim in the text of document {document_id}")
+        return sorted(problems)
+
+    def item_quotes(self, document_id: str | None = None) -> dict[str, str]:
+        """Item id -> quote, of one document's items or of every item."""
+        if document_id is None:
+            return dict(self.db.conn.execute("SELECT id, quote FROM items"))
+        return dict(self.db.conn.execute("SELECT id, quote FROM items WHERE document_id = ?", (document_id,)))
+
     def quote_check(self, item_id: str) -> str:
         """Whether an item's quote was checked against its document's text: ``checked`` (the
         text holds it), ``not found`` (the text was stored later, with allow_unmatched) or

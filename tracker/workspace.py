@@ -31,6 +31,8 @@ from .models import (
     StatusUpdate,
     UserIn,
 )
+from .extract import Extraction, propose_items
+from .source_text import SourceText
 from .store import Store
 
 #: Audit actions that move an item to a new version (what a version conflict can be about).
@@ -166,6 +168,22 @@ class Workspace:
     def remove_link(self, token: str | None, link: Link) -> None:
         who = self._require(token)
         self.store.remove_link(link, by=who.username)
+
+    # -- a document's own text and the items proposed from it (issue 14) ------
+
+    def set_document_text(
+        self, token: str | None, document_id: str, text: SourceText, *, allow_unmatched: bool = False
+    ) -> dict:
+        """Store a document's text (``Store.set_document_text``: refused when the document's
+        items quote what it does not hold, unless ``allow_unmatched``)."""
+        who = self._require(token)
+        return self.store.set_document_text(document_id, text, by=who.username, allow_unmatched=allow_unmatched)
+
+    def propose_items(self, token: str | None, document_id: str) -> Extraction:
+        """Candidate items from a document's stored text (``tracker.extract.propose_items``);
+        writes nothing."""
+        self._require(token)
+        return propose_items(self.store, document_id)
 
     def import_file(self, token: str | None, data: bytes, filename: str) -> dict[str, int]:
         """Validate and import a JSON or CSV file, all or nothing (as ``tracker import``).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.staff import forms, pickers, session
+from dashboard.staff import document_text, forms, pickers, session
 from tracker.models import Actor, ActorKind, Document, DocumentKind, PartialDate
 from tracker.workspace import Workspace
 
@@ -85,6 +85,8 @@ with documents_tab:
         form.field_error("text_file")
         st.form_submit_button("Add document" if doc_id == NEW else "Save document", type="primary",
                               on_click=_save, args=(form, "document", DOCUMENT_FIELDS, Document, doc_id))
+    if doc_id != NEW:
+        document_text.show(doc_id)
 
 with actors_tab:
     names = data.actor_names(snap)
