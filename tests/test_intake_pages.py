@@ -70,7 +70,7 @@ def test_pickers_name_kind_date_document_and_id(staff_db):
 def open_bulk(at, *, report="hmicfrs-2023", source="hmicfrs-2023"):
     ok(at.switch_page("staff/bulk_status.py").run())
     ok(at.selectbox(key="bulk_report").set_value(report).run())
-    return ok(at.selectbox(key="bulk_source").set_value(source).run())
+    return ok(at.selectbox(key="items_of").set_value(source).run())
 
 
 def edit_rows(at, edits: dict[str, dict]):
@@ -176,6 +176,9 @@ def test_review_proposes_then_saves_only_the_accepted_ones(staff_db):
     ok(at.run())
     ok(button(at, "Save 2 accepted items").click().run())
     assert any("Saved 2 items and 1 new actor" in plain(s.value) for s in at.success), texts(at)
+    # The document's other items quote what this text does not hold: the text is not kept, and
+    # the page says so (the items are saved all the same).
+    assert any("the text was not kept" in plain(w.value) for w in at.warning), texts(at, "warning")
     with Store(staff_db) as store:
         items = {row["id"]: row for row in store.item_rows() if row["document_id"] == "hmicfrs-2023"
                  and row["made_start"] == "2023-12-08" and row["kind"] == "recommendation"}

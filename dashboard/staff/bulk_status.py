@@ -1,5 +1,6 @@
 """Statuses from a progress report: many items updated at once, with the same evidence, in one
-save that writes every change or none (``Workspace.record_assessments``).
+save that writes every change or none (``Workspace.record_assessments``). The URL can name the
+document whose items to update: /bulk-status?items_of=<document id>.
 
 Each item is checked against the version this page read it at; if another person changed one
 meanwhile, nothing is saved, the changes are listed, and the table keeps what was typed.
@@ -14,7 +15,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import pickers, session
+from dashboard.staff import forms, pickers, session
 from dashboard.staff.changes import changes_table
 from tracker import bulk
 from tracker import status as status_rules
@@ -66,8 +67,10 @@ evidence = st.text_area("Evidence for every item below (a row's own note replace
 
 st.subheader("2. The items")
 left, right = st.columns([2, 1])
-source = left.selectbox("Every item of this document", list(doc_labels), index=None, key="bulk_source",
-                        format_func=doc_labels.get, placeholder="e.g. the report the progress report follows up")
+forms.choice_from_url("items_of", doc_labels)
+source = left.selectbox("Every item of this document", list(doc_labels), index=None, key="items_of",
+                        bind="query-params", format_func=doc_labels.get,
+                        placeholder="e.g. the report the progress report follows up")
 kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds")
 extra = st.multiselect("And these items", list(labels), key="bulk_extra", format_func=labels.get,
                        placeholder="Type or paste words of a title, or an item id")

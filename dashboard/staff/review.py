@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import forms, pickers, session
+from dashboard.staff import forms, page, pickers, session
 from dashboard.staff.highlight import highlighted_html
 from tracker import extract, review, source_text
 from tracker.auth import SessionEndedError
@@ -54,7 +54,7 @@ if run is not None and run["document"] != document_id:
     run = None  # another document: its proposals are not this one's
 
 
-def _text_given() -> str:
+def _text_given() -> source_text.SourceText:
     """The text chosen below, read and checked (SourceTextError says why it cannot be used)."""
     how = st.session_state.get("review:source", PASTE)
     if how == STORED:
@@ -62,22 +62,23 @@ def _text_given() -> str:
             stored = ws.store.document_text(document_id)
         if stored is None:
             raise source_text.SourceTextError("this document has no stored text any more: paste it")
-        return stored
+        return source_text.SourceText(text=stored, source="stored")
     if how == UPLOAD:
         upload = st.session_state.get("review:upload")
         if upload is None:
             raise source_text.SourceTextError("choose a file to upload, or paste the text")
-        return source_text.read_source_text(upload, upload.name).text
-    return source_text.pasted_text(st.session_state.get("review:paste") or "").text
+        return source_text.read_source_text(upload, upload.name)
+    return source_text.pasted_text(st.session_state.get("review:paste") or "")
 
 
 def _propose() -> None:
     st.session_state.pop(OUTCOME, None)
     try:
-        text = _text_given()
+        given = _text_given()
     except TrackerError as exc:
         st.session_state[OUTCOME] = {"kind": "error", "message": str(exc)}
         return
+    text = given.text
     items = data.items(snap)
     own = items[items["document_id"] == document_id]
     found = extract.extract_candidates(
@@ -90,11 +91,23 @@ def _propose() -> None:
                                      "action or reports a finding. Nothing was saved."}
         return
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    keep = given.source != "stored" and not has_text and st.session_state.get("review:keep", True)
     st.session_state[RUN] = {"document": document_id, "text": text, "extraction": found,
-                             "generation": st.session_state[GENERATION]}
+                             "generation": st.session_state[GENERATION], "keep": given if keep else None}
 
 
 if run is None:
+    outcome = st.session_state.pop(OUTCOME, None)
+    if outcome:
+        show = {"error": st.error, "saved": st.success}.get(outcome["kind"], st.info)
+        show(md(outcome["message"]))
+        for warning in outcome.get("warnings", []):
+            st.warning(md(warning), icon=":material/warning:")
+        if outcome["kind"] == "saved":
+            st.page_link(page("bulk"), query_params={"items_of": document_id}, icon=":material/checklist:",
+                         label="Record their statuses from a progress report")
+            st.page_link(page("items"), query_params={"edit_item": outcome["first"]}, icon=":material/edit_note:",
+                         label="Edit the first of them, link it to others")
     sources = ([STORED] if has_text else []) + [PASTE, UPLOAD]
     how = st.radio("Text", sources, key="review:source", horizontal=True)
     if how == PASTE:
@@ -104,12 +117,11 @@ if run is None:
         st.file_uploader("File", type=["txt", "html", "htm", "pdf"], key="review:upload",
                          help=f"Up to {source_text.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; a scanned PDF "
                               "has no text to read.")
+    if how != STORED and not has_text:
+        st.checkbox("Keep this text as the document's text when the items are saved (later quotes from "
+                    "the document are then checked against it)", value=True, key="review:keep")
     st.button("Propose items", type="primary", on_click=_propose, icon=":material/auto_awesome:",
               key="review:propose")
-    outcome = st.session_state.pop(OUTCOME, None)
-    if outcome:
-        show = {"error": st.error, "saved": st.success}.get(outcome["kind"], st.info)
-        show(md(outcome["message"]))
     st.stop()
 
 # -- reviewing ----------------------------------------------------------------------------------
@@ -161,13 +173,27 @@ def _save() -> None:
         st.session_state[OUTCOME] = {"kind": "refused",
                                      "problems": review.problems_by_candidate(problems, found.order)}
         return
+    warnings = []
+    if run.get("keep") is not None:
+        try:
+            with session.workspace() as ws:
+                ws.set_document_text(session.token(), document_id, run["keep"])
+        except TrackerError as exc:  # the items are saved; only the text was not kept
+            warnings.append(f"The items are saved, but the text was not kept as the document's text: {exc}")
     st.session_state.pop(RUN, None)
     added = ", ".join(record.id for record in found.bundle.items)
     st.session_state[OUTCOME] = {
-        "kind": "saved",
+        "kind": "saved", "warnings": warnings, "first": found.bundle.items[0].id,
         "message": f"Saved {counts['items']} item{'s' if counts['items'] != 1 else ''}"
                    + (f" and {counts['actors']} new actor{'s' if counts['actors'] != 1 else ''}" if counts["actors"] else "")
                    + f" under {doc_labels[document_id]}: {added}."}
+
+
+def _deadline_label(text: str | None) -> str:
+    try:
+        return PartialDate.model_validate(text).label() if text else ""
+    except ValueError:
+        return str(text)  # shown as typed; saving says what is wrong with it
 
 
 accepted_now = [p for p in range(len(candidates)) if st.session_state.get(key(p, "accept"))]
@@ -179,7 +205,16 @@ st.markdown(f"**{len(candidates)} proposed** from {len(text):,} characters of te
 buttons = st.columns([1, 1, 2, 1.4])
 buttons[0].button("Accept all", on_click=_set_all, args=(True,), key="review:accept_all", icon=":material/done_all:")
 buttons[1].button("Reject all", on_click=_set_all, args=(False,), key="review:reject_all", icon=":material/close:")
+buttons[2].button(f"Save {len(accepted_now)} accepted item{'s' if len(accepted_now) != 1 else ''}", type="primary",
+                  on_click=_save, key="review:save", icon=":material/save:", disabled=not accepted_now,
+                  help=f"Filed under this document, made {date_label(document['published_start'], document['published_precision'])}; "
+                       "all are saved or none.")
 buttons[3].button("Start again", on_click=_start_again, key="review:again", icon=":material/restart_alt:")
+new_named = sorted({a for p in accepted_now for f in ("owners", "makers")
+                    for a in (st.session_state[key(p, f)] or []) if a in new_actor_names})
+if new_named:
+    st.caption("Saving also adds these actors, which the tracker does not know yet: "
+               + "; ".join(f"{md(new_actor_names[a])} ({md(a)})" for a in new_named) + ".")
 if problems:
     st.error("Nothing was saved. " + md("; ".join(problems.get(-1, []))) +
              (" Some accepted items need changes: see the marked proposals below." if set(problems) - {-1} else ""),
@@ -202,13 +237,14 @@ with right:
                 makers = st.session_state[key(position, "makers")] or []
                 deadline = st.session_state[key(position, "deadline")]
                 head, tick = st.columns([5, 1.3])
-                head.markdown(f"**{number}. {md(kind)}**" + (f" · {md(candidate.reference)}" if candidate.reference else ""))
+                head.markdown(f"**{number}. {md(kind)}**" + (f" · {md(candidate.reference)}" if candidate.reference else "")
+                              + f"  \n{md(st.session_state[key(position, 'title')])}")
                 tick.checkbox(f"Accept {number}", key=key(position, "accept"))
                 st.markdown(f"> {md(candidate.quote)}")
                 summary = [f"by {md('; '.join(actor_names.get(a) or new_actor_names.get(a, a) for a in makers)) or '(no maker)'}"]
                 if kind != ItemKind.FINDING:
                     summary.append(f"to {md('; '.join(actor_names.get(a) or new_actor_names.get(a, a) for a in owners)) or '(no addressee)'}")
-                    summary.append(f"deadline {md(deadline) or 'none'}"
+                    summary.append(f"deadline {md(_deadline_label(deadline)) or 'none'}"
                                    + (f" (read from “{md(candidate.deadline_phrase)}”)" if candidate.deadline_phrase else ""))
                 st.caption(" · ".join(summary) + f" · id {md(st.session_state[key(position, 'id')])}")
                 if candidate.existing_item_ids:
@@ -226,12 +262,3 @@ with right:
                     st.text_input("Deadline: YYYY-MM-DD, YYYY-MM or YYYY (empty: none)", key=key(position, "deadline"))
                     st.text_input("Id", key=key(position, "id"))
 
-new_named = sorted({a for p in accepted_now for f in ("owners", "makers")
-                    for a in (st.session_state[key(p, f)] or []) if a in new_actor_names})
-if new_named:
-    st.caption("Saving also adds these actors, which the tracker does not know yet: "
-               + "; ".join(f"{md(new_actor_names[a])} ({md(a)})" for a in new_named) + ".")
-made_label = date_label(document["published_start"], document["published_precision"])
-st.button(f"Save {len(accepted_now)} accepted item{'s' if len(accepted_now) != 1 else ''}", type="primary",
-          on_click=_save, key="review:save", icon=":material/save:", disabled=not accepted_now,
-          help=f"Filed under this document, made {made_label}; all are saved or none.")

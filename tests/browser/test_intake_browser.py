@@ -120,7 +120,17 @@ def test_a_pasted_report_of_nine_recommendations_becomes_nine_items(follow_up, n
         assert row["quote"] in REPORT and row["makers"] == "hmicfrs" and row["made_start"] == "2024-11-20"
     assert by_number[1]["title"] == "HMICFRS recommended that the Home Office publish a national definition"
     assert names["college-of-policing"] == "College of Policing"
+    with Store(served.db) as store:  # the pasted text is kept as the document's: later quotes are checked
+        assert store.document_text(DOCUMENT) == REPORT
     assert staff.actions <= MAX_ACTIONS, staff.actions
     assert elapsed <= MAX_SECONDS, elapsed
     print(f"nine items in {staff.actions} actions and {elapsed:.0f} s")
+
+    # The next step is a link inside the staff workspace: it opens in the same tab and session.
+    page.get_by_role("link", name="Record their statuses from a progress report").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Statuses from a progress report")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible()
+    screenshot(page, "intake-04-statuses-of-the-new-items")
+    expect(page.get_by_text("9 items.")).to_be_visible()
 
