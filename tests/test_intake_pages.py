@@ -98,6 +98,10 @@ def test_bulk_page_records_many_statuses_in_one_save(staff_db):
             "accepted", "in progress", "2024-03-01", "month", "hmicfrs-2023", "edna")
         assert store.get_item("taskforce")["status"] == "in progress"
         assert len(store.history("ethnicity-in-custody")) == untouched  # left as it was: not recorded
+    # Readers see the evidence dated as precisely as it was given: "March 2024", not "1 March 2024".
+    at.query_params["id"] = "consistent-tracking"
+    ok(at.switch_page("views/item.py").run())
+    assert any(plain(m.value).startswith("**March 2024** —") for m in at.markdown), [m.value for m in at.markdown]
 
 
 def test_bulk_save_refused_for_a_conflict_lists_it_and_writes_nothing(staff_db):

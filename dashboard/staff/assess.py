@@ -11,6 +11,7 @@ from dashboard import data
 from dashboard.navigation import page as public_page
 from dashboard.safe_text import md, md_link
 from dashboard.staff import forms, pickers, session
+from dashboard.staff import page as staff_page
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
 from tracker.progress import date_label
@@ -78,6 +79,8 @@ with right:
     st.caption(f"Version {item['version']}. Made {md(date_label(item['made_start'], item['made_precision']))}.")
     st.page_link(public_page("item"), query_params={"id": item_id}, label="Public page of this item",
                  icon=":material/open_in_new:")
+    st.page_link(staff_page("items"), query_params={"edit_item": item_id}, label="Edit this item, its deadline, its links",
+                 icon=":material/edit_note:")
     if item["version"] != seen:
         st.warning(f"This item changed since you opened this form (you started from version {seen}). "
                    "Saving will show you what changed first.", icon=":material/sync_problem:")
@@ -88,7 +91,8 @@ with right:
     for entry in history:
         words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
         source = md_link("source", entry["evidence_url"]) if entry["evidence_url"] else ""
-        st.markdown(f"**{md(entry['assessed_on'])}**: {md(words)}  \n{md(entry['evidence'])} {source}  \n"
+        when = date_label(entry["assessed_on"], entry.get("assessed_on_precision") or "day")
+        st.markdown(f"**{md(when)}**: {md(words)}  \n{md(entry['evidence'])} {source}  \n"
                     f":gray[recorded by {md(entry['recorded_by'])}]")
 
 with left:

@@ -74,7 +74,9 @@ source = left.selectbox("Every item of this document", list(doc_labels), index=N
 kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds")
 extra = st.multiselect("And these items", list(labels), key="bulk_extra", format_func=labels.get,
                        placeholder="Type or paste words of a title, or an item id")
-chosen = [] if source is None else list(items[(items["document_id"] == source) & items["kind"].isin(kinds)]["id"])
+# A report known only through an article has its items filed under the article, first made in it.
+of_source = (items["document_id"] == source) | (items["origin_document_id"] == source)
+chosen = [] if source is None else list(items[of_source & items["kind"].isin(kinds)]["id"])
 chosen += [ident for ident in extra if ident not in set(chosen)]
 
 outcome = st.session_state.pop(OUTCOME, None)
@@ -125,7 +127,7 @@ edited = st.data_editor(
     disabled=["id", "title", "kind", "now"],
     column_config={
         "id": st.column_config.TextColumn("Id", width="small"),
-        "title": st.column_config.TextColumn("Title", width="large"),
+        "title": st.column_config.TextColumn("Title", width="medium"),
         "kind": st.column_config.TextColumn("Kind", width="small"),
         "now": st.column_config.TextColumn("Now", width="small"),
         "status": st.column_config.SelectboxColumn("New status", options=[s.value for s in LifecycleStatus]),

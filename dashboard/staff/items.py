@@ -11,6 +11,7 @@ from dashboard import data
 from dashboard.navigation import page as public_page
 from dashboard.safe_text import md
 from dashboard.staff import forms, item_parts, pickers, session
+from dashboard.staff import page as staff_page
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
 
 NEW = "new"
@@ -82,6 +83,9 @@ if item is not None:
     form.seen_version(item["version"])
     st.page_link(public_page("item"), query_params={"id": choice}, label="Public page of this item",
                  icon=":material/open_in_new:")
+    if item["kind"] != ItemKind.FINDING:
+        st.page_link(staff_page("assess"), query_params={"item": choice}, label="Record an assessment of this item",
+                     icon=":material/fact_check:")
 form.show_outcome()
 with st.form(form.key("form")):
     if is_new:

@@ -153,7 +153,7 @@ for entry in reversed(history):
         said = display_status(kind, entry["status"], entry["response"], entry["implementation"])
         if kind == "recommendation":
             said = f"response: {response_label(entry['response'])} · implementation: {said}"
-        st.markdown(f"**{md(date_label(entry['assessed_on'], 'day'))}** — {md(said)}")
+        st.markdown(f"**{md(date_label(entry['assessed_on'], entry.get('assessed_on_precision') or 'day'))}** — {md(said)}")
         st.text(entry["evidence"])
         sources = []
         if entry.get("evidence_url"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import IDLE
-from test_staff_browser import PASSWORD, new_page, screenshot, served, settle  # noqa: F401
+from test_staff_browser import PASSWORD, new_page, screenshot, served, settle, sign_in  # noqa: F401
 
 from tracker.models import Document
 from tracker.store import Store
@@ -134,3 +134,77 @@ def test_a_pasted_report_of_nine_recommendations_becomes_nine_items(follow_up, n
     screenshot(page, "intake-04-statuses-of-the-new-items")
     expect(page.get_by_text("9 items.")).to_be_visible()
 
+
+
+def test_links_between_staff_pages_keep_the_session(served, new_page):
+    from playwright.sync_api import expect
+
+    item = served.items("commitment")[0]
+    page = new_page()
+    sign_in(page, served, f"record-assessment?item={item['id']}", "edna")
+    sidebar = page.get_by_test_id("stSidebar")
+    page.get_by_role("link", name="Edit this item, its deadline, its links").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Items")).to_be_visible()
+    expect(page.get_by_role("button", name="Save changes")).to_be_visible()  # the item, not "New item"
+    page.get_by_role("link", name="Record an assessment of this item").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Record an assessment")).to_be_visible()
+    expect(page.get_by_role("button", name="Save assessment")).to_be_visible()
+    page.get_by_role("link", name="Public page of this item").click()
+    settle(page)
+    sidebar.get_by_role("link", name="Statuses from a report").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Statuses from a progress report")).to_be_visible()
+    expect(sidebar.get_by_text("Signed in as")).to_be_visible()
+    assert page.get_by_text("This page is for policy staff").count() == 0
+
+
+def test_statuses_from_a_progress_report_in_one_save(served, new_page):
+    from playwright.sync_api import expect
+
+    document = "bbc-news-2023-12-hmicfrs-cse-inspection"
+    with Store(served.db) as store:
+        if document not in {d["id"] for d in store.documents()}:
+            pytest.skip("the project's seeds are not here")
+        before = {row["id"]: row for row in store.item_rows()}
+    page = new_page()
+    sign_in(page, served, f"bulk-status?items_of={document}", "edna")
+    page.get_by_role("combobox", name="Progress report: the document the evidence comes from").click()
+    page.get_by_role("option", name=re.compile(document)).click()
+    settle(page)
+    page.get_by_role("textbox", name="Date the evidence refers to: YYYY-MM-DD or YYYY-MM").fill("2024-03")
+    page.get_by_role("textbox", name="Evidence for every item below").fill(
+        "Browser test: the progress report of March 2024 says work continues.")
+    page.get_by_role("heading", name="2. The items").click()  # leaving the box applies what was typed
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    shown = [row.locator("td").first.inner_text() for row in grid.locator("table tbody tr").all()]
+    commitment = next(i for i, ident in enumerate(shown) if before[ident]["kind"] == "commitment")
+    # The grid is drawn on a canvas: a double click on the row's "New status" cell (the fifth
+    # column, 460 px in at this width) opens its list of statuses.
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the grid settles after scrolling
+    box = grid.bounding_box()
+    options = page.locator("#portal [role=option]")
+    for _ in range(3):  # a double click that lands while the grid redraws is lost: try again
+        page.mouse.dblclick(box["x"] + 460, box["y"] + 35 + 35 * commitment + 17)
+        try:
+            options.filter(has_text=re.compile("^stalled$")).wait_for(timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError
+            page.keyboard.press("Escape")
+    options.filter(has_text=re.compile("^stalled$")).click()
+    settle(page)
+    screenshot(page, "intake-05-status-chosen")
+    page.get_by_role("button", name=re.compile(r"^Save the changes")).click()
+    settle(page)
+    screenshot(page, "intake-07-statuses-saved")
+    expect(page.get_by_text("Recorded 1 status change in one save")).to_be_visible()
+    with Store(served.db) as store:
+        latest = store.history(shown[commitment])[-1] if store.history(shown[commitment]) else None
+        entries = sorted(store.history(shown[commitment]), key=lambda h: h["id"])
+    assert latest is not None
+    assert (entries[-1]["status"], entries[-1]["assessed_on"], entries[-1]["assessed_on_precision"],
+            entries[-1]["evidence_document_id"]) == ("stalled", "2024-03-01", "month", document)
