@@ -54,6 +54,10 @@ def _report_chosen() -> None:
     st.session_state["bulk_url"] = doc["url"] if isinstance(doc["url"], str) else ""
 
 
+def _forget_outcome() -> None:
+    st.session_state.pop(OUTCOME, None)
+
+
 st.subheader("1. The evidence")
 report = st.selectbox("Progress report: the document the evidence comes from", list(doc_labels), index=None,
                       key="bulk_report", format_func=doc_labels.get, on_change=_report_chosen,
@@ -68,18 +72,20 @@ evidence = st.text_area("Evidence for every item below (a row's own note replace
 st.subheader("2. The items")
 left, right = st.columns([2, 1])
 forms.choice_from_url("items_of", doc_labels)
-source = left.selectbox("Every item of this document", list(doc_labels), index=None, key="items_of",
+source = left.selectbox("Every item of this document", list(doc_labels), index=None, key="items_of", on_change=_forget_outcome,
                         bind="query-params", format_func=doc_labels.get,
                         placeholder="e.g. the report the progress report follows up")
-kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds")
-extra = st.multiselect("And these items", list(labels), key="bulk_extra", format_func=labels.get,
+kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds", on_change=_forget_outcome)
+extra = st.multiselect("And these items", list(labels), key="bulk_extra", on_change=_forget_outcome, format_func=labels.get,
                        placeholder="Type or paste words of a title, or an item id")
 # A report known only through an article has its items filed under the article, first made in it.
 of_source = (items["document_id"] == source) | (items["origin_document_id"] == source)
 chosen = [] if source is None else list(items[of_source & items["kind"].isin(kinds)]["id"])
 chosen += [ident for ident in extra if ident not in set(chosen)]
 
-outcome = st.session_state.pop(OUTCOME, None)
+# Shown until the table or the choice of items changes (a pop on first show could lose it to the
+# rerun the grid itself sends after a save).
+outcome = st.session_state.get(OUTCOME)
 if outcome:
     if outcome["kind"] == "saved":
         st.success(outcome["message"], icon=":material/check_circle:")
@@ -123,7 +129,7 @@ st.caption(f"{len(chosen)} item{'s' if len(chosen) != 1 else ''}. Commitments an
            "recommendations a response and an implementation status. Rows left as they are are not "
            "recorded; a row with its own note is, even with the same status.")
 edited = st.data_editor(
-    frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
+    frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch", on_change=_forget_outcome,
     disabled=["id", "title", "kind", "now"],
     column_config={
         "id": st.column_config.TextColumn("Id", width="small"),
