@@ -220,3 +220,29 @@ def test_review_bad_input_writes_nothing(staff_db):
     ok(button(at, "Save 3 accepted items").click().run())
     assert "already exists" in " ".join(texts(at)), texts(at)
     assert snapshot(staff_db) == before
+
+
+def test_a_long_report_is_reviewed_a_page_at_a_time_and_nothing_typed_is_lost(staff_db):
+    text = "Recommendations\n\n" + "\n\n".join(
+        f"Recommendation {n}: By 31 March 2027, the Home Office should publish progress report number {n}."
+        for n in range(1, 31))
+    at = open_review(signed_in())
+    at.text_area(key="review:paste").input(text)
+    ok(button(at, "Propose items").click().run())
+    assert "30 proposed" in " ".join(plain(m.value) for m in at.markdown)
+    assert len(at.checkbox) == 25  # one page of proposals at a time
+    at.checkbox(key="review:1:0:accept").check()
+    at.text_input(key="review:1:0:title").input("First, edited")
+    ok(at.run())
+    ok(at.selectbox(key="review:1:page").set_value(25).run())
+    assert [c.label for c in at.checkbox] == [f"Accept {n}" for n in range(26, 31)]
+    at.checkbox(key="review:1:27:accept").check()
+    ok(at.run())
+    ok(at.selectbox(key="review:1:page").set_value(0).run())
+    assert at.checkbox(key="review:1:0:accept").value is True
+    assert at.text_input(key="review:1:0:title").value == "First, edited"
+    ok(button(at, "Save 2 accepted items").click().run())
+    assert any("Saved 2 items" in plain(s.value) for s in at.success), texts(at)
+    with Store(staff_db) as store:
+        titles = {row["title"] for row in store.item_rows() if "progress report number" in row["quote"]}
+    assert "First, edited" in titles and len(titles) == 2

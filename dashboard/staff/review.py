@@ -21,7 +21,8 @@ from tracker.progress import date_label
 
 RUN = "review:run"  # the text and its extraction under review (nothing saved yet)
 OUTCOME = "review:outcome"
-GENERATION = "review:generation"  # numbers each extraction, so its widgets' keys are its own
+GENERATION = "review:generation"
+PER_PAGE = 25  # proposals drawn at once  # numbers each extraction, so its widgets' keys are its own
 STORED, PASTE, UPLOAD = "The document's stored text", "Paste the text", "Upload a file (.txt, .html, .pdf)"
 
 session.require()
@@ -137,10 +138,13 @@ def key(position: int, field: str) -> str:
     return f"review:{generation}:{position}:{field}"
 
 
-for position, candidate in enumerate(candidates):  # each proposal's values start as proposed
-    for field, value in review.initial_values(candidate).items():
-        st.session_state.setdefault(key(position, field), value)
-    st.session_state.setdefault(key(position, "accept"), False)
+for position, candidate in enumerate(candidates):
+    # Each proposal's values start as proposed. Re-assigning them every run keeps them when their
+    # widgets are not drawn (another page of proposals): Streamlit forgets a widget's value in a
+    # run that does not draw it, but not a value the script itself set.
+    for field, value in [*review.initial_values(candidate).items(), ("accept", False)]:
+        name = key(position, field)
+        st.session_state[name] = st.session_state.get(name, value)
 
 
 def _set_all(accepted: bool) -> None:
@@ -228,8 +232,15 @@ with left:
                                         for n, c in enumerate(candidates)]))
 
 with right:
+    first = 0
+    if len(candidates) > PER_PAGE:  # hundreds of proposals (a long report) are drawn a page at a time
+        starts = list(range(0, len(candidates), PER_PAGE))
+        first = st.selectbox("Proposals", starts, key=f"review:{generation}:page",
+                             format_func=lambda at: f"{at + 1} to {min(at + PER_PAGE, len(candidates))} "
+                                                    f"of {len(candidates)}")
     with st.container(height=720):
-        for position, candidate in enumerate(candidates):
+        for position in range(first, min(first + PER_PAGE, len(candidates))):
+            candidate = candidates[position]
             number = position + 1
             with st.container(border=True):
                 kind = st.session_state[key(position, "kind")]
