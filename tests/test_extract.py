@@ -330,3 +330,19 @@ def test_several_addressees(sentence, owners):
     (candidate,) = extract_candidates(sentence, published="2026-11-20", actors=ACTORS,
                                       publisher="Home Office").candidates
     assert candidate.owners == owners
+
+
+def test_a_long_paragraph_is_split_in_pieces_with_exact_spans():
+    """pysbd is quadratic in a paragraph's length: long ones are cut at clear sentence ends
+    first; the spans stay exact and the same candidates come out."""
+    from tracker import extract
+
+    paragraph = " ".join([" ".join(line for line in NINE.splitlines() if line.strip())] * 6)
+    assert len(paragraph) > 2 * extract._PIECE
+    pieces = list(extract._pieces(100, paragraph))
+    assert len(pieces) > 1
+    assert "".join(body for _, body in pieces) == paragraph
+    assert all(paragraph[base - 100:base - 100 + len(body)] == body for base, body in pieces)
+    whole = extract_candidates(paragraph, published="2026-11-20", actors=ACTORS)
+    assert all(paragraph[c.start:c.end] == c.quote for c in whole.candidates)
+    assert len([c for c in whole.candidates if c.deadline]) >= 6 * 9

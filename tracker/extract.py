@@ -178,6 +178,7 @@ def _date_parser():
     })
 
 
+@lru_cache(maxsize=4096)
 def _parse_date(text: str) -> PartialDate | None:
     """"31 March 2027" (day), "June 2027" (month), "2027" (year), read by dateparser."""
     if re.fullmatch(r"\d{4}", text.strip()):
@@ -594,19 +595,45 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
     for line in re.finditer(r"[^\n]+", text):
-        base, body = line.start(), line.group(0)
-        if not body.strip():
-            continue
-        cursor = 0
-        for sentence in segmenter.segment(body):
-            stripped = sentence.strip()
-            if not stripped:
+        for base, body in _pieces(line.start(), line.group(0)):
+            if not body.strip():
                 continue
-            at = body.find(stripped, cursor)
-            if at < 0:
-                continue
-            cursor = at + len(stripped)
-            yield base + at, base + cursor
+            cursor = 0
+            for sentence in segmenter.segment(body):
+                stripped = sentence.strip()
+                if not stripped:
+                    continue
+                at = body.find(stripped, cursor)
+                if at < 0:
+                    continue
+                cursor = at + len(stripped)
+                yield base + at, base + cursor
+
+
+#: pysbd's time grows with the square of a paragraph's length (30 KB on one line took 3 s,
+#: 300 KB over 200 s), so longer paragraphs are cut first at clear sentence ends.
+_PIECE = 3000
+_CLEAR_END = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+
+
+def _pieces(base: int, body: str) -> Iterable[tuple[int, str]]:
+    """``body`` (at offset ``base``) in pieces of about ``_PIECE`` characters, cut only after a
+    lower-case word's full stop followed by a capital: where pysbd would end a sentence too."""
+    start = 0
+    while len(body) - start > _PIECE:
+        cut = None
+        for match in _CLEAR_END.finditer(body, start + _PIECE // 2, start + _PIECE * 2):
+            cut = match.end()
+            if cut - start >= _PIECE:
+                break
+        if cut is None:  # no clear sentence end nearby: cut at a space rather than go quadratic
+            space = body.find(" ", start + _PIECE * 2)
+            if space < 0:
+                break
+            cut = space + 1
+        yield base + start, body[start:cut]
+        start = cut
+    yield base + start, body[start:]
 
 
 def _speaker(sentence: str, finder: _ActorFinder) -> str | None:
