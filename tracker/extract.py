@@ -181,7 +181,7 @@ def _date_parser():
 @lru_cache(maxsize=4096)
 def _parse_date(text: str) -> PartialDate | None:
     """"31 March 2027" (day), "June 2027" (month), "2027" (year), read by dateparser."""
-    if re.fullmatch(r"\d{4}", text.strip()):
+    if _YEAR.fullmatch(text.strip()):
         return _as_partial(text.strip())
     data = _date_parser().get_date_data(text)
     if data is None or data.date_obj is None:
@@ -291,18 +291,33 @@ _ACRONYM_IN_NAME = re.compile(r"\(([A-Z][A-Za-z&]{1,15})\)")
 _TITLES = ("mr", "ms", "mrs", "miss", "dr", "sir", "dame", "lord", "lady")
 
 
+# Patterns used per sentence are compiled once: pysbd builds hundreds of patterns of its own,
+# which keep evicting ours from the re module's cache (a third of the time went on recompiling).
+_POSSESSIVE = re.compile(r"'s\b")
+_NOT_WORD = re.compile(r"[^\w&]+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_OBJECT_FORM = re.compile(r"recommend(?:s|ed)?\b|recommendation\s+that", re.IGNORECASE)
+_JOINER = re.compile(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)
+_CONNECTIVE = re.compile(r"^(?:and|but|however|so|then),?\s+", re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
+_ACRONYM = re.compile(r"[A-Z]{2,10}")
+
+
 def _normal_name(name: str) -> str:
     """Lower case, "the " and a possessive "'s" dropped, punctuation as spaces."""
     name = name.replace("’", "'").lower()
-    name = re.sub(r"'s\b", "", name)
-    name = re.sub(r"[^\w&]+", " ", name).strip()
-    name = re.sub(r"^the\s+", "", name)
+    name = _POSSESSIVE.sub("", name)
+    name = _NOT_WORD.sub(" ", name).strip()
+    name = _LEADING_THE.sub("", name)
     return " ".join(name.split())
 
 
 def slugify(text: str, limit: int = 80) -> str:
     """A slug (models.SLUG_PATTERN) from text: lower-case words joined by hyphens."""
-    words = re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and ")).split()
+    words = _NOT_SLUG.sub(" ", text.lower().replace("&", " and ")).split()
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -331,13 +346,13 @@ class ActorMatcher:
     def add(self, ident: str, name: str, kind: str | None = None) -> None:
         self.names[ident] = name
         self._pattern = None
-        plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
+        plain = _PARENTHESES.sub("", name).strip()
         for alias in {name, plain}:
             if _normal_name(alias):
                 self._aliases.setdefault(_normal_name(alias), ident)
         for acronym in _ACRONYM_IN_NAME.findall(name):
             self._acronyms.setdefault(acronym, ident)
-        if re.fullmatch(r"[A-Z]{2,10}", plain):
+        if _ACRONYM.fullmatch(plain):
             self._acronyms.setdefault(plain, ident)
         words = plain.split()
         if kind in (ActorKind.OFFICE_HOLDER, ActorKind.PARLIAMENTARIAN, "office holder", "parliamentarian") \
@@ -433,7 +448,7 @@ class _ActorFinder:
         head = words[joins[0] - 1] if joins and joins[0] > 0 else (words[-1] if words else "")
         if head not in _ORG_HEADS or len(words) < 2:
             return None  # a lone "Office" or "Police" is not a body we can name
-        name = re.sub(r"^(?:The|the)\s+", "", phrase)
+        name = _LEADING_THE.sub("", phrase)
         kind = _ORG_HEADS[head]
         if any(w in _PROSECUTION_WORDS for w in words):
             kind = ActorKind.PROSECUTION_SERVICE
@@ -594,7 +609,13 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
     import pysbd
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
+        if not any(rule.search(line.group(0)) for _, rule in _RULES):
+            # Nothing here can be proposed: one span is enough to track who is speaking.
+            start, end = _trim_span(text, line.start(), line.end())
+            if end > start:
+                yield start, end
+            continue
         for base, body in _pieces(line.start(), line.group(0)):
             if not body.strip():
                 continue
@@ -610,9 +631,10 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
                 yield base + at, base + cursor
 
 
+_LINE = re.compile(r"[^\n]+")
 #: pysbd's time grows with the square of a paragraph's length (30 KB on one line took 3 s,
 #: 300 KB over 200 s), so longer paragraphs are cut first at clear sentence ends.
-_PIECE = 3000
+_PIECE = 1000
 _CLEAR_END = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
 
@@ -737,7 +759,7 @@ def _people(kind, sentence, mentions, trigger_at, speaker, publisher_id, numbere
     obj = _joined(after, sentence)
     owners: list[str] = []
     if kind == ItemKind.RECOMMENDATION:
-        object_form = re.search(r"recommend(?:s|ed)?\b|recommendation\s+that", sentence, re.IGNORECASE)
+        object_form = _OBJECT_FORM.search(sentence)
         owners = obj if object_form and object_form.start() >= trigger_at - 1 and obj else subject or obj
     elif kind == ItemKind.CALL:
         owners = obj or subject
@@ -759,7 +781,7 @@ def _joined(mentions: list[_Mention], sentence: str) -> list[_Mention]:
     group = [mentions[0]]
     for mention in mentions[1:]:
         left, right = sorted((group[-1], mention), key=lambda m: m.start)
-        if not re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", sentence[left.end:right.start], re.IGNORECASE):
+        if not _JOINER.fullmatch(sentence[left.end:right.start]):
             break
         group.append(mention)
     return group
@@ -795,7 +817,7 @@ def _body(sentence: str, deadline_phrase: str | None) -> str:
     leading connective or a leading deadline ("By 31 March 2027, ...")."""
     body = " ".join(sentence.split()).strip("\"“”'‘’ ")
     body = _NUMBERED.sub("", body, count=1) if _NUMBERED.match(body) else body
-    body = re.sub(r"^(?:and|but|however|so|then),?\s+", "", body, flags=re.IGNORECASE)
+    body = _CONNECTIVE.sub("", body)
     if deadline_phrase and body.lower().startswith(" ".join(deadline_phrase.split()).lower()):
         body = body[len(" ".join(deadline_phrase.split())):].lstrip(" ,;:")
     return body
@@ -815,7 +837,7 @@ def _id_prefix(actor_id: str | None, name: str | None) -> str | None:
         return slugify(acronym.group(1), 16)
     if len(actor_id) <= 20:
         return actor_id
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name or "") if w.lower() not in _CONNECTORS)
+    initials = "".join(w[0] for w in _LETTERS.findall(name or "") if w.lower() not in _CONNECTORS)
     return slugify(initials, 16) if len(initials) >= 2 else actor_id[:20].rstrip("-")
 
 
@@ -831,7 +853,7 @@ def suggest_item_id(title: str, *, taken: Iterable[str] = (), year: int | None =
     taken = set(taken)
     text = title.split(": ", 1)[1] if ": " in title[:60] else title
     prefix_words = set((prefix or "").split("-"))
-    words = [w for w in re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    words = [w for w in _NOT_SLUG.sub(" ", text.lower()).split()
              if w not in _STOPWORDS and w not in _MONTH_WORDS and not w.isdigit() and len(w) > 2
              and w not in prefix_words]
     parts = [prefix] if prefix else []
