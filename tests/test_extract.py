@@ -346,3 +346,26 @@ def test_a_long_paragraph_is_split_in_pieces_with_exact_spans():
     whole = extract_candidates(paragraph, published="2026-11-20", actors=ACTORS)
     assert all(paragraph[c.start:c.end] == c.quote for c in whole.candidates)
     assert len([c for c in whole.candidates if c.deadline]) >= 6 * 9
+
+
+def test_other_numbering_forms():
+    text = ("Our recommendations\n\n"
+            "R4: The Home Office should publish the data standard by June 2027.\n\n"
+            "5. Police forces should adopt it within six months of publication.\n\n"
+            "6. This paragraph is numbered but proposes nothing.\n\n"
+            "Elsewhere, HMICFRS will inspect again (Recommendation 7) by the end of 2028.\n")
+    extraction = extract_candidates(text, published="2026-11-20", actors=ACTORS, publisher="HMICFRS")
+    found = [(c.kind.value, c.reference, c.owners, c.deadline.iso() if c.deadline else None)
+             for c in extraction.candidates]
+    assert found == [
+        ("recommendation", "R4", ("home-office",), "2027-06"),
+        ("recommendation", "Recommendation 5", ("police-forces",), "2027-05-20"),
+        ("commitment", "Recommendation 7", ("hmicfrs",), "2028"),
+    ]
+    assert extraction.candidates[0].quote == "The Home Office should publish the data standard by June 2027."
+
+
+def test_numbers_without_a_recommendations_heading_are_not_references():
+    extraction = extract_candidates("1. The Home Office should publish data.\n", published="2026-11-20", actors=ACTORS)
+    (candidate,) = extraction.candidates
+    assert candidate.reference is None and candidate.quote.startswith("1. The Home Office")
