@@ -369,3 +369,17 @@ def test_numbers_without_a_recommendations_heading_are_not_references():
     extraction = extract_candidates("1. The Home Office should publish data.\n", published="2026-11-20", actors=ACTORS)
     (candidate,) = extraction.candidates
     assert candidate.reference is None and candidate.quote.startswith("1. The Home Office")
+
+
+def test_a_sentence_that_opens_with_an_earlier_date_is_made_then():
+    text = "In 2022 the Home Office asked the police to collect data.\nIn 2031 forces should report.\n"
+    first, second = extract_candidates(text, published="2023-12", actors=ACTORS).candidates
+    assert first.made.iso() == "2022" and first.item_record("doc", "2023-12").made.iso() == "2022"
+    assert second.made is None and second.item_record("doc", "2023-12").made.iso() == "2023-12"
+
+
+def test_a_new_body_whose_slug_is_a_known_id_gets_its_own():
+    actors = [*ACTORS, Actor(id="college-of-policing", name="The Police College", kind="other")]
+    (candidate,) = extract_candidates("The College of Policing should train investigators.",
+                                      published="2026-11-20", actors=actors).candidates
+    assert candidate.owners == ("college-of-policing-2",)

@@ -17,8 +17,10 @@ API (stable; the browser review queue builds on it):
   ``end``, ``title``, ``reference`` ("Recommendation 4", "R4" or None), ``suggested_id``,
   ``deadline`` (PartialDate or None) with ``deadline_phrase``, ``owners`` and ``makers``
   (actor ids: known, or of a proposed actor), ``existing_item_ids`` (items already holding the
-  same quote), ``trigger`` (the words that made it a candidate). ``candidate.item_record(
-  document_id, made)`` is the exchange-format ``ItemRecord``.
+  same quote), ``trigger`` (the words that made it a candidate), ``made`` (a date the sentence
+  opens with, "In 2022 ...", else None: the document's). ``candidate.item_record(document_id,
+  made)`` is the exchange-format ``ItemRecord`` (``made``: the document's date, unless the
+  candidate has its own).
 - ``Extraction``: ``candidates`` (in text order) and ``new_actors`` (``Actor`` proposals for
   bodies the text names that are not known). ``extraction.bundle(document_id, made,
   candidates=None, documents=())`` is a ``Bundle`` of the chosen candidates (all by default)
@@ -89,6 +91,7 @@ class Candidate:
     owners: tuple[str, ...] = ()
     makers: tuple[str, ...] = ()
     existing_item_ids: tuple[str, ...] = ()
+    made: PartialDate | None = None  # when the sentence dates it earlier ("In 2022 the Home Office asked")
 
     def item_record(self, document_id: str, made: PartialDate | str) -> ItemRecord:
         """This candidate as an item of the exchange format (validated: raises pydantic's
@@ -97,11 +100,12 @@ class Candidate:
         return ItemRecord(
             id=self.suggested_id, kind=self.kind, title=self.title, quote=self.quote,
             document_id=document_id, makers=list(self.makers), owners=list(self.owners),
-            made=made, deadline=self.deadline if self.kind != ItemKind.FINDING else None,
+            made=self.made or made, deadline=self.deadline if self.kind != ItemKind.FINDING else None,
         )
 
     def exchange_dict(self, document_id: str, made: PartialDate | str) -> dict:
         """As ``item_record`` but not validated: what ``tracker extract`` prints for review."""
+        made = self.made or made
         made = made.iso() if isinstance(made, PartialDate) else str(made)
         return {
             "id": self.suggested_id, "kind": self.kind.value, "title": self.title,
@@ -457,7 +461,9 @@ class _ActorFinder:
         return self.matcher.match(name) or self._add_proposal(name, kind)
 
     def _add_proposal(self, name: str, kind: ActorKind) -> str:
-        ident = slugify(name, 60)
+        ident, base, n = slugify(name, 60), slugify(name, 60), 2
+        while ident in self.matcher.names:  # a known actor's id, though not its name
+            ident, n = f"{base}-{n}", n + 1
         self.proposed[ident] = Actor(id=ident, name=name[:200], kind=kind,
                                      description="Proposed by tracker extract from the document's text; check it.")
         self.matcher.add(ident, name, kind=kind)
@@ -551,11 +557,7 @@ _CONTINUES_SPEECH = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They)\s+(?:said|ad
 
 
 def _publisher_actor(finder: _ActorFinder, publisher: str) -> str:
-    ident = slugify(publisher, 60)
-    finder.proposed[ident] = Actor(id=ident, name=publisher[:200], kind=ActorKind.OTHER,
-                                   description="The document's publisher, proposed by tracker extract; check it.")
-    finder.matcher.add(ident, publisher)
-    return ident
+    return finder._add_proposal(publisher, ActorKind.OTHER)
 
 
 def propose_items(store, document_id: str) -> Extraction:
@@ -715,14 +717,26 @@ def _candidate(text, start, end, finder, published, publisher_id, existing, take
                                 prefix=_id_prefix(makers[0] if makers else None, maker_name),
                                 reference=inline_ref, kind=kind)
     taken.add(suggested)
+    made = _made_earlier(sentence, published)
     normal = normalise_for_quote_check(sentence)
     duplicates = tuple(ident for ident, quote in existing if quote and (quote in normal or normal in quote))
     return Candidate(
         kind=kind, quote=sentence, start=start, end=end, title=title, suggested_id=suggested,
         trigger=trigger or "", reference=inline_ref,
         deadline=deadline.date if deadline else None, deadline_phrase=deadline.phrase if deadline else None,
-        owners=tuple(owners), makers=tuple(makers), existing_item_ids=duplicates,
+        owners=tuple(owners), makers=tuple(makers), existing_item_ids=duplicates, made=made,
     )
+
+
+_MADE_EARLIER = re.compile(rf"^\W*(?:In|On|Since)\s+(?P<date>{_DATE})\b")
+
+
+def _made_earlier(sentence: str, published: PartialDate) -> PartialDate | None:
+    """The date a sentence opens with ("In 2022 the Home Office asked ..."), when it is before
+    the document's: the statement was made then, not when the document reported it."""
+    match = _MADE_EARLIER.match(sentence)
+    date = _parse_date(match.group("date")) if match else None
+    return date if date is not None and date.end < published.start else None
 
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
