@@ -7,7 +7,7 @@ Builds a text of ``--kb`` kilobytes from the project's own material (the seed so
 renumbered so every block is distinct), then times, best of ``--repeat`` runs each:
 
 - ``extract_candidates`` on the whole text, with the seed actors known (the 5 s target is for
-  300 KB);
+  300 KB), and on the same text as one paragraph (pysbd alone would take minutes);
 - ``Store.set_document_text`` of a 5,000,000-character text in a fresh database (normalising
   and storing it), then ``Store.add_item`` of a quote found in it (the check on save) and the
   refusal of one that is not (which searches for the nearest passage).
@@ -76,6 +76,11 @@ def main() -> None:
         text, published="2026-11-20", actors=actors, publisher="Inspectorate of Child Protection Services"))
     print(f"extract_candidates, {len(text.encode('utf-8')) / 1000:.0f} KB: {seconds:.2f} s, "
           f"{len(extraction.candidates)} candidates, {len(extraction.new_actors)} new actors")
+
+    one_line = text.replace("\n", " ")
+    seconds, extraction = best(args.repeat, lambda: extract_candidates(one_line, published="2026-11-20", actors=actors))
+    print(f"extract_candidates, the same text as one paragraph (a PDF without line breaks): {seconds:.2f} s, "
+          f"{len(extraction.candidates)} candidates")
 
     big = (text * (MAX_TEXT_CHARS // len(text) + 1))[:MAX_TEXT_CHARS - 200] + " The closing words of the text."
     with tempfile.TemporaryDirectory() as folder:

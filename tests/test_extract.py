@@ -330,3 +330,56 @@ def test_several_addressees(sentence, owners):
     (candidate,) = extract_candidates(sentence, published="2026-11-20", actors=ACTORS,
                                       publisher="Home Office").candidates
     assert candidate.owners == owners
+
+
+def test_a_long_paragraph_is_split_in_pieces_with_exact_spans():
+    """pysbd is quadratic in a paragraph's length: long ones are cut at clear sentence ends
+    first; the spans stay exact and the same candidates come out."""
+    from tracker import extract
+
+    paragraph = " ".join([" ".join(line for line in NINE.splitlines() if line.strip())] * 6)
+    assert len(paragraph) > 2 * extract._PIECE
+    pieces = list(extract._pieces(100, paragraph))
+    assert len(pieces) > 1
+    assert "".join(body for _, body in pieces) == paragraph
+    assert all(paragraph[base - 100:base - 100 + len(body)] == body for base, body in pieces)
+    whole = extract_candidates(paragraph, published="2026-11-20", actors=ACTORS)
+    assert all(paragraph[c.start:c.end] == c.quote for c in whole.candidates)
+    assert len([c for c in whole.candidates if c.deadline]) >= 6 * 9
+
+
+def test_other_numbering_forms():
+    text = ("Our recommendations\n\n"
+            "R4: The Home Office should publish the data standard by June 2027.\n\n"
+            "5. Police forces should adopt it within six months of publication.\n\n"
+            "6. This paragraph is numbered but proposes nothing.\n\n"
+            "Elsewhere, HMICFRS will inspect again (Recommendation 7) by the end of 2028.\n")
+    extraction = extract_candidates(text, published="2026-11-20", actors=ACTORS, publisher="HMICFRS")
+    found = [(c.kind.value, c.reference, c.owners, c.deadline.iso() if c.deadline else None)
+             for c in extraction.candidates]
+    assert found == [
+        ("recommendation", "R4", ("home-office",), "2027-06"),
+        ("recommendation", "Recommendation 5", ("police-forces",), "2027-05-20"),
+        ("commitment", "Recommendation 7", ("hmicfrs",), "2028"),
+    ]
+    assert extraction.candidates[0].quote == "The Home Office should publish the data standard by June 2027."
+
+
+def test_numbers_without_a_recommendations_heading_are_not_references():
+    extraction = extract_candidates("1. The Home Office should publish data.\n", published="2026-11-20", actors=ACTORS)
+    (candidate,) = extraction.candidates
+    assert candidate.reference is None and candidate.quote.startswith("1. The Home Office")
+
+
+def test_a_sentence_that_opens_with_an_earlier_date_is_made_then():
+    text = "In 2022 the Home Office asked the police to collect data.\nIn 2031 forces should report.\n"
+    first, second = extract_candidates(text, published="2023-12", actors=ACTORS).candidates
+    assert first.made.iso() == "2022" and first.item_record("doc", "2023-12").made.iso() == "2022"
+    assert second.made is None and second.item_record("doc", "2023-12").made.iso() == "2023-12"
+
+
+def test_a_new_body_whose_slug_is_a_known_id_gets_its_own():
+    actors = [*ACTORS, Actor(id="college-of-policing", name="The Police College", kind="other")]
+    (candidate,) = extract_candidates("The College of Policing should train investigators.",
+                                      published="2026-11-20", actors=actors).candidates
+    assert candidate.owners == ("college-of-policing-2",)

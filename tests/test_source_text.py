@@ -291,3 +291,16 @@ def test_cli_pasted_text_from_stdin(db_path, sample_store):
                            input="The Home Office will improve the collection of data.")
     assert result.exit_code == 0, result.output
     assert json.dumps(sample_store.document_text_info("paper")["source"]) == '"pasted"'
+
+
+@pytest.mark.parametrize("page, expected", [
+    (b"<p>word</p>" * 200_000, "word\nword"),  # 2 MB of paragraphs: linear, not quadratic
+    (b"<" * 100_000, "<<<<"),  # markup that is not markup stays text
+    (b"<p>a<!-- hidden --> b<?pi x?> c</p><noscript>no</noscript>d<script>x</script> e", "a b c\nd e"),
+])
+def test_html_hostile_shapes(page, expected):
+    assert read_source_text(page, "page.html").text.startswith(expected)
+
+
+def test_control_characters_are_dropped_from_a_text():
+    assert read_source_text(b"a\x00b\x07c\r\nd\re", "t.txt").text == "abc\nd\ne"

@@ -617,3 +617,29 @@ def test_document_text_is_pasted_checked_and_shown_on_the_item_page(staff_db):
     page.query_params["id"] = "ethnicity-in-custody"
     ok(page.run())
     assert any("Not checked: the tracker holds no text" in c.value for c in page.caption)
+
+
+def test_a_paraphrased_quote_is_refused_beside_the_quote_field_with_the_nearest_passage(staff_db):
+    from tracker.source_text import pasted_text
+
+    with Store(staff_db) as store:
+        store.set_document_text("hmicfrs-2023", pasted_text(
+            "In 2022 the Home Office asked the police to collect ethnicity data for every suspected "
+            "offender taken into custody.\nData collection was \u201cunreliable\u201d, it said, and more."), by="test",
+            allow_unmatched=True)  # the fixture's other items quote what this short text leaves out
+    at = ok(signed_in().switch_page("staff/items.py").run())
+    ok(at.selectbox(key="edit_item").set_value("ethnicity-in-custody").run())
+    key = "item:ethnicity-in-custody:quote"
+    at.text_area(key=key).input("the Home Office told police to record the ethnicity of every suspect in custody")
+    ok(button(at, "Save changes").click().run())
+    message = error_after(at, key)
+    assert "not found verbatim in the text of document" in message
+    assert "nearest passage" in message and "Home Office asked the police" in message
+    with Store(staff_db) as store:
+        assert store.get_item("ethnicity-in-custody")["version"] == 1
+    # Typographic quotes and a line break in what staff type are not a difference.
+    at.text_area(key=key).input("In 2022 the Home Office asked the police\nto collect ethnicity data")
+    ok(button(at, "Save changes").click().run())
+    assert not error_after(at, key), texts(at)
+    with Store(staff_db) as store:
+        assert store.quote_check("ethnicity-in-custody") == "checked"

@@ -257,7 +257,9 @@ def extract_command(ctx, file: Path, published, document_id, publisher, doc_titl
     db_path = ctx.obj["db"]
     stored = None
     actors, quotes, ids = [], {}, set()
-    if db_path.is_file():
+    if not db_path.is_file():
+        click.echo(f"No database at {db_path}: no known actors or items to match against.", err=True)
+    else:
         with Store(db_path) as store:
             actors, ids = store.actors(), store.item_ids()
             if document_id and document_id in {d["id"] for d in store.documents()}:
@@ -290,16 +292,16 @@ def extract_command(ctx, file: Path, published, document_id, publisher, doc_titl
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    _explain_extraction(extraction, stored is None and not publisher, explain)
+    _explain_extraction(extraction, len(bundle["actors"]), stored is None and not publisher, explain)
 
 
-def _explain_extraction(extraction, unknown_publisher: bool, explain: bool) -> None:
+def _explain_extraction(extraction, new_actors: int, unknown_publisher: bool, explain: bool) -> None:
     counts: dict[str, int] = {}
     for candidate in extraction.candidates:
         counts[candidate.kind.value] = counts.get(candidate.kind.value, 0) + 1
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()) or "no candidates"
-    click.echo(f"Proposed {summary}; {len(extraction.new_actors)} new actor(s). Review before `tracker import`.",
-               err=True)
+    click.echo(f"Proposed {summary}; {new_actors} new actor{'s' if new_actors != 1 else ''}. "
+               "Review before `tracker import`.", err=True)
     if unknown_publisher:
         click.echo("  the new document's publisher is 'unknown': give --publisher or edit it", err=True)
     for index, c in enumerate(extraction.candidates):

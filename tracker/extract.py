@@ -17,8 +17,10 @@ API (stable; the browser review queue builds on it):
   ``end``, ``title``, ``reference`` ("Recommendation 4", "R4" or None), ``suggested_id``,
   ``deadline`` (PartialDate or None) with ``deadline_phrase``, ``owners`` and ``makers``
   (actor ids: known, or of a proposed actor), ``existing_item_ids`` (items already holding the
-  same quote), ``trigger`` (the words that made it a candidate). ``candidate.item_record(
-  document_id, made)`` is the exchange-format ``ItemRecord``.
+  same quote), ``trigger`` (the words that made it a candidate), ``made`` (a date the sentence
+  opens with, "In 2022 ...", else None: the document's). ``candidate.item_record(document_id,
+  made)`` is the exchange-format ``ItemRecord`` (``made``: the document's date, unless the
+  candidate has its own).
 - ``Extraction``: ``candidates`` (in text order) and ``new_actors`` (``Actor`` proposals for
   bodies the text names that are not known). ``extraction.bundle(document_id, made,
   candidates=None, documents=())`` is a ``Bundle`` of the chosen candidates (all by default)
@@ -89,6 +91,7 @@ class Candidate:
     owners: tuple[str, ...] = ()
     makers: tuple[str, ...] = ()
     existing_item_ids: tuple[str, ...] = ()
+    made: PartialDate | None = None  # when the sentence dates it earlier ("In 2022 the Home Office asked")
 
     def item_record(self, document_id: str, made: PartialDate | str) -> ItemRecord:
         """This candidate as an item of the exchange format (validated: raises pydantic's
@@ -97,11 +100,12 @@ class Candidate:
         return ItemRecord(
             id=self.suggested_id, kind=self.kind, title=self.title, quote=self.quote,
             document_id=document_id, makers=list(self.makers), owners=list(self.owners),
-            made=made, deadline=self.deadline if self.kind != ItemKind.FINDING else None,
+            made=self.made or made, deadline=self.deadline if self.kind != ItemKind.FINDING else None,
         )
 
     def exchange_dict(self, document_id: str, made: PartialDate | str) -> dict:
         """As ``item_record`` but not validated: what ``tracker extract`` prints for review."""
+        made = self.made or made
         made = made.iso() if isinstance(made, PartialDate) else str(made)
         return {
             "id": self.suggested_id, "kind": self.kind.value, "title": self.title,
@@ -178,9 +182,10 @@ def _date_parser():
     })
 
 
+@lru_cache(maxsize=4096)
 def _parse_date(text: str) -> PartialDate | None:
     """"31 March 2027" (day), "June 2027" (month), "2027" (year), read by dateparser."""
-    if re.fullmatch(r"\d{4}", text.strip()):
+    if _YEAR.fullmatch(text.strip()):
         return _as_partial(text.strip())
     data = _date_parser().get_date_data(text)
     if data is None or data.date_obj is None:
@@ -290,18 +295,33 @@ _ACRONYM_IN_NAME = re.compile(r"\(([A-Z][A-Za-z&]{1,15})\)")
 _TITLES = ("mr", "ms", "mrs", "miss", "dr", "sir", "dame", "lord", "lady")
 
 
+# Patterns used per sentence are compiled once: pysbd builds hundreds of patterns of its own,
+# which keep evicting ours from the re module's cache (a third of the time went on recompiling).
+_POSSESSIVE = re.compile(r"'s\b")
+_NOT_WORD = re.compile(r"[^\w&]+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_OBJECT_FORM = re.compile(r"recommend(?:s|ed)?\b|recommendation\s+that", re.IGNORECASE)
+_JOINER = re.compile(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)
+_CONNECTIVE = re.compile(r"^(?:and|but|however|so|then),?\s+", re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
+_ACRONYM = re.compile(r"[A-Z]{2,10}")
+
+
 def _normal_name(name: str) -> str:
     """Lower case, "the " and a possessive "'s" dropped, punctuation as spaces."""
     name = name.replace("’", "'").lower()
-    name = re.sub(r"'s\b", "", name)
-    name = re.sub(r"[^\w&]+", " ", name).strip()
-    name = re.sub(r"^the\s+", "", name)
+    name = _POSSESSIVE.sub("", name)
+    name = _NOT_WORD.sub(" ", name).strip()
+    name = _LEADING_THE.sub("", name)
     return " ".join(name.split())
 
 
 def slugify(text: str, limit: int = 80) -> str:
     """A slug (models.SLUG_PATTERN) from text: lower-case words joined by hyphens."""
-    words = re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and ")).split()
+    words = _NOT_SLUG.sub(" ", text.lower().replace("&", " and ")).split()
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -330,13 +350,13 @@ class ActorMatcher:
     def add(self, ident: str, name: str, kind: str | None = None) -> None:
         self.names[ident] = name
         self._pattern = None
-        plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
+        plain = _PARENTHESES.sub("", name).strip()
         for alias in {name, plain}:
             if _normal_name(alias):
                 self._aliases.setdefault(_normal_name(alias), ident)
         for acronym in _ACRONYM_IN_NAME.findall(name):
             self._acronyms.setdefault(acronym, ident)
-        if re.fullmatch(r"[A-Z]{2,10}", plain):
+        if _ACRONYM.fullmatch(plain):
             self._acronyms.setdefault(plain, ident)
         words = plain.split()
         if kind in (ActorKind.OFFICE_HOLDER, ActorKind.PARLIAMENTARIAN, "office holder", "parliamentarian") \
@@ -432,7 +452,7 @@ class _ActorFinder:
         head = words[joins[0] - 1] if joins and joins[0] > 0 else (words[-1] if words else "")
         if head not in _ORG_HEADS or len(words) < 2:
             return None  # a lone "Office" or "Police" is not a body we can name
-        name = re.sub(r"^(?:The|the)\s+", "", phrase)
+        name = _LEADING_THE.sub("", phrase)
         kind = _ORG_HEADS[head]
         if any(w in _PROSECUTION_WORDS for w in words):
             kind = ActorKind.PROSECUTION_SERVICE
@@ -441,7 +461,9 @@ class _ActorFinder:
         return self.matcher.match(name) or self._add_proposal(name, kind)
 
     def _add_proposal(self, name: str, kind: ActorKind) -> str:
-        ident = slugify(name, 60)
+        ident, base, n = slugify(name, 60), slugify(name, 60), 2
+        while ident in self.matcher.names:  # a known actor's id, though not its name
+            ident, n = f"{base}-{n}", n + 1
         self.proposed[ident] = Actor(id=ident, name=name[:200], kind=kind,
                                      description="Proposed by tracker extract from the document's text; check it.")
         self.matcher.add(ident, name, kind=kind)
@@ -535,11 +557,7 @@ _CONTINUES_SPEECH = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They)\s+(?:said|ad
 
 
 def _publisher_actor(finder: _ActorFinder, publisher: str) -> str:
-    ident = slugify(publisher, 60)
-    finder.proposed[ident] = Actor(id=ident, name=publisher[:200], kind=ActorKind.OTHER,
-                                   description="The document's publisher, proposed by tracker extract; check it.")
-    finder.matcher.add(ident, publisher)
-    return ident
+    return finder._add_proposal(publisher, ActorKind.OTHER)
 
 
 def propose_items(store, document_id: str) -> Extraction:
@@ -593,20 +611,53 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
     import pysbd
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
-    for line in re.finditer(r"[^\n]+", text):
-        base, body = line.start(), line.group(0)
-        if not body.strip():
+    for line in _LINE.finditer(text):
+        if not any(rule.search(line.group(0)) for _, rule in _RULES):
+            # Nothing here can be proposed: one span is enough to track who is speaking.
+            start, end = _trim_span(text, line.start(), line.end())
+            if end > start:
+                yield start, end
             continue
-        cursor = 0
-        for sentence in segmenter.segment(body):
-            stripped = sentence.strip()
-            if not stripped:
+        for base, body in _pieces(line.start(), line.group(0)):
+            if not body.strip():
                 continue
-            at = body.find(stripped, cursor)
-            if at < 0:
-                continue
-            cursor = at + len(stripped)
-            yield base + at, base + cursor
+            cursor = 0
+            for sentence in segmenter.segment(body):
+                stripped = sentence.strip()
+                if not stripped:
+                    continue
+                at = body.find(stripped, cursor)
+                if at < 0:
+                    continue
+                cursor = at + len(stripped)
+                yield base + at, base + cursor
+
+
+_LINE = re.compile(r"[^\n]+")
+#: pysbd's time grows with the square of a paragraph's length (30 KB on one line took 3 s,
+#: 300 KB over 200 s), so longer paragraphs are cut first at clear sentence ends.
+_PIECE = 1000
+_CLEAR_END = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+
+
+def _pieces(base: int, body: str) -> Iterable[tuple[int, str]]:
+    """``body`` (at offset ``base``) in pieces of about ``_PIECE`` characters, cut only after a
+    lower-case word's full stop followed by a capital: where pysbd would end a sentence too."""
+    start = 0
+    while len(body) - start > _PIECE:
+        cut = None
+        for match in _CLEAR_END.finditer(body, start + _PIECE // 2, start + _PIECE * 2):
+            cut = match.end()
+            if cut - start >= _PIECE:
+                break
+        if cut is None:  # no clear sentence end nearby: cut at a space rather than go quadratic
+            space = body.find(" ", start + _PIECE * 2)
+            if space < 0:
+                break
+            cut = space + 1
+        yield base + start, body[start:cut]
+        start = cut
+    yield base + start, body[start:]
 
 
 def _speaker(sentence: str, finder: _ActorFinder) -> str | None:
@@ -666,14 +717,26 @@ def _candidate(text, start, end, finder, published, publisher_id, existing, take
                                 prefix=_id_prefix(makers[0] if makers else None, maker_name),
                                 reference=inline_ref, kind=kind)
     taken.add(suggested)
+    made = _made_earlier(sentence, published)
     normal = normalise_for_quote_check(sentence)
     duplicates = tuple(ident for ident, quote in existing if quote and (quote in normal or normal in quote))
     return Candidate(
         kind=kind, quote=sentence, start=start, end=end, title=title, suggested_id=suggested,
         trigger=trigger or "", reference=inline_ref,
         deadline=deadline.date if deadline else None, deadline_phrase=deadline.phrase if deadline else None,
-        owners=tuple(owners), makers=tuple(makers), existing_item_ids=duplicates,
+        owners=tuple(owners), makers=tuple(makers), existing_item_ids=duplicates, made=made,
     )
+
+
+_MADE_EARLIER = re.compile(rf"^\W*(?:In|On|Since)\s+(?P<date>{_DATE})\b")
+
+
+def _made_earlier(sentence: str, published: PartialDate) -> PartialDate | None:
+    """The date a sentence opens with ("In 2022 the Home Office asked ..."), when it is before
+    the document's: the statement was made then, not when the document reported it."""
+    match = _MADE_EARLIER.match(sentence)
+    date = _parse_date(match.group("date")) if match else None
+    return date if date is not None and date.end < published.start else None
 
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -710,7 +773,7 @@ def _people(kind, sentence, mentions, trigger_at, speaker, publisher_id, numbere
     obj = _joined(after, sentence)
     owners: list[str] = []
     if kind == ItemKind.RECOMMENDATION:
-        object_form = re.search(r"recommend(?:s|ed)?\b|recommendation\s+that", sentence, re.IGNORECASE)
+        object_form = _OBJECT_FORM.search(sentence)
         owners = obj if object_form and object_form.start() >= trigger_at - 1 and obj else subject or obj
     elif kind == ItemKind.CALL:
         owners = obj or subject
@@ -732,7 +795,7 @@ def _joined(mentions: list[_Mention], sentence: str) -> list[_Mention]:
     group = [mentions[0]]
     for mention in mentions[1:]:
         left, right = sorted((group[-1], mention), key=lambda m: m.start)
-        if not re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", sentence[left.end:right.start], re.IGNORECASE):
+        if not _JOINER.fullmatch(sentence[left.end:right.start]):
             break
         group.append(mention)
     return group
@@ -768,7 +831,7 @@ def _body(sentence: str, deadline_phrase: str | None) -> str:
     leading connective or a leading deadline ("By 31 March 2027, ...")."""
     body = " ".join(sentence.split()).strip("\"“”'‘’ ")
     body = _NUMBERED.sub("", body, count=1) if _NUMBERED.match(body) else body
-    body = re.sub(r"^(?:and|but|however|so|then),?\s+", "", body, flags=re.IGNORECASE)
+    body = _CONNECTIVE.sub("", body)
     if deadline_phrase and body.lower().startswith(" ".join(deadline_phrase.split()).lower()):
         body = body[len(" ".join(deadline_phrase.split())):].lstrip(" ,;:")
     return body
@@ -788,7 +851,7 @@ def _id_prefix(actor_id: str | None, name: str | None) -> str | None:
         return slugify(acronym.group(1), 16)
     if len(actor_id) <= 20:
         return actor_id
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name or "") if w.lower() not in _CONNECTORS)
+    initials = "".join(w[0] for w in _LETTERS.findall(name or "") if w.lower() not in _CONNECTORS)
     return slugify(initials, 16) if len(initials) >= 2 else actor_id[:20].rstrip("-")
 
 
@@ -804,7 +867,7 @@ def suggest_item_id(title: str, *, taken: Iterable[str] = (), year: int | None =
     taken = set(taken)
     text = title.split(": ", 1)[1] if ": " in title[:60] else title
     prefix_words = set((prefix or "").split("-"))
-    words = [w for w in re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    words = [w for w in _NOT_SLUG.sub(" ", text.lower()).split()
              if w not in _STOPWORDS and w not in _MONTH_WORDS and not w.isdigit() and len(w) > 2
              and w not in prefix_words]
     parts = [prefix] if prefix else []
