@@ -20,7 +20,7 @@ from .extract import Candidate, Extraction
 from .models import Actor, Bundle, ItemKind, ItemRecord, PartialDate, describe_validation_error
 
 #: What staff may change about a candidate before it is saved (the quote is not among them).
-EDITABLE = ("kind", "title", "owners", "makers", "deadline", "id")
+EDITABLE = ("kind", "title", "owners", "makers", "made", "deadline", "id")
 
 
 @dataclass
@@ -34,13 +34,16 @@ class Reviewed:
     order: list[int] = field(default_factory=list)
 
 
-def initial_values(candidate: Candidate) -> dict:
-    """A candidate's editable values as a review form starts them."""
+def initial_values(candidate: Candidate, published: PartialDate | str) -> dict:
+    """A candidate's editable values as a review form starts them: made when its sentence says
+    ("In 2022 the Home Office asked ..."), else when the document was published."""
+    made = candidate.made or PartialDate.model_validate(published)
     return {
         "kind": candidate.kind.value,
         "title": candidate.title,
         "owners": list(candidate.owners),
         "makers": list(candidate.makers),
+        "made": made.iso(),
         "deadline": candidate.deadline.iso() if candidate.deadline else "",
         "id": candidate.suggested_id,
     }
@@ -56,8 +59,9 @@ def reviewed_bundle(
 ) -> Reviewed:
     """The accepted candidates (positions in ``extraction.candidates``) with their reviewed
     ``values`` (``EDITABLE`` fields; missing ones keep the candidate's) as items of
-    ``document_id`` made on ``made`` (the document's publication date), and the proposed actors
-    they name. Nothing is written here."""
+    ``document_id`` (``made`` is its publication date, what a candidate is dated by unless its
+    sentence or the review says otherwise), and the proposed actors they name. Nothing is
+    written here."""
     chosen = sorted(set(accepted))
     result = Reviewed(bundle=None)
     if not chosen:
@@ -67,13 +71,13 @@ def reviewed_bundle(
     named: set[str] = set()
     for position in chosen:
         candidate = extraction.candidates[position]
-        given = {**initial_values(candidate), **dict(values.get(position, {}))}
+        given = {**initial_values(candidate, made), **dict(values.get(position, {}))}
         kind = str(given["kind"])
         record = {
             "id": str(given["id"] or "").strip(), "kind": kind, "title": given["title"],
             "quote": candidate.quote,  # the span of the text, never retyped
             "document_id": document_id, "makers": list(given["makers"] or []),
-            "owners": list(given["owners"] or []), "made": made,
+            "owners": list(given["owners"] or []), "made": str(given["made"] or "").strip(),
             "deadline": None if kind == ItemKind.FINDING.value else (str(given["deadline"] or "").strip() or None),
         }
         try:

@@ -17,7 +17,6 @@ from tracker import extract, review, source_text
 from tracker.auth import SessionEndedError
 from tracker.errors import TrackerError
 from tracker.models import ItemKind, PartialDate
-from tracker.progress import date_label
 
 RUN = "review:run"  # the text and its extraction under review (nothing saved yet)
 OUTCOME = "review:outcome"
@@ -142,7 +141,7 @@ for position, candidate in enumerate(candidates):
     # Each proposal's values start as proposed. Re-assigning them every run keeps them when their
     # widgets are not drawn (another page of proposals): Streamlit forgets a widget's value in a
     # run that does not draw it, but not a value the script itself set.
-    for field, value in [*review.initial_values(candidate).items(), ("accept", False)]:
+    for field, value in [*review.initial_values(candidate, published).items(), ("accept", False)]:
         name = key(position, field)
         st.session_state[name] = st.session_state.get(name, value)
 
@@ -193,7 +192,7 @@ def _save() -> None:
                    + f" under {doc_labels[document_id]}: {added}."}
 
 
-def _deadline_label(text: str | None) -> str:
+def _date_label(text: str | None) -> str:
     try:
         return PartialDate.model_validate(text).label() if text else ""
     except ValueError:
@@ -211,8 +210,7 @@ buttons[0].button("Accept all", on_click=_set_all, args=(True,), key="review:acc
 buttons[1].button("Reject all", on_click=_set_all, args=(False,), key="review:reject_all", icon=":material/close:")
 buttons[2].button(f"Save {len(accepted_now)} accepted item{'s' if len(accepted_now) != 1 else ''}", type="primary",
                   on_click=_save, key="review:save", icon=":material/save:", disabled=not accepted_now,
-                  help=f"Filed under this document, made {date_label(document['published_start'], document['published_precision'])}; "
-                       "all are saved or none.")
+                  help="Filed under this document; all are saved or none.")
 buttons[3].button("Start again", on_click=_start_again, key="review:again", icon=":material/restart_alt:")
 new_named = sorted({a for p in accepted_now for f in ("owners", "makers")
                     for a in (st.session_state[key(p, f)] or []) if a in new_actor_names})
@@ -255,8 +253,9 @@ with right:
                 summary = [f"by {md('; '.join(actor_names.get(a) or new_actor_names.get(a, a) for a in makers)) or '(no maker)'}"]
                 if kind != ItemKind.FINDING:
                     summary.append(f"to {md('; '.join(actor_names.get(a) or new_actor_names.get(a, a) for a in owners)) or '(no addressee)'}")
-                    summary.append(f"deadline {md(_deadline_label(deadline)) or 'none'}"
+                    summary.append(f"deadline {md(_date_label(deadline)) or 'none'}"
                                    + (f" (read from “{md(candidate.deadline_phrase)}”)" if candidate.deadline_phrase else ""))
+                summary.insert(1, f"made {md(_date_label(st.session_state[key(position, 'made')]))}")
                 st.caption(" · ".join(summary) + f" · id {md(st.session_state[key(position, 'id')])}")
                 if candidate.existing_item_ids:
                     st.warning("Already recorded: item " + ", ".join(md(i) for i in candidate.existing_item_ids)
@@ -270,6 +269,7 @@ with right:
                                    format_func=actor_choices.get)
                     st.multiselect("Made by", list(actor_choices), key=key(position, "makers"),
                                    format_func=actor_choices.get)
+                    st.text_input("Date made: YYYY-MM-DD, YYYY-MM or YYYY", key=key(position, "made"))
                     st.text_input("Deadline: YYYY-MM-DD, YYYY-MM or YYYY (empty: none)", key=key(position, "deadline"))
                     st.text_input("Id", key=key(position, "id"))
 
