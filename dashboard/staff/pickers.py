@@ -2,8 +2,9 @@
 
 Titles repeat (a government response's title often contains the report's), so a picker that
 shows only titles let three recommendations be filed under the wrong document. Every item
-choice reads "title (kind, date made, document; id)" and every document choice
-"title (kind, published, publisher; id)". The id is part of the label, so typing or pasting an
+choice reads "title (kind, date made, id; in document)" and every document choice
+"title (kind, published, id; publisher)": what tells two records apart comes before what a
+narrow list cuts off. The id is part of the label, so typing or pasting an
 id into a picker's search box finds the record. No Streamlit here.
 """
 
@@ -16,7 +17,7 @@ import pandas as pd
 from tracker.progress import date_label
 
 #: Long titles are cut in labels so the kind, date and id stay visible in the list.
-TITLE_SHOWN = 90
+TITLE_SHOWN = 60
 
 
 def _short(text: object, limit: int = TITLE_SHOWN) -> str:
@@ -25,23 +26,23 @@ def _short(text: object, limit: int = TITLE_SHOWN) -> str:
 
 
 def document_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """Every document by id: "title (kind, published, publisher; id)"."""
+    """Every document by id: "title (kind, published, id; publisher)"."""
     if documents is None or documents.empty:
         return {}
     return {
         row.id: f"{_short(row.title)} ({row.kind}, {date_label(row.published_start, row.published_precision)}, "
-                f"{_short(row.publisher, 40)}; {row.id})"
+                f"{row.id}; {_short(row.publisher, 40)})"
         for row in documents.itertuples(index=False)
     }
 
 
 def item_labels(items: pd.DataFrame, document_titles: Mapping[str, str]) -> dict[str, str]:
-    """Every item in ``items`` by id: "title (kind, date made, document; id)"."""
+    """Every item in ``items`` by id: "title (kind, date made, id; in document)"."""
     if items is None or items.empty:
         return {}
     return {
         row.id: f"{_short(row.title)} ({row.kind}, {date_label(row.made_start, row.made_precision)}, "
-                f"in {_short(document_titles.get(row.document_id, row.document_id), 50)}; {row.id})"
+                f"{row.id}; in {_short(document_titles.get(row.document_id, row.document_id), 50)})"
         for row in items[["id", "title", "kind", "made_start", "made_precision", "document_id"]].itertuples(index=False)
     }
 

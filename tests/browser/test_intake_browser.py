@@ -208,3 +208,23 @@ def test_statuses_from_a_progress_report_in_one_save(served, new_page):
     assert latest is not None
     assert (entries[-1]["status"], entries[-1]["assessed_on"], entries[-1]["assessed_on_precision"],
             entries[-1]["evidence_document_id"]) == ("stalled", "2024-03-01", "month", document)
+
+
+def test_a_picker_shows_kind_date_document_and_id_and_takes_a_pasted_id(served, new_page):
+    from playwright.sync_api import expect
+
+    item = served.items("recommendation")[0]
+    page = new_page()
+    sign_in(page, served, "record-assessment", "edna")
+    picker = page.get_by_role("combobox", name="Item", exact=True)
+    picker.click()
+    picker.fill(item["id"])  # an id pasted from an address or a spreadsheet
+    options = page.get_by_role("option")
+    expect(options).to_have_count(1)
+    label = options.first.inner_text()
+    assert item["id"] in label and "recommendation" in label and re.search(r"\b(19|20)\d\d\b", label), label
+    screenshot(page, "intake-08-picker-with-a-pasted-id")
+    options.first.click()
+    settle(page)
+    expect(page.get_by_role("button", name="Save assessment")).to_be_visible()
+    expect(page.get_by_role("heading", name=item["title"])).to_be_visible()
