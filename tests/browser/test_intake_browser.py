@@ -228,3 +228,32 @@ def test_a_picker_shows_kind_date_document_and_id_and_takes_a_pasted_id(served, 
     settle(page)
     expect(page.get_by_role("button", name="Save assessment")).to_be_visible()
     expect(page.get_by_role("heading", name=item["title"])).to_be_visible()
+
+
+def test_bad_input_on_the_review_page_gets_a_message_and_writes_nothing(follow_up, new_page):
+    from playwright.sync_api import expect
+
+    served = follow_up
+    page = new_page()
+    sign_in(page, served, f"review-items?document={DOCUMENT}", "eric")
+    before = served.data_version()
+    page.get_by_role("button", name="Propose items").click()
+    settle(page)
+    expect(page.get_by_text("there is no text to store")).to_be_visible()
+    page.get_by_label("Text of the document").fill(
+        "Recommendation 1: By 31 March 2025, the Department of Nowhere should <b>act</b> <script>alert(1)</script>.")
+    page.get_by_role("button", name="Propose items").click()
+    settle(page)
+    expect(page.get_by_text("1 proposed")).to_be_visible()
+    expect(page.get_by_test_id("stMain").locator("mark")).to_contain_text("<script>alert(1)</script>")  # shown as text
+    page.get_by_role("button", name="Accept all").click()
+    settle(page)
+    edit = page.get_by_test_id("stExpander").filter(has_text="Edit 1")
+    edit.get_by_text("Edit 1").click()
+    edit.get_by_label("Deadline: YYYY-MM-DD, YYYY-MM or YYYY (empty: none)").fill("31/03/2025")
+    page.get_by_role("button", name="Save 1 accepted item").click()
+    settle(page)
+    expect(page.get_by_text("Nothing was saved")).to_be_visible()
+    expect(page.get_by_text("is not a date")).to_be_visible()
+    screenshot(page, "intake-09-bad-input-refused")
+    assert served.data_version() == before
