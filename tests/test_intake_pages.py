@@ -246,3 +246,14 @@ def test_a_long_report_is_reviewed_a_page_at_a_time_and_nothing_typed_is_lost(st
     with Store(staff_db) as store:
         titles = {row["title"] for row in store.item_rows() if "progress report number" in row["quote"]}
     assert "First, edited" in titles and len(titles) == 2
+
+
+def test_a_text_of_megabytes_is_shown_around_the_proposals_on_screen(staff_db):
+    filler = "The committee met and heard evidence about the matter at length. " * 3500  # ~230,000 characters
+    text = filler + "\n\nRecommendations\n\nRecommendation 1: By 31 March 2027, the Home Office should publish a plan.\n"
+    at = open_review(signed_in())
+    at.text_area(key="review:paste").input(text)
+    ok(button(at, "Propose items").click().run())
+    assert any("The text is long" in plain(c.value) for c in at.caption), [c.value for c in at.caption]
+    shown = " ".join(h.proto.body for h in at.get("html"))
+    assert "the Home Office should publish a plan." in shown and len(shown) < 5_000

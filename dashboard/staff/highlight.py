@@ -40,3 +40,23 @@ def highlighted_html(text: str, passages: Iterable[tuple[int, int, int, str]]) -
     out.append(html.escape(text[position:]))
     out.append("</div>")
     return "".join(out)
+
+
+def excerpts_html(text: str, passages: Iterable[tuple[int, int, int, str]], *, context: int = 300) -> str:
+    """Only the parts of ``text`` around the ``passages`` (``context`` characters either side),
+    marked as ``highlighted_html`` marks them, joined by "[…]": what a page can send on every
+    rerun when the whole text is megabytes."""
+    passages = sorted(passages)
+    windows: list[list[int]] = []
+    for start, end, _number, _state in passages:
+        low, high = max(0, int(start) - context), min(len(text), int(end) + context)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], high)
+        else:
+            windows.append([low, high])
+    parts = []
+    for low, high in windows:
+        inside = [(s - low, e - low, n, state) for s, e, n, state in passages if s >= low and e <= high]
+        body = highlighted_html(text[low:high], inside)
+        parts.append(("[\u2026] " if low > 0 else "") + body + (" [\u2026]" if high < len(text) else ""))
+    return "<hr>".join(parts)

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.safe_text import md
 from dashboard.staff import forms, page, pickers, session
-from dashboard.staff.highlight import highlighted_html
+from dashboard.staff.highlight import excerpts_html, highlighted_html
 from tracker import extract, review, source_text
 from tracker.auth import SessionEndedError
 from tracker.errors import TrackerError
@@ -21,7 +21,8 @@ from tracker.models import ItemKind, PartialDate
 RUN = "review:run"  # the text and its extraction under review (nothing saved yet)
 OUTCOME = "review:outcome"
 GENERATION = "review:generation"
-PER_PAGE = 25  # proposals drawn at once  # numbers each extraction, so its widgets' keys are its own
+PER_PAGE = 25  # proposals drawn at once
+WHOLE_TEXT_SHOWN = 200_000  # characters; a longer text is shown around the proposals on screen  # numbers each extraction, so its widgets' keys are its own
 STORED, PASTE, UPLOAD = "The document's stored text", "Paste the text", "Upload a file (.txt, .html, .pdf)"
 
 session.require()
@@ -222,20 +223,25 @@ if problems:
              (" Some accepted items need changes: see the marked proposals below." if set(problems) - {-1} else ""),
              icon=":material/error:")
 
+first = 0
+if len(candidates) > PER_PAGE:  # hundreds of proposals (a long report) are drawn a page at a time
+    starts = list(range(0, len(candidates), PER_PAGE))
+    first = st.selectbox("Proposals", starts, key=f"review:{generation}:page",
+                         format_func=lambda at: f"{at + 1} to {min(at + PER_PAGE, len(candidates))} "
+                                                f"of {len(candidates)}")
 left, right = st.columns([2, 3], gap="medium")
 with left:
     st.markdown("**The text**, proposals marked (green: accepted)")
+    marks = [(c.start, c.end, n + 1, "accepted" if n in accepted_now else "proposed") for n, c in enumerate(candidates)]
     with st.container(height=720):
-        st.html(highlighted_html(text, [(c.start, c.end, n + 1, "accepted" if n in accepted_now else "proposed")
-                                        for n, c in enumerate(candidates)]))
+        if len(text) <= WHOLE_TEXT_SHOWN:
+            st.html(highlighted_html(text, marks))
+        else:  # megabytes on every click would stall the page: the passages of the proposals shown
+            st.caption(f"The text is long ({len(text):,} characters): shown around proposals "
+                       f"{first + 1} to {min(first + PER_PAGE, len(candidates))}.")
+            st.html(excerpts_html(text, marks[first:first + PER_PAGE]))
 
 with right:
-    first = 0
-    if len(candidates) > PER_PAGE:  # hundreds of proposals (a long report) are drawn a page at a time
-        starts = list(range(0, len(candidates), PER_PAGE))
-        first = st.selectbox("Proposals", starts, key=f"review:{generation}:page",
-                             format_func=lambda at: f"{at + 1} to {min(at + PER_PAGE, len(candidates))} "
-                                                    f"of {len(candidates)}")
     with st.container(height=720):
         for position in range(first, min(first + PER_PAGE, len(candidates))):
             candidate = candidates[position]
