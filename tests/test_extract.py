@@ -383,3 +383,13 @@ def test_a_new_body_whose_slug_is_a_known_id_gets_its_own():
     (candidate,) = extract_candidates("The College of Policing should train investigators.",
                                       published="2026-11-20", actors=actors).candidates
     assert candidate.owners == ("college-of-policing-2",)
+
+
+def test_existing_quotes_are_found_among_many():
+    text = "Intro.\nThe Home Office should publish the national data standard for every force by 2027.\n"
+    quotes = {f"other-{n}": f"a quote from another document altogether, number {n}" for n in range(5000)}
+    quotes["long"] = "Home Office should publish the national data standard for every force"
+    quotes["longer"] = "Intro. The Home Office should publish the national data standard for every force by 2027."
+    quotes["elsewhere"] = "Home Office should publish the national data standard for every force by 2030"
+    (candidate,) = extract_candidates(text, published="2026-11-20", actors=ACTORS, existing_quotes=quotes).candidates
+    assert candidate.existing_item_ids == ("long", "longer")  # inside the candidate, or holding it

@@ -35,6 +35,7 @@ all are rules and tables shipped with the packages, so nothing is downloaded at 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -523,7 +524,7 @@ def extract_candidates(
     publisher_id = None
     if publisher:
         publisher_id = finder.matcher.match(publisher) or finder._propose(publisher) or _publisher_actor(finder, publisher)
-    existing = [(ident, normalise_for_quote_check(q)) for ident, q in (existing_quotes or {}).items() if q.strip()]
+    existing = _quotes_in_text(existing_quotes or {}, normalise_for_quote_check(text))
     taken = set(taken_ids)
     candidates: list[Candidate] = []
     numbered_spans: list[tuple[int, int]] = []
@@ -532,15 +533,19 @@ def extract_candidates(
         numbered_spans.append((block[0], block[1]))
         candidates.append(_candidate(text, block[0], block[1], finder, published, publisher_id, existing, taken,
                                      reference=block[2], numbered=True))
+    def in_block(start: int, end: int) -> bool:
+        at = bisect.bisect_left(numbered_spans, (end, end)) - 1  # the last block starting before the end
+        return at >= 0 and numbered_spans[at][1] > start
+
     speaker: str | None = None
-    for start, end in _sentences(text):
+    for start, end in _sentences(text, skip=in_block):
         sentence = text[start:end]
         if (start == 0 or text[start - 1] == "\n") and not _CONTINUES_SPEECH.match(sentence):
             speaker = None  # a new paragraph that is not more of the same quotation
         said = _speaker(sentence, finder)
         if said:
             speaker = said
-        if any(start < e and end > s for s, e in numbered_spans):
+        if in_block(start, end):
             continue  # part of a numbered recommendation, proposed whole above
         candidate = _candidate(text, start, end, finder, published, publisher_id, existing, taken,
                                speaker=speaker)
@@ -554,6 +559,28 @@ def extract_candidates(
 #: A paragraph that goes on quoting the last speaker: news style opens each paragraph of a long
 #: quotation with a quote mark, or goes on with "He said", "She added".
 _CONTINUES_SPEECH = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They)\s+(?:said|added|says|told|went\s+on))")
+
+
+def _quotes_in_text(quotes: Mapping[str, str], normalised_text: str) -> list[tuple[str, str]]:
+    """(id, normalised quote) of the existing quotes that may overlap a candidate of this text.
+
+    A whole database's quotes are many (100,000 at scale), so they are sifted first by their
+    inner four-word runs, looked up in a set of the text's own, instead of each searched for.
+    """
+    words = normalised_text.split(" ")
+    runs = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+    kept = []
+    for ident, quote in quotes.items():
+        normal = normalise_for_quote_check(quote)
+        parts = normal.split(" ")
+        if not normal:
+            continue
+        if len(parts) < 6:
+            if normal in normalised_text:
+                kept.append((ident, normal))
+        elif tuple(parts[1:5]) in runs or tuple(parts[-5:-1]) in runs:
+            kept.append((ident, normal))
+    return kept
 
 
 def _publisher_actor(finder: _ActorFinder, publisher: str) -> str:
@@ -605,14 +632,15 @@ def _numbered_blocks(text: str) -> list[tuple[int, int, str]]:
     return blocks
 
 
-def _sentences(text: str) -> Iterable[tuple[int, int]]:
+def _sentences(text: str, skip=lambda start, end: False) -> Iterable[tuple[int, int]]:
     """Sentence spans, paragraph by paragraph (pysbd within each line: a line break in these
-    documents ends a heading or a paragraph, never a sentence of ours)."""
+    documents ends a heading or a paragraph, never a sentence of ours). A line ``skip`` names,
+    or one with no word that could make a candidate, is one span: pysbd is most of the time."""
     import pysbd
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
     for line in _LINE.finditer(text):
-        if not any(rule.search(line.group(0)) for _, rule in _RULES):
+        if skip(line.start(), line.end()) or not any(rule.search(line.group(0)) for _, rule in _RULES):
             # Nothing here can be proposed: one span is enough to track who is speaking.
             start, end = _trim_span(text, line.start(), line.end())
             if end > start:
