@@ -257,3 +257,16 @@ def test_a_text_of_megabytes_is_shown_around_the_proposals_on_screen(staff_db):
     assert any("The text is long" in plain(c.value) for c in at.caption), [c.value for c in at.caption]
     shown = " ".join(h.proto.body for h in at.get("html"))
     assert "the Home Office should publish a plan." in shown and len(shown) < 5_000
+
+
+def test_coming_back_to_the_table_reads_the_items_again(staff_db):
+    at = open_bulk(signed_in())
+    with Store(staff_db) as store:  # changed while this person was elsewhere, and shown when they return
+        store.record_assessment("taskforce", Assessment(status="delivered", evidence="Eric: delivered.",
+                                                        assessed_on="2024-01-05"),
+                                expected_version=store.get_item("taskforce")["version"], by="eric")
+    ok(at.switch_page("staff/audit.py").run())
+    ok(at.switch_page("staff/bulk_status.py").run())
+    edit_rows(at, {"taskforce": {"status": "stalled"}})
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("Recorded 1 status change" in plain(s.value) for s in at.success), texts(at)

@@ -12,6 +12,7 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from dashboard import data
 from dashboard.safe_text import md
@@ -21,7 +22,14 @@ from tracker import bulk
 from tracker import status as status_rules
 from tracker.auth import SessionEndedError
 from tracker.errors import StatusUpdatesRefusedError, TrackerError
-from tracker.models import ImplementationStatus, ItemKind, LifecycleStatus, PartialDate, ResponseStatus
+from tracker.models import (
+    ImplementationStatus,
+    ItemKind,
+    LifecycleStatus,
+    PartialDate,
+    ResponseStatus,
+    describe_validation_error,
+)
 from tracker.progress import date_label
 
 SEEN = "bulk:seen"  # {item id: the version this page read it at}
@@ -61,11 +69,15 @@ def _forget_outcome() -> None:
 st.subheader("1. The evidence")
 report = st.selectbox("Progress report: the document the evidence comes from", list(doc_labels), index=None,
                       key="bulk_report", format_func=doc_labels.get, on_change=_report_chosen,
+                      persist_state=forms.PERSIST,
                       placeholder="Type or paste words of its title, or its id")
 left, right = st.columns([1, 2])
-on_text = left.text_input("Date the evidence refers to: YYYY-MM-DD or YYYY-MM", key="bulk_on")
-url = right.text_input("Web address (optional)", key="bulk_url", placeholder="https://...")
+on_text = left.text_input("Date the evidence refers to: YYYY-MM-DD or YYYY-MM", key="bulk_on",
+                          persist_state=forms.PERSIST)
+url = right.text_input("Web address (optional)", key="bulk_url", placeholder="https://...",
+                       persist_state=forms.PERSIST)
 evidence = st.text_area("Evidence for every item below (a row's own note replaces it)", key="bulk_evidence",
+                        persist_state=forms.PERSIST,
                         help="What the report says, attributed to it: \"The Home Office's progress report "
                              "of March 2024 says ...\".")
 
@@ -75,8 +87,10 @@ forms.choice_from_url("items_of", doc_labels)
 source = left.selectbox("Every item of this document", list(doc_labels), index=None, key="items_of", on_change=_forget_outcome,
                         bind="query-params", format_func=doc_labels.get,
                         placeholder="e.g. the report the progress report follows up")
-kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds", on_change=_forget_outcome)
-extra = st.multiselect("And these items", list(labels), key="bulk_extra", on_change=_forget_outcome, format_func=labels.get,
+kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds", on_change=_forget_outcome,
+                          persist_state=forms.PERSIST)
+extra = st.multiselect("And these items", list(labels), key="bulk_extra", on_change=_forget_outcome,
+                       persist_state=forms.PERSIST, format_func=labels.get,
                        placeholder="Type or paste words of a title, or an item id")
 # A report known only through an article has its items filed under the article, first made in it.
 of_source = (items["document_id"] == source) | (items["origin_document_id"] == source)
@@ -106,9 +120,14 @@ if not chosen:
     st.info("Choose a document whose items the report covers, or the items themselves.", icon=":material/checklist:")
     st.stop()
 
+editor_key = "bulk_editor:" + hashlib.sha1("\n".join(chosen).encode()).hexdigest()[:16]
+# The versions the table is read at: taken when it is first drawn (again after a save, or when
+# coming back to the page), kept while it is being edited, moved on when a conflict is shown.
 seen = st.session_state.setdefault(SEEN, {})
+fresh = editor_key not in st.session_state
 for ident in chosen:
-    seen.setdefault(ident, int(items.at[ident, "version"]))
+    if fresh or ident not in seen:
+        seen[ident] = int(items.at[ident, "version"])
 
 rows = items.loc[chosen]
 frame = pd.DataFrame({
@@ -124,7 +143,6 @@ frame = pd.DataFrame({
                        for k, i in zip(rows["kind"], rows["implementation"])],
     "note": [""] * len(rows),
 }).reset_index(drop=True)
-editor_key = "bulk_editor:" + hashlib.sha1("\n".join(chosen).encode()).hexdigest()[:16]
 st.caption(f"{len(chosen)} item{'s' if len(chosen) != 1 else ''}. Commitments and calls take a status; "
            "recommendations a response and an implementation status. Rows left as they are are not "
            "recorded; a row with its own note is, even with the same status.")
@@ -147,10 +165,13 @@ edited = st.data_editor(
 
 def _save(edited: pd.DataFrame) -> dict:
     """Validate the table and write it through the workspace; the outcome to show."""
+    if not (on_text or "").strip():
+        return {"kind": "refused", "message": "Date the evidence refers to: this field is required", "problems": []}
     try:
-        PartialDate.model_validate(on_text)
-    except ValueError as exc:
-        return {"kind": "refused", "message": f"Date the evidence refers to: {exc}", "problems": []}
+        PartialDate.model_validate(on_text.strip())
+    except ValidationError as exc:
+        return {"kind": "refused", "message": "Date the evidence refers to: " + "; ".join(describe_validation_error(exc)),
+                "problems": []}
     if not (evidence or "").strip():
         return {"kind": "refused", "message": "Give the evidence: what the report says, attributed to it.",
                 "problems": []}

@@ -110,9 +110,11 @@ if run is None:
             st.page_link(page("items"), query_params={"edit_item": outcome["first"]}, icon=":material/edit_note:",
                          label="Edit the first of them, link it to others")
     sources = ([STORED] if has_text else []) + [PASTE, UPLOAD]
-    how = st.radio("Text", sources, key="review:source", horizontal=True)
+    if st.session_state.get("review:source") not in sources:  # chosen for a document that had a text
+        st.session_state.pop("review:source", None)
+    how = st.radio("Text", sources, key="review:source", horizontal=True, persist_state=forms.PERSIST)
     if how == PASTE:
-        st.text_area("Text of the document", key="review:paste", height=260,
+        st.text_area("Text of the document", key="review:paste", height=260, persist_state=forms.PERSIST,
                      placeholder="Paste the report's text here: its recommendations, findings and commitments.")
     elif how == UPLOAD:
         st.file_uploader("File", type=["txt", "html", "htm", "pdf"], key="review:upload",
@@ -185,6 +187,7 @@ def _save() -> None:
         except TrackerError as exc:  # the items are saved; only the text was not kept
             warnings.append(f"The items are saved, but the text was not kept as the document's text: {exc}")
     st.session_state.pop(RUN, None)
+    st.session_state.pop("review:paste", None)  # saved: the next text starts from an empty box
     added = ", ".join(record.id for record in found.bundle.items)
     st.session_state[OUTCOME] = {
         "kind": "saved", "warnings": warnings, "first": found.bundle.items[0].id,
