@@ -34,7 +34,7 @@ def init_database(
         if seed and store.is_empty():
             directory = Path(seed_dir) if seed_dir else default_seed_dir()
             bundle = load_seed_files(directory)
-            result.seeded = store.import_bundle(bundle, by=SEED_USER)
+            result.seeded = store.import_bundle(bundle, by=SEED_USER, seed=True)
             texts = _attach_source_texts(store, bundle)
             if texts:
                 result.seeded["source texts"] = texts
