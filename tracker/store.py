@@ -1915,7 +1915,7 @@ class Store:
     # import_bundle) and that items are proposed from (tracker.extract).
 
     def set_document_text(
-        self, document_id: str, text: SourceText, *, by: str, allow_unmatched: bool = False
+        self, document_id: str, text: SourceText, *, by: str, allow_unmatched: bool = False, seed: bool = False
     ) -> dict:
         """Store (or replace) the text of a document. Returns its description (as
         ``document_text_info``).
@@ -1926,7 +1926,7 @@ class Store:
         chosen. ``allow_unmatched`` stores it anyway; those items' pages then say their quote
         was not found in the source text.
         """
-        by = _recorder(by)
+        by = SEED_RECORDER if seed else _recorder(by)  # only the seed loader passes seed, as for import_bundle
         normalised = normalise_for_quote_check(text.text)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is None:
