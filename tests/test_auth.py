@@ -295,7 +295,7 @@ def test_counts_kept_on_the_users_row_before_004_carry_over(db_path, clock):
             auth.create_user(store, UserIn(username=username, display_name=username), PASSWORD, by="test")
             store.db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
                              (failures, locked_until and locked_until.isoformat(), username))
-        assert store.migrate() == ["004_sign_in_attempts"]
+        assert store.migrate()[0] == "004_sign_in_attempts"  # then any later migration
         with pytest.raises(AccountLockedError, match="10 minutes"):
             sign_in(store, clock)
         fail(store, clock, 1, username="ada")  # the 3rd failure in a row
