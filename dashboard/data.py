@@ -59,7 +59,7 @@ class Snapshot:
 
 @contextmanager
 def _open(path: str) -> Iterator[Store]:
-    store = Store(path)
+    store = Store(path, create=False)  # the running dashboard never makes a database
     try:
         yield store
     finally:
@@ -457,3 +457,16 @@ def import_check(file_bytes: bytes, filename: str):
     problem an import would meet (rows and references together). Writes nothing; not cached."""
     with _open(str(resolve_db_path())) as store:
         return exchange.check_file(store, file_bytes, filename)
+
+
+@st.cache_data(**CACHE)
+def _staff_roles(path: str, version: int) -> dict[str, str]:
+    with _open(path) as store:
+        return store.staff_roles()
+
+
+def recorder_label(snap: Snapshot, username: str) -> str:
+    """Who recorded something, as the public sees it: the role, never the username (a username
+    is half of what signs in, and a staff member's name is theirs to give)."""
+    role = _staff_roles(snap.path, snap.version).get(username)
+    return f"a tracker {role}" if role else "the tracker's staff"

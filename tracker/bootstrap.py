@@ -34,7 +34,7 @@ def init_database(
         if seed and store.is_empty():
             directory = Path(seed_dir) if seed_dir else default_seed_dir()
             bundle = load_seed_files(directory)
-            result.seeded = store.import_bundle(bundle, by=SEED_USER)
+            result.seeded = store.import_bundle(bundle, by=SEED_USER, seed=True)
             texts = _attach_source_texts(store, bundle)
             if texts:
                 result.seeded["source texts"] = texts
@@ -55,6 +55,6 @@ def _attach_source_texts(store: Store, bundle) -> int:
         path = shared / "seeds" / document.text_file if document.text_file else None
         if path is not None and path.is_file():
             text = SourceText(text=path.read_text(encoding="utf-8"), source="txt", filename=document.text_file)
-            store.set_document_text(document.id, text, by=SEED_USER)
+            store.set_document_text(document.id, text, by=SEED_USER, seed=True)
             attached += 1
     return attached
