@@ -48,6 +48,21 @@ def settle(page) -> None:
     page.wait_for_timeout(300)
 
 
+def sign_in(page, address: str) -> None:
+    """Open a staff address and sign in on the form it shows (as tests/browser/test_staff_browser.py)."""
+    from playwright.sync_api import expect
+
+    page.goto(address)
+    page.wait_for_selector(IDLE)
+    settle(page)
+    page.get_by_label("Username").fill("edna")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible()
+    settle(page)
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -70,11 +85,8 @@ def test_upload_refusals_then_html_text_then_the_item_page_says_checked(served, 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(20_000)
     page = context.new_page()
-    page.goto(f"{url}/edit-sources")
-    page.wait_for_selector(IDLE)
-    page.get_by_label("Username").fill("edna")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, f"{url}/record-assessment")
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Documents and actors").click()
     settle(page)
     page.get_by_role("combobox", name="Document", exact=True).click()
     page.get_by_role("option", name="Safeguarding children: an inspection  (icps-2026)").click()
@@ -127,12 +139,7 @@ def test_a_paraphrased_quote_is_refused_with_the_nearest_passage(served, browser
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(20_000)
     page = context.new_page()
-    page.goto(f"{url}/edit-items?edit_item={item_id}")
-    page.wait_for_selector(IDLE)
-    page.get_by_label("Username").fill("edna")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    settle(page)
+    sign_in(page, f"{url}/edit-items?edit_item={item_id}")
     box = page.get_by_role("textbox", name="Quote, verbatim from the document")
     expect(box).to_have_value(quote)
     words = quote.split()
