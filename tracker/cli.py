@@ -279,6 +279,9 @@ def extract_command(ctx, file: Path, published, document_id, publisher, doc_titl
             actors, ids = store.actors(), store.item_ids()
             if document_id and document_id in {d["id"] for d in store.documents()}:
                 stored = store.get_document(document_id)
+                if store.document_text_info(document_id) is None:
+                    click.echo(f"Document {document_id} has no stored text: attach it with `tracker document "
+                               "text` so these quotes are checked when imported.", err=True)
             quotes = store.item_quotes(document_id if stored else None)
     if stored is not None:
         stored_date = PartialDate(start=stored["published_start"], precision=stored["published_precision"])

@@ -25,9 +25,10 @@ API (stable; the browser review queue builds on it):
   bodies the text names that are not known). ``extraction.bundle(document_id, made,
   candidates=None, documents=())`` is a ``Bundle`` of the chosen candidates (all by default)
   with the proposed actors they name, ready for ``Store.import_bundle`` once reviewed.
-- ``read_deadline(sentence, published) -> Deadline | None``, ``ActorMatcher(actors).match(
-  name) -> id | None`` and ``suggest_item_id(title, *, taken, year=None, prefix=None)`` are the
-  parts, usable on their own.
+- ``read_deadline(sentence, published) -> Deadline | None`` (from ``tracker.deadlines``),
+  ``ActorMatcher(actors).match(name) -> id | None`` (from ``tracker.actor_names``) and
+  ``suggest_item_id(title, *, taken, year=None, prefix=None)`` are the parts, usable on their
+  own; all three can be imported from here.
 
 Sentences are split with pysbd, dates read with dateparser and names matched with rapidfuzz;
 all are rules and tables shipped with the packages, so nothing is downloaded at run time.
@@ -40,20 +41,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .actor_names import _ACRONYM_IN_NAME, _CONNECTORS, ActorFinder, ActorMatcher, Mention, slugify
+from .deadlines import DATE_PATTERN, Deadline, as_partial, parse_date, read_deadline
 from .errors import InvalidInputError
-from .models import (
-    SLUG_PATTERN,
-    Actor,
-    ActorKind,
-    Bundle,
-    DatePrecision,
-    Document,
-    ItemKind,
-    ItemRecord,
-    PartialDate,
-)
+from .models import SLUG_PATTERN, Actor, ActorKind, Bundle, Document, ItemKind, ItemRecord, PartialDate
 from .source_text import normalise_for_quote_check
 
 #: The longest quote the model accepts (models.Quote).
@@ -65,14 +57,6 @@ TITLE_LENGTH = 160
 # ---------------------------------------------------------------------------------------------
 # The results
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    date: PartialDate
-    phrase: str  # the words it was read from, as in the text
-    start: int  # offsets of the phrase within the sentence it was read from
-    end: int
 
 
 @dataclass(frozen=True)
@@ -135,340 +119,13 @@ class Extraction:
                       items=[c.item_record(document_id, made) for c in chosen])
 
 
-# ---------------------------------------------------------------------------------------------
-# Deadlines
-# ---------------------------------------------------------------------------------------------
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = (rf"(?:{_ORDINAL}\s+{_MONTHS}\.?,?\s+\d{{4}}|{_MONTHS}\.?\s+{_ORDINAL},?\s+\d{{4}}|"
-         rf"{_MONTHS}\.?\s+\d{{4}}|\d{{4}})")
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
-    "twenty-four": 24, "thirty-six": 36,
-}
-_NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
-
-_RELATIVE = re.compile(
-    rf"\bwithin\s+(?:the\s+next\s+)?(?P<n>{_NUMBER})\s+(?P<unit>day|week|month|year)s?"
-    r"(?:\s+(?:of|from|after)\s+(?:the\s+)?(?:date\s+of\s+)?(?:publication|this\s+report|"
-    r"(?:the\s+)?publication\s+of\s+this\s+(?:report|review)))?\b",
-    re.IGNORECASE,
-)
-_END_OF = re.compile(
-    rf"\b(?:by|before|no\s+later\s+than|not\s+later\s+than)\s+the\s+end\s+of\s+"
-    rf"(?P<what>(?:{_MONTHS}\.?\s+)?\d{{4}}|this\s+year|the\s+year|next\s+year)\b",
-    re.IGNORECASE,
-)
-_ABSOLUTE = re.compile(
-    rf"\b(?:by|before|no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than)\s+(?P<date>{_DATE})\b",
-    re.IGNORECASE,
-)
-
-
-def _as_partial(value: PartialDate | str | dt.date) -> PartialDate:
-    return value if isinstance(value, PartialDate) else PartialDate.model_validate(value)
-
-
-@lru_cache(maxsize=1)
-def _date_parser():
-    from dateparser.date import DateDataParser
-
-    # English only, day before month ("3/4/2027" is 3 April), and no guessing of missing parts
-    # from today: a month or year stays a month or year (its precision).
-    return DateDataParser(languages=["en"], settings={
-        "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "RETURN_TIME_AS_PERIOD": False,
-    })
-
-
-@lru_cache(maxsize=4096)
-def _parse_date(text: str) -> PartialDate | None:
-    """"31 March 2027" (day), "June 2027" (month), "2027" (year), read by dateparser."""
-    if _YEAR.fullmatch(text.strip()):
-        return _as_partial(text.strip())
-    data = _date_parser().get_date_data(text)
-    if data is None or data.date_obj is None:
-        return None
-    day = data.date_obj.date()
-    precision = {"year": DatePrecision.YEAR, "month": DatePrecision.MONTH}.get(data.period, DatePrecision.DAY)
-    iso = {DatePrecision.YEAR: f"{day.year:04d}", DatePrecision.MONTH: f"{day.year:04d}-{day.month:02d}",
-           DatePrecision.DAY: day.isoformat()}[precision]
-    try:
-        return PartialDate.model_validate(iso)
-    except ValueError:
-        return None
-
-
-def _add(start: dt.date, n: int, unit: str) -> dt.date:
-    from dateutil.relativedelta import relativedelta
-
-    unit = unit.lower()
-    if unit == "day":
-        return start + dt.timedelta(days=n)
-    if unit == "week":
-        return start + dt.timedelta(weeks=n)
-    if unit == "month":
-        return start + relativedelta(months=n)
-    return start + relativedelta(years=n)
-
-
-def _at_precision(day: dt.date, precision: DatePrecision) -> PartialDate:
-    iso = {DatePrecision.YEAR: f"{day.year:04d}", DatePrecision.MONTH: f"{day.year:04d}-{day.month:02d}",
-           DatePrecision.DAY: day.isoformat()}[precision]
-    return PartialDate.model_validate(iso)
-
-
-def read_deadline(sentence: str, published: PartialDate | str | dt.date) -> Deadline | None:
-    """The deadline a sentence sets, if any: "by 31 March 2027" (day), "no later than June
-    2027" (month), "by the end of 2027" (year), "within six months of publication" (counted
-    from ``published``, at its precision). Dates that end before publication are history, not
-    deadlines ("by 2019 it had ..."), and are skipped. The first deadline in the sentence wins.
-    """
-    published = _as_partial(published)
-    found: list[Deadline] = []
-    for match in _RELATIVE.finditer(sentence):
-        raw = match.group("n").lower()
-        n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-        day = _add(published.start, n, match.group("unit"))
-        found.append(Deadline(_at_precision(day, published.precision), match.group(0), match.start(), match.end()))
-    for match in _END_OF.finditer(sentence):
-        what = match.group("what").lower()
-        if what in ("this year", "the year"):
-            date = _as_partial(f"{published.start.year:04d}")
-        elif what == "next year":
-            date = _as_partial(f"{published.start.year + 1:04d}")
-        else:
-            date = _parse_date(match.group("what"))
-        if date is not None:
-            found.append(Deadline(date, match.group(0), match.start(), match.end()))
-    for match in _ABSOLUTE.finditer(sentence):
-        if any(d.start <= match.start() < d.end for d in found):
-            continue  # "by the end of 2027" is read above, not as "by ... 2027"
-        date = _parse_date(match.group("date"))
-        if date is not None:
-            found.append(Deadline(date, match.group(0), match.start(), match.end()))
-    found = [d for d in found if d.date.end >= published.start]
-    return min(found, key=lambda d: d.start) if found else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Actors
-# ---------------------------------------------------------------------------------------------
-
-_ORG_HEADS = {
-    "office": ActorKind.GOVERNMENT_DEPARTMENT, "department": ActorKind.GOVERNMENT_DEPARTMENT,
-    "ministry": ActorKind.GOVERNMENT_DEPARTMENT, "treasury": ActorKind.GOVERNMENT_DEPARTMENT,
-    "government": ActorKind.GOVERNMENT_DEPARTMENT, "executive": ActorKind.GOVERNMENT_DEPARTMENT,
-    "inspectorate": ActorKind.INSPECTORATE, "ombudsman": ActorKind.INSPECTORATE,
-    "police": ActorKind.POLICE_BODY, "constabulary": ActorKind.POLICE_BODY,
-    "council": ActorKind.LOCAL_AUTHORITY, "authority": ActorKind.OTHER, "authorities": ActorKind.OTHER,
-    "service": ActorKind.OTHER, "services": ActorKind.OTHER, "agency": ActorKind.OTHER,
-    "commission": ActorKind.OTHER, "commissioner": ActorKind.OFFICE_HOLDER,
-    "committee": ActorKind.OTHER, "board": ActorKind.OTHER, "trust": ActorKind.OTHER,
-    "college": ActorKind.OTHER, "unit": ActorKind.OTHER, "taskforce": ActorKind.OTHER,
-    "partnership": ActorKind.OTHER, "partnerships": ActorKind.OTHER, "association": ActorKind.OTHER,
-    "institute": ActorKind.OTHER, "foundation": ActorKind.OTHER, "regulator": ActorKind.OTHER,
-    "secretary": ActorKind.OFFICE_HOLDER, "minister": ActorKind.OFFICE_HOLDER,
-    "nhs": ActorKind.OTHER, "parliament": ActorKind.OTHER, "bureau": ActorKind.OTHER,
-}
-_PROSECUTION_WORDS = ("prosecution",)
-#: Bodies named in lower case ("every police force should ..."), as one actor each.
-_GENERIC_NAMES = {
-    "police forces": "Police forces", "police force": "Police forces", "forces": "Police forces",
-    "local authorities": "Local authorities", "local authority": "Local authorities",
-    "councils": "Local authorities", "local safeguarding partnerships": "Local safeguarding partnerships",
-    "safeguarding partnerships": "Local safeguarding partnerships", "government": "Government",
-}
-_GENERIC_KINDS = {"Police forces": ActorKind.POLICE_BODY, "Local authorities": ActorKind.LOCAL_AUTHORITY,
-                  "Local safeguarding partnerships": ActorKind.OTHER, "Government": ActorKind.GOVERNMENT_DEPARTMENT}
-_GENERIC_BODIES = re.compile(
-    r"\b(?P<body>(?:(?:every|each|all)\s+)?(?:police\s+forces?|local\s+authorit(?:y|ies)|councils|"
-    r"(?:local\s+)?safeguarding\s+partnerships|forces)|the\s+government)\b",
-    re.IGNORECASE,
-)
-_CONNECTORS = {"of", "and", "for", "on", "the", "&", "in"}
-_CAPITALISED = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’&\-]*(?:\s+(?:of|and|for|on|the|in|&|[A-Z][\w'’&\-]*))*"
-)
-_ACRONYM_IN_NAME = re.compile(r"\(([A-Z][A-Za-z&]{1,15})\)")
-_TITLES = ("mr", "ms", "mrs", "miss", "dr", "sir", "dame", "lord", "lady")
-
-
-# Patterns used per sentence are compiled once: pysbd builds hundreds of patterns of its own,
-# which keep evicting ours from the re module's cache (a third of the time went on recompiling).
-_POSSESSIVE = re.compile(r"'s\b")
-_NOT_WORD = re.compile(r"[^\w&]+")
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+# Patterns used per sentence are compiled once (see tracker.actor_names).
 _LETTERS = re.compile(r"[A-Za-z]+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _OBJECT_FORM = re.compile(r"recommend(?:s|ed)?\b|recommendation\s+that", re.IGNORECASE)
 _JOINER = re.compile(r"\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)
 _CONNECTIVE = re.compile(r"^(?:and|but|however|so|then),?\s+", re.IGNORECASE)
-_YEAR = re.compile(r"\d{4}")
-_ACRONYM = re.compile(r"[A-Z]{2,10}")
-
-
-def _normal_name(name: str) -> str:
-    """Lower case, "the " and a possessive "'s" dropped, punctuation as spaces."""
-    name = name.replace("’", "'").lower()
-    name = _POSSESSIVE.sub("", name)
-    name = _NOT_WORD.sub(" ", name).strip()
-    name = _LEADING_THE.sub("", name)
-    return " ".join(name.split())
-
-
-def slugify(text: str, limit: int = 80) -> str:
-    """A slug (models.SLUG_PATTERN) from text: lower-case words joined by hyphens."""
-    words = _NOT_SLUG.sub(" ", text.lower().replace("&", " and ")).split()
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or "item"
-
-
-class ActorMatcher:
-    """Known actors by name, tolerant of "the", possessives, case, acronyms ("HMICFRS" for
-    "His Majesty's Inspectorate ... (HMICFRS)"), "Mr Lloyd" for "Tony Lloyd", and small
-    spelling differences (rapidfuzz ratio >= 90)."""
-
-    FUZZY_CUTOFF = 90
-
-    def __init__(self, actors: Iterable[Mapping | Actor] = ()):
-        self.names: dict[str, str] = {}  # actor id -> name
-        self._aliases: dict[str, str] = {}  # normalised alias -> actor id
-        self._acronyms: dict[str, str] = {}  # exact-case acronym -> actor id
-        for actor in actors:
-            ident, name = (actor.id, actor.name) if isinstance(actor, Actor) else (actor["id"], actor["name"])
-            self.add(ident, name, kind=(actor.kind if isinstance(actor, Actor) else actor.get("kind")))
-        self._pattern: re.Pattern | None = None
-
-    def add(self, ident: str, name: str, kind: str | None = None) -> None:
-        self.names[ident] = name
-        self._pattern = None
-        plain = _PARENTHESES.sub("", name).strip()
-        for alias in {name, plain}:
-            if _normal_name(alias):
-                self._aliases.setdefault(_normal_name(alias), ident)
-        for acronym in _ACRONYM_IN_NAME.findall(name):
-            self._acronyms.setdefault(acronym, ident)
-        if _ACRONYM.fullmatch(plain):
-            self._acronyms.setdefault(plain, ident)
-        words = plain.split()
-        if kind in (ActorKind.OFFICE_HOLDER, ActorKind.PARLIAMENTARIAN, "office holder", "parliamentarian") \
-                and len(words) == 2 and words[0][:1].isupper() and words[1][:1].isupper():
-            for title in _TITLES:
-                self._aliases.setdefault(f"{title} {words[1].lower()}", ident)
-
-    def match(self, name: str) -> str | None:
-        """The id of the known actor ``name`` refers to, or None."""
-        stripped = name.strip()
-        if stripped in self._acronyms:
-            return self._acronyms[stripped]
-        normal = _normal_name(stripped)
-        if not normal:
-            return None
-        if normal in self._aliases:
-            return self._aliases[normal]
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(normal, list(self._aliases), scorer=fuzz.ratio, score_cutoff=self.FUZZY_CUTOFF)
-        return self._aliases[best[0]] if best else None
-
-    def pattern(self) -> re.Pattern:
-        """One regex finding any known alias or acronym in a sentence (longest first)."""
-        if self._pattern is None:
-            # Aliases are normalised ("national police chiefs council"): between words the text
-            # may have an apostrophe, a possessive, spaces or a hyphen ("Chiefs' Council").
-            parts = [r"['’]?s?[\s\-]+".join(re.escape(w) for w in a.split())
-                     for a in sorted(self._aliases, key=len, reverse=True)]
-            acronyms = [re.escape(a) for a in sorted(self._acronyms, key=len, reverse=True)]
-            alternatives = []
-            if parts:
-                alternatives.append(r"(?i:(?<![\w])(?:" + "|".join(parts) + r")(?:'s|’s)?(?![\w]))")
-            if acronyms:
-                alternatives.append(r"(?<![\w])(?:" + "|".join(acronyms) + r")(?![\w])")
-            self._pattern = re.compile("|".join(alternatives) if alternatives else r"(?!x)x")
-        return self._pattern
-
-
-@dataclass(frozen=True)
-class _Mention:
-    actor_id: str
-    start: int
-    end: int
-
-
-class _ActorFinder:
-    """Mentions of actors in sentences: known ones, and bodies proposed as new actors."""
-
-    def __init__(self, matcher: ActorMatcher):
-        self.matcher = matcher
-        self.proposed: dict[str, Actor] = {}
-
-    def mentions(self, sentence: str) -> list[_Mention]:
-        found: list[_Mention] = []
-        for match in self.matcher.pattern().finditer(sentence):
-            ident = self.matcher.match(match.group(0))
-            if ident:
-                found.append(_Mention(ident, match.start(), match.end()))
-        # Other capitalised phrases, read around the known names ("The Home Office and the
-        # College of Policing" holds a known name and a new one).
-        masked = list(sentence)
-        for m in found:
-            masked[m.start:m.end] = "#" * (m.end - m.start)
-        for match in _CAPITALISED.finditer("".join(masked)):
-            start = match.start()
-            phrase = match.group(0)
-            words = phrase.split()
-            while words and words[-1].lower() in _CONNECTORS:
-                words.pop()
-            while words and words[0].lower() in _CONNECTORS:
-                words.pop(0)
-            if not words:
-                continue
-            phrase = " ".join(words)
-            ident = self.matcher.match(phrase)
-            if ident is None:
-                ident = self._propose(phrase)
-            if ident:
-                found.append(_Mention(ident, start, start + len(match.group(0).rstrip())))
-        for match in _GENERIC_BODIES.finditer(sentence):
-            if any(m.start <= match.start() < m.end or match.start() <= m.start < match.end() for m in found):
-                continue
-            name = _GENERIC_NAMES[_normal_name(match.group("body")).removeprefix("every ").removeprefix(
-                "each ").removeprefix("all ")]
-            ident = self.matcher.match(name) or self._add_proposal(name, _GENERIC_KINDS[name])
-            found.append(_Mention(ident, match.start(), match.end()))
-        return sorted(found, key=lambda m: m.start)
-
-    def _propose(self, phrase: str) -> str | None:
-        words = [w.strip("'’").lower().removesuffix("'s").removesuffix("’s") for w in phrase.split()]
-        joins = [i for i, w in enumerate(words) if w in ("of", "for")]
-        head = words[joins[0] - 1] if joins and joins[0] > 0 else (words[-1] if words else "")
-        if head not in _ORG_HEADS or len(words) < 2:
-            return None  # a lone "Office" or "Police" is not a body we can name
-        name = _LEADING_THE.sub("", phrase)
-        kind = _ORG_HEADS[head]
-        if any(w in _PROSECUTION_WORDS for w in words):
-            kind = ActorKind.PROSECUTION_SERVICE
-        elif "local" in words and head in ("authority", "authorities", "council", "councils"):
-            kind = ActorKind.LOCAL_AUTHORITY
-        return self.matcher.match(name) or self._add_proposal(name, kind)
-
-    def _add_proposal(self, name: str, kind: ActorKind) -> str:
-        ident, base, n = slugify(name, 60), slugify(name, 60), 2
-        while ident in self.matcher.names:  # a known actor's id, though not its name
-            ident, n = f"{base}-{n}", n + 1
-        self.proposed[ident] = Actor(id=ident, name=name[:200], kind=kind,
-                                     description="Proposed by tracker extract from the document's text; check it.")
-        self.matcher.add(ident, name, kind=kind)
-        return ident
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,8 +176,8 @@ def extract_candidates(
     publisher: str | None = None,
 ) -> Extraction:
     """The candidate items in ``text``, in text order (see the module docstring)."""
-    published = _as_partial(published)
-    finder = _ActorFinder(ActorMatcher(actors))
+    published = as_partial(published)
+    finder = ActorFinder(ActorMatcher(actors))
     publisher_id = None
     if publisher:
         publisher_id = finder.matcher.match(publisher) or finder._propose(publisher) or _publisher_actor(finder, publisher)
@@ -583,7 +240,7 @@ def _quotes_in_text(quotes: Mapping[str, str], normalised_text: str) -> list[tup
     return kept
 
 
-def _publisher_actor(finder: _ActorFinder, publisher: str) -> str:
+def _publisher_actor(finder: ActorFinder, publisher: str) -> str:
     return finder._add_proposal(publisher, ActorKind.OTHER)
 
 
@@ -688,7 +345,7 @@ def _pieces(base: int, body: str) -> Iterable[tuple[int, str]]:
     yield base + start, body[start:]
 
 
-def _speaker(sentence: str, finder: _ActorFinder) -> str | None:
+def _speaker(sentence: str, finder: ActorFinder) -> str | None:
     """The actor a sentence attributes words to ("X said", "said X"), if any."""
     speech = _SPEECH.search(sentence)
     if not speech:
@@ -756,14 +413,14 @@ def _candidate(text, start, end, finder, published, publisher_id, existing, take
     )
 
 
-_MADE_EARLIER = re.compile(rf"^\W*(?:In|On|Since)\s+(?P<date>{_DATE})\b")
+_MADE_EARLIER = re.compile(rf"^\W*(?:In|On|Since)\s+(?P<date>{DATE_PATTERN})\b")
 
 
 def _made_earlier(sentence: str, published: PartialDate) -> PartialDate | None:
     """The date a sentence opens with ("In 2022 the Home Office asked ..."), when it is before
     the document's: the statement was made then, not when the document reported it."""
     match = _MADE_EARLIER.match(sentence)
-    date = _parse_date(match.group("date")) if match else None
+    date = parse_date(match.group("date")) if match else None
     return date if date is not None and date.end < published.start else None
 
 
@@ -811,11 +468,11 @@ def _people(kind, sentence, mentions, trigger_at, speaker, publisher_id, numbere
         owners = [m for m in obj if m != maker][:1]
     if maker is None and before:
         maker = before[0].actor_id
-    owners = [o.actor_id if isinstance(o, _Mention) else o for o in owners]
+    owners = [o.actor_id if isinstance(o, Mention) else o for o in owners]
     return ([maker] if maker else []), [o for i, o in enumerate(owners) if o and o not in owners[:i]]
 
 
-def _joined(mentions: list[_Mention], sentence: str) -> list[_Mention]:
+def _joined(mentions: list[Mention], sentence: str) -> list[Mention]:
     """The first mention and those joined to it by "and" or a comma ("X, Y and Z"), in order
     of distance from the trigger (``mentions`` nearest first)."""
     if not mentions:

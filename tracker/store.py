@@ -1924,9 +1924,10 @@ class Store:
         items already quoting the document have quotes the text does not contain
         (InvalidInputError listing each with the nearest passage): the wrong text was probably
         chosen. ``allow_unmatched`` stores it anyway; those items' pages then say their quote
-        was not found in the source text.
+        was not found in the source text. ``seed`` (the seed loader only) records it under
+        ``SEED_RECORDER``, as ``import_bundle`` does.
         """
-        by = SEED_RECORDER if seed else _recorder(by)  # only the seed loader passes seed, as for import_bundle
+        by = SEED_RECORDER if seed else _recorder(by)
         normalised = normalise_for_quote_check(text.text)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is None:

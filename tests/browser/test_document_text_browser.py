@@ -48,6 +48,21 @@ def settle(page) -> None:
     page.wait_for_timeout(300)
 
 
+def sign_in(page, address: str) -> None:
+    """Open a staff address and sign in on the form it shows (as tests/browser/test_staff_browser.py)."""
+    from playwright.sync_api import expect
+
+    page.goto(address)
+    page.wait_for_selector(IDLE)
+    settle(page)
+    page.get_by_label("Username").fill("edna")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible()
+    settle(page)
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -70,11 +85,8 @@ def test_upload_refusals_then_html_text_then_the_item_page_says_checked(served, 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(20_000)
     page = context.new_page()
-    page.goto(f"{url}/edit-sources")
-    page.wait_for_selector(IDLE)
-    page.get_by_label("Username").fill("edna")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, f"{url}/record-assessment")
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Documents and actors").click()
     settle(page)
     page.get_by_role("combobox", name="Document", exact=True).click()
     page.get_by_role("option", name="Safeguarding children: an inspection  (icps-2026)").click()
@@ -113,4 +125,32 @@ def test_upload_refusals_then_html_text_then_the_item_page_says_checked(served, 
     reader.wait_for_selector(IDLE)
     expect(reader.get_by_text("Checked word for word against the source's text")).to_be_visible()
     screenshot(reader, "item-quote-checked")
+    context.close()
+
+
+def test_a_paraphrased_quote_is_refused_with_the_nearest_passage(served, browser):
+    from playwright.sync_api import expect
+
+    url, db, _ = served
+    with Store(db) as store:
+        checked = sorted(i for i in store.item_ids() if store.quote_check(i) == "checked")
+        item_id = checked[0]
+        quote = store.get_item(item_id)["quote"]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sign_in(page, f"{url}/edit-items?edit_item={item_id}")
+    box = page.get_by_role("textbox", name="Quote, verbatim from the document")
+    expect(box).to_have_value(quote)
+    words = quote.split()
+    box.fill(" ".join(words[:3] + ["really"] + words[3:]))  # one word added: a paraphrase
+    page.get_by_role("button", name="Save changes").click()
+    settle(page)
+    message = page.get_by_text("the nearest passage is").first
+    expect(message).to_be_visible()
+    message.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "item-quote-refused-nearest-passage.png"))  # the viewport, at the message
+    with Store(db) as store:
+        assert store.get_item(item_id)["quote"] == quote
     context.close()
