@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .ids import slug
 from .models import Actor, ActorKind
 
 _ORG_HEADS = {
@@ -75,15 +76,9 @@ def _normal_name(name: str) -> str:
 
 
 def slugify(text: str, limit: int = 80) -> str:
-    """A slug (models.SLUG_PATTERN) from text: lower-case words joined by hyphens."""
-    words = _NOT_SLUG.sub(" ", text.lower().replace("&", " and ")).split()
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or "item"
+    """A slug (models.SLUG_PATTERN) from text: lower-case words joined by hyphens, every word
+    kept ("&" read as "and"); the one slug rule is ``tracker.ids.slug``."""
+    return slug(text.replace("&", " and "), max_length=limit, keep_filler=True) or "item"
 
 
 class ActorMatcher:

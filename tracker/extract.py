@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from .actor_names import _ACRONYM_IN_NAME, _CONNECTORS, ActorFinder, ActorMatcher, Mention, slugify
 from .deadlines import DATE_PATTERN, Deadline, as_partial, parse_date, read_deadline
 from .errors import InvalidInputError
+from .ids import suggest_id
 from .models import SLUG_PATTERN, Actor, ActorKind, Bundle, Document, ItemKind, ItemRecord, PartialDate
 from .source_text import normalise_for_quote_check
 
@@ -561,14 +562,8 @@ def suggest_item_id(title: str, *, taken: Iterable[str] = (), year: int | None =
     if reference:
         parts.append(slugify(reference.replace("Recommendation ", "r"), 10))
     parts.extend(words[:4])
-    if year:
-        parts.append(str(year))
-    base = slugify("-".join(parts), 72)
-    ident, n = base, 2
-    while ident in taken or not re.match(SLUG_PATTERN, ident):
-        ident = f"{base}-{n}"
-        n += 1
-    return ident
+    # Uniqueness and the slug itself are the one rule for every id (tracker.ids).
+    return suggest_id(" ".join(parts), taken=taken, year=year or None)
 
 
 _MONTH_WORDS = set("""january february march april may june july august september october november

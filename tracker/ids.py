@@ -19,16 +19,17 @@ MAX_LENGTH = 60
 _DROPPED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "in", "on", "by", "with", "at", "its"})
 
 
-def slug(text: str, *, max_length: int = MAX_LENGTH) -> str:
+def slug(text: str, *, max_length: int = MAX_LENGTH, keep_filler: bool = False) -> str:
     """``text`` as lower-case ASCII words joined by hyphens, cut at a word boundary.
 
     Accents are dropped ("Café" -> "cafe"), anything that is not a letter or digit separates
-    words, and filler words ("the", "of") are left out unless nothing else
-    remains. Returns "" when ``text`` holds no letter or digit.
+    words, and filler words ("the", "of") are left out unless nothing else remains or
+    ``keep_filler`` asks for them (an actor's name: "chiefs-council" would lose "of" in
+    "college-of-policing"). Returns "" when ``text`` holds no letter or digit.
     """
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", plain.lower())
-    kept = [word for word in words if word not in _DROPPED] or words
+    kept = words if keep_filler else ([word for word in words if word not in _DROPPED] or words)
     out = ""
     for word in kept:
         joined = f"{out}-{word}" if out else word
