@@ -46,7 +46,7 @@ from .actor_names import _ACRONYM_IN_NAME, _CONNECTORS, ActorFinder, ActorMatche
 from .deadlines import DATE_PATTERN, Deadline, as_partial, parse_date, read_deadline
 from .errors import InvalidInputError
 from .ids import suggest_id
-from .models import SLUG_PATTERN, Actor, ActorKind, Bundle, Document, ItemKind, ItemRecord, PartialDate
+from .models import Actor, ActorKind, Bundle, Document, ItemKind, ItemRecord, PartialDate
 from .source_text import normalise_for_quote_check
 
 #: The longest quote the model accepts (models.Quote).
