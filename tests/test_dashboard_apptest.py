@@ -13,13 +13,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard_fixture import build_fixture_db, build_seeded_db
+from tracker import changes as record_changes
 from tracker.models import Actor, Assessment, Document, ItemIn
 from tracker.status import STATUS_COLOURS
 from tracker.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGES = ["views/overview.py", "views/tracker_table.py", "views/item.py", "views/gaps.py",
-         "views/timeline.py", "views/sources.py"]
+         "views/timeline.py", "views/sources.py", "views/changes.py", "views/about.py"]
 TIMEOUT = 120
 
 
@@ -105,7 +106,9 @@ def test_every_page_renders(request, database, page):
     no_errors(at)
     assert at.get("title"), "every page has a title"
     if database == "empty_db":
-        assert "Nothing has been recorded yet" in texts(at) or page == "views/sources.py"
+        assert "Nothing has been recorded yet" in texts(at) or page in (
+            "views/sources.py", "views/changes.py", "views/about.py")
+        assert "Nothing recorded yet · no evidence recorded" in texts(at)
 
 
 def test_every_page_renders_as_of_a_past_date(fixture_db):
@@ -119,14 +122,22 @@ def test_overview_headline_figures(fixture_db):
     at = run()
     no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Items tracked": "8", "Delivered": "0", "Not delivered": "0", "Overdue": "2",
-                       "Awaiting response": "1"}
+    assert metrics == {"Trackable items": "6", "Findings": "2", "Delivered": "0", "Not delivered": "0",
+                       "Overdue": "2", "Awaiting response": "1"}
+
+
+def test_overview_says_no_deadline_is_recorded_instead_of_zero_overdue(one_item_db):
+    at = run()
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Overdue"] == "none recorded" and metrics["Trackable items"] == "1"
+    assert "no deadlines recorded for any of them" in texts(at)
 
 
 def test_overview_as_of_recomputes(fixture_db):
     at = run(as_of="2020-12-31")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Items tracked"] == "4" and metrics["Overdue"] == "1"
+    assert metrics["Trackable items"] == "3" and metrics["Findings"] == "1" and metrics["Overdue"] == "1"
     assert metrics["Awaiting response"] == "0"
 
 
@@ -136,7 +147,7 @@ def test_as_of_control_is_in_the_sidebar_and_clears(fixture_db):
     assert control.value == dt.date(2020, 12, 31)
     at.sidebar.button(key="as_of_reset").click().run()
     assert at.sidebar.date_input(key="as_of").value is None
-    assert {m.label: m.value for m in at.metric}["Items tracked"] == "8"
+    assert {m.label: m.value for m in at.metric}["Trackable items"] == "6"
     assert not at.sidebar.warning
 
 
@@ -145,7 +156,7 @@ def test_a_link_with_a_date_the_record_cannot_be_read_at_says_so(fixture_db, ask
     at = run(as_of=asked)
     assert not at.exception
     assert at.sidebar.date_input(key="as_of").value is None
-    assert {m.label: m.value for m in at.metric}["Items tracked"] == "8"
+    assert {m.label: m.value for m in at.metric}["Trackable items"] == "6"
     [warning] = at.sidebar.warning
     assert warning.value.replace("\\", "").startswith(f"The link asks for the record as of {asked}, which is not a date")
 
@@ -353,3 +364,32 @@ def test_item_page_says_where_a_seed_assessment_comes_from(seeded_db):
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any(c.startswith("From the tracker's first dataset, read from its source") for c in captions), captions
     assert not any(c.startswith("Recorded by seed") for c in captions)
+
+
+def test_what_changed_lists_a_staff_edit_and_offers_the_feed(fixture_db):
+    with Store(fixture_db) as store:
+        item = store.items_frame().iloc[0]
+        store.record_assessment(item["id"], Assessment(status="partly delivered", evidence="Nothing since the pledge.",
+                                                       assessed_on="2024-05-01"),
+                                expected_version=None, by="edna")
+    at = run("views/changes.py")
+    no_errors(at)
+    shown = texts(at)
+    assert "Nothing since the pledge." in shown and "stalled → partly delivered" in shown
+    with Store(fixture_db) as store:  # the page counts what tracker.changes lists
+        since = dt.date.today() - dt.timedelta(days=30)
+        assert record_changes.counts_line(record_changes.changes_since(store, since)) in shown
+    assert at.get("download_button"), "the Atom feed is offered"
+
+
+def test_about_lists_every_status_the_code_knows(seeded_db):
+    from tracker.models import ImplementationStatus, LifecycleStatus, ResponseStatus
+
+    at = run("views/about.py")
+    no_errors(at)
+    listed = set()
+    for frame in at.table:
+        listed.update(frame.value["Term"].tolist())
+    for enum in (LifecycleStatus, ResponseStatus, ImplementationStatus):
+        assert {m.value for m in enum} <= listed
+    assert "has not named who keeps the record" in texts(at)

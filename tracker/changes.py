@@ -29,6 +29,9 @@ DEADLINE_MOVED = "deadline moved"
 CORRECTION = "correction"
 #: Every kind of change, in the order the What changed page offers them.
 CHANGE_KINDS = (NEW_ITEM, STATUS_CHANGE, DEADLINE_SET, DEADLINE_MOVED, CORRECTION)
+#: How a count of each kind reads when it is not 1 ("3 deadlines moved").
+PLURALS = {NEW_ITEM: "new items", STATUS_CHANGE: "status changes", DEADLINE_SET: "deadlines set",
+           DEADLINE_MOVED: "deadlines moved", CORRECTION: "corrections"}
 
 #: The fields of an item and a document whose edits are listed as corrections, as readers name them.
 ITEM_FIELDS = {"title": "title", "quote": "quote", "document_id": "source document",
@@ -226,6 +229,12 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
     """``changes`` as a table (``FRAME_COLUMNS``), newest first as given."""
     return pd.DataFrame([{c: getattr(change, c) for c in FRAME_COLUMNS} for change in changes],
                         columns=FRAME_COLUMNS)
+
+
+def counts_line(changes: list[Change]) -> str:
+    """The changes counted by kind in words: "3 new items, 1 status change" ("" for none)."""
+    return ", ".join(f"{n} {kind if n == 1 else PLURALS[kind]}"
+                     for kind, n in count_by_kind(changes).items() if n)
 
 
 def count_by_kind(changes: list[Change]) -> dict[str, int]:

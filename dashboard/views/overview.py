@@ -25,19 +25,29 @@ if head.tracked == 0:
                 "and charts appear here.")
     st.stop()
 
-cols = st.columns(5)
-cols[0].metric("Items tracked", head.tracked, border=True,
-               help=f"{head.commitments} commitments, {head.recommendations} recommendations, "
-                    f"{head.calls} calls and {head.findings} findings")
-cols[1].metric("Delivered", head.delivered, border=True,
+cols = st.columns(6)
+cols[0].metric("Trackable items", head.trackable, border=True,
+               help=f"{head.commitments} commitments, {head.recommendations} recommendations and "
+                    f"{head.calls} calls: the items that can be delivered. Findings are counted apart.")
+cols[1].metric("Findings", head.findings, border=True,
+               help="Independent observations of how things stand: evidence, not promises, so they "
+                    "carry no status and are never counted as delivered or overdue.")
+cols[2].metric("Delivered", head.delivered, border=True,
                help="Commitments and calls assessed as delivered, and recommendations implemented.")
-cols[2].metric("Not delivered", head.not_delivered, border=True,
+cols[3].metric("Not delivered", head.not_delivered, border=True,
                help="Assessed as not delivered, or recommendations not implemented.")
-cols[3].metric("Overdue", head.overdue, border=True,
-               help="Still open after the whole period of their deadline has passed.")
-cols[4].metric("Awaiting response", head.awaiting_response, border=True,
+if head.open_with_deadline:
+    cols[4].metric("Overdue", head.overdue, border=True,
+                   help=f"Still open after the whole period of their deadline has passed, of "
+                        f"{head.open_with_deadline} open items with a deadline recorded.")
+else:  # "0 overdue" would read as "on time" when no deadline is recorded at all
+    cols[4].metric("Overdue", "none recorded", border=True,
+                   help="No open item has a deadline recorded, so none can be overdue.")
+cols[5].metric("Awaiting response", head.awaiting_response, border=True,
                help="Open recommendations whose addressee has not responded on the record.")
-st.caption(f"As of {long_date(head.as_of)}. {head.open} items are still open.")
+deadlines = (f"{head.open_with_deadline} of them with a deadline recorded" if head.open_with_deadline
+             else "no deadlines recorded for any of them")
+st.caption(f"As of {long_date(head.as_of)}: {head.open} items are still open, {deadlines}.")
 
 names = data.actor_names(snap)
 st.subheader("Scorecard: where each actor's commitments and recommendations stand")
