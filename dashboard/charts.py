@@ -18,13 +18,17 @@ from tracker.progress import duration, long_date
 from tracker.status import FINDING_LABEL, RESPONSE_COLOURS, STATUS_COLOURS, STATUS_ORDER
 
 FALLBACK_COLOUR = "#777777"
-# Text on these fills needs to be white to be read; the lighter fills take black.
-_DARK_FILLS = {"#0072B2", "#D55E00", "#009E73", "#777777", "#CC79A7"}
+#: WCAG's minimum contrast for text: every label on a bar is black or white, whichever reaches it.
+MIN_TEXT_CONTRAST = 4.5
 KIND_SYMBOLS = {"commitment": "circle", "recommendation": "square", "finding": "diamond", "call": "triangle-up"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 # An estimate of the plotting width, used only to decide whether a bar segment is wide enough
-# for its full "3 delivered" label or only its number.
-_ASSUMED_PLOT_PX = 650
+# for its full "3 delivered" label or only its number: a 390 px phone's, so labels that fit
+# there fit everywhere.
+_ASSUMED_PLOT_PX = 330
+#: Height given to each bar with the label above it (bar, label, gap), in px.
+_ROW_PX = 58
+_LABEL_ROW_PX = 84
 
 
 #: A fill pattern per status, so bar segments too narrow for their "3 delivered" label still
@@ -62,8 +66,23 @@ def status_marker(status: str, *, line: str = "white") -> dict:
     )
 
 
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def text_colour(fill: str) -> str:
-    return "white" if fill in _DARK_FILLS else "black"
+    """Black or white, whichever contrasts more with ``fill`` (white text on the Okabe-Ito
+    orange, green and pink was 3.0 to 3.8:1; black on them is 5.5 to 7:1)."""
+    return "#ffffff" if contrast_ratio(fill, "#ffffff") > contrast_ratio(fill, "#000000") else "#000000"
 
 
 def config(filename: str) -> dict:
@@ -93,6 +112,18 @@ def _layout(
     return fig
 
 
+def credited(fig: go.Figure, credit: str | None) -> go.Figure:
+    """Add ``credit`` (where the chart comes from, and its date: plain text) as a small line
+    under the title of ``fig``, which is changed and returned; a downloaded image keeps it."""
+    if not credit:
+        return fig
+    fig.update_layout(
+        title_text=f"{fig.layout.title.text}<br><span style='font-size:11px;color:#555555'>{plot_text(credit)}</span>",
+        margin_t=(fig.layout.margin.t or 50) + 18,
+    )
+    return fig
+
+
 def _whole_numbers(fig: go.Figure, top: float, *, axis: str = "x") -> None:
     """Counts are whole: no "0.5 items" ticks when the numbers are small."""
     if top <= 10:
@@ -108,10 +139,31 @@ def _empty(title: str, message: str) -> go.Figure:
     return _layout(fig, title, height=200)
 
 
+def _labels_above_bars(fig: go.Figure, rows: list[str], texts: list[str], *, bar_px: float) -> None:
+    """Write each row's label above its bar, left-aligned, instead of on a y axis: on a 390 px
+    phone an axis of names left the bars a sliver of the width."""
+    fig.update_yaxes(showticklabels=False, title_text=None)
+    for row, text in zip(rows, texts):
+        fig.add_annotation(text=text, x=0, xref="paper", xanchor="left", y=row, yref="y", yanchor="bottom",
+                           yshift=bar_px / 2 + 1, showarrow=False, align="left",
+                           font=dict(size=12, color="#222222"))
+
+
+def _legend_below(fig: go.Figure) -> None:
+    """The legend as a row under the chart, which wraps on a narrow screen instead of taking
+    a third of its width."""
+    margin = fig.layout.margin
+    plot_px = max(fig.layout.height - (margin.t or 0) - (margin.b or 0), 60)
+    # ~58 px below the plot clears the tick labels and the axis title; Plotly grows the bottom
+    # margin to fit the legend however many lines it wraps to.
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-58 / plot_px, x=0, xanchor="left"))
+
+
 def status_bars(
     card: pd.DataFrame, *, title: str, group_title: str, subtitle: str | None = None, max_groups: int = 25
 ) -> go.Figure:
-    """Horizontal stacked bars, one per group, one segment per status.
+    """Horizontal stacked bars, one per group, one segment per status; each group's name and
+    total written above its bar, the legend below.
 
     ``card`` has ``group``, ``status_label``, ``n`` (``progress.scorecard``). Segments are
     labelled "3 delivered" when wide enough and "3" otherwise; the legend and hover name every
@@ -147,12 +199,17 @@ def status_bars(
                 hovertemplate="%{y}<br>" + plot_text(status) + ": <b>%{x}</b><extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    fig.update_xaxes(title_text="Number of items", gridcolor="#eeeeee")
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"), bargap=0.45)
+    fig.update_xaxes(title_text="Number of items", gridcolor="#eeeeee", nticks=6)
     _whole_numbers(fig, widest)
-    fig.update_yaxes(title_text=group_title, automargin=True)
-    statuses = card["status_label"].nunique()  # the legend needs room too
-    return _layout(fig, title, height=max(140 + 34 * len(shown), 160 + 24 * statuses), subtitle=subtitle)
+    bar_px = _ROW_PX * (1 - 0.45)
+    _labels_above_bars(fig, groups, [f"<b>{g}</b> · {int(n)}" for g, n in zip(groups, shown.values[::-1])],
+                       bar_px=bar_px)
+    fig.update_yaxes(range=[-0.6, len(groups) - 0.1])
+    statuses = card["status_label"].nunique()  # the legend below needs room too
+    _layout(fig, title, height=150 + _ROW_PX * len(shown) + 22 * ((statuses + 2) // 3), subtitle=subtitle)
+    _legend_below(fig)
+    return fig
 
 
 def status_totals(totals: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
@@ -181,7 +238,7 @@ def open_items(
     names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Each open item as a bar from the date it was made to ``reference_date``, its deadline
-    marked, labelled with its status and how long it has been open or overdue.
+    marked; above each bar its title, and its status and how long it has been open or overdue.
 
     ``frame`` needs ``id``, ``title``, ``status_label``, ``made_label`` and ``deadline_label``
     and either ``made`` or a ``made_start`` the caller joined; plus ``days_overdue``.
@@ -196,20 +253,16 @@ def open_items(
     for status in [s for s in STATUS_ORDER if s in set(frame["status_label"])]:
         part = frame[frame["status_label"] == status]
         starts = pd.to_datetime(part["made"])
-        labels = []
-        for row in part.itertuples(index=False):
-            label = f"{status} · open {duration((reference_date - row.made).days)}"
+        rows = [plot_text(f"{t}", limit=55) for t in part["title"]]
+        for row_title, row in zip(rows, part.itertuples(index=False)):
+            label = f"{plot_text(status)} · open {duration((reference_date - row.made).days)}"
             if pd.notna(row.days_overdue):
                 label += f" · <b>{duration(int(row.days_overdue))} past deadline</b>"
-            labels.append(label)
-        row_labels.extend(zip([plot_text(f"{t}", limit=55) for t in part["title"]], labels))
+            row_labels.append((row_title, f"<b>{row_title}</b><br>{label}"))
         fig.add_trace(
             go.Bar(
                 name=status, orientation="h", base=starts, x=(end - starts).dt.total_seconds() * 1000,
-                y=[plot_text(f"{t}", limit=55) for t in part["title"]],
-                marker=status_marker(status, line="#444444"),
-                # No text on the bar: a recent item's bar is too short to hold it, and the
-                # overdue ones are what a reader most needs to read. Labels go in a column.
+                y=rows, marker=status_marker(status, line="#444444"),
                 customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"],
                                     [d or "none" for d in part["deadline_label"]],
                                     [plot_text(names.get(o, o)) for o in part.get("owners", [""] * len(part))])),
@@ -225,23 +278,19 @@ def open_items(
             go.Scatter(
                 name="deadline", mode="markers", x=pd.to_datetime(deadlines["deadline_end"]),
                 y=[plot_text(f"{t}", limit=55) for t in deadlines["title"]],
-                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="black"), color="black"),
+                marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="black"), color="black"),
                 hovertemplate="deadline %{x|%d %b %Y}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="overlay")
-    for row_title, label in row_labels:  # a text column right of the plot, one line per bar
-        fig.add_annotation(text=label, x=1.01, xref="paper", xanchor="left", y=row_title, yref="y",
-                           showarrow=False, align="left", font=dict(size=12, color="#333333"))
+    fig.update_layout(barmode="overlay", bargap=0.55)
+    order = [plot_text(f"{t}", limit=55) for t in frame["title"]]
+    fig.update_yaxes(categoryorder="array", categoryarray=order, range=[-0.6, len(order) - 0.05])
+    _labels_above_bars(fig, [r for r, _ in row_labels], [t for _, t in row_labels],
+                       bar_px=_LABEL_ROW_PX * (1 - 0.55))
     fig.update_xaxes(type="date", title_text=f"From the date made to {long_date(reference_date)}",
-                     gridcolor="#eeeeee")
-    fig.update_yaxes(automargin=True, categoryorder="array",
-                     categoryarray=[plot_text(f"{t}", limit=55) for t in frame["title"]])
-    height = 170 + 38 * len(frame)
-    _layout(fig, title, height=height, subtitle=subtitle, legend_title="Status / mark")
-    plot_px = height - fig.layout.margin.t - 80
-    fig.update_layout(margin=dict(r=330, b=80),  # the legend sits below the axis title, ~70 px down
-                      legend=dict(orientation="h", yanchor="top", y=-70 / plot_px, xanchor="left", x=0))
+                     gridcolor="#eeeeee", nticks=6)
+    _layout(fig, title, height=190 + _LABEL_ROW_PX * len(frame), subtitle=subtitle, legend_title="Status / mark")
+    _legend_below(fig)
     return fig
 
 
@@ -352,6 +401,7 @@ def response_waiting(frame: pd.DataFrame, *, names: dict[str, str], title: str) 
         go.Bar(y=[plot_text(g, limit=40) for g in counts.index], x=counts.values, orientation="h",
                marker_color=fill, marker_line=dict(color="#444444", width=0.5),
                text=[f"{v} awaiting response" for v in counts.values], textposition="auto",
+               insidetextfont=dict(color=text_colour(fill)),
                hovertemplate="%{y}: <b>%{x}</b> awaiting response<extra></extra>", showlegend=False)
     )
     fig.update_xaxes(title_text="Recommendations with no response", gridcolor="#eeeeee")

@@ -484,6 +484,14 @@ def _changes(path: str, version: int, since_iso: str, until_iso: str | None,
         return record_changes.changes_since(store, _date(since_iso), until=_date(until_iso), kinds=kinds)
 
 
+def chart_credit(snap: Snapshot, page_path: str, **query: str) -> str:
+    """The source line a chart of ``page_path`` carries (``tracker.currency.chart_credit``),
+    with the as-of date in the page address when there is one."""
+    if snap.as_of:
+        query = {**query, "as_of": snap.as_of.isoformat()}
+    return currency.chart_credit(settings(), page_path, record_currency(snap), snap.today, **query)
+
+
 def changes(snap: Snapshot, since: dt.date, *, kinds: tuple[str, ...] = ()) -> list[record_changes.Change]:
     """Changes recorded from ``since`` (``tracker.changes.changes_since``), newest first; with an
     as-of date, only those recorded by the end of that day."""

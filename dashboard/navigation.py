@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, print_style
+from dashboard import data, page_style
 from dashboard.components import as_of
 from tracker.currency import currency_line
 from tracker.progress import long_date
@@ -115,7 +115,7 @@ def build_navigation():
     navigation = st.navigation(sections, expanded=True)  # an admin has 13 pages; none may fold away
 
     chosen = as_of.show()
-    print_style.apply()
+    page_style.apply()
     _currency_line(chosen)
     if chosen is not None:
         st.info(

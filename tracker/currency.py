@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .about import SiteSettings
 from .progress import long_date
 from .store import Store
 
@@ -64,3 +65,13 @@ def evidence_age_days(found: Currency, today: dt.date) -> int | None:
     if found.newest_evidence is None:
         return None
     return ((found.as_of or today) - found.newest_evidence).days
+
+
+def chart_credit(settings: SiteSettings, page_path: str, found: Currency, today: dt.date, **query: str) -> str:
+    """The line a chart carries under its title, so a saved picture still says where it comes
+    from and how current it is: "Source: Policy tracker, <page address> · record as of 1 December
+    2026 · newest evidence 8 December 2023" (plain text)."""
+    line = f"Source: {settings.name}, {settings.page_url(page_path, **query)} · record as of {long_date(found.as_of or today)}"
+    if found.newest_evidence is not None:
+        line += f" · newest evidence {long_date(found.newest_evidence)}"
+    return line

@@ -57,7 +57,7 @@ day = None
 for change in found[:CHANGES_LISTED]:
     if change.recorded_on != day:
         day = change.recorded_on
-        st.subheader(long_date(day), anchor=False)
+        st.header(long_date(day), anchor=False)
     with st.container(border=True):
         st.markdown(f"**{md(change.kind.capitalize())}** · {md(change.title)}")
         st.markdown(md(change.summary))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.components import as_of, item_table
+from dashboard.components import as_of, chart, item_table
 from tracker import timeline
 
 snap = data.snapshot(as_of.current())
@@ -36,15 +36,24 @@ if view["shown"] == 0:
     st.stop()
 
 per = "day" if view["period"] == "day" else "month"
-st.plotly_chart(
-    charts.events_strip(view["marks"], title="Each event on the time line, coloured by status",
-                        subtitle=f"Assessments show the status they gave, other events the item's status; "
-                                 f"a number counts the events in that {per}"),
-    config=charts.config("events-timeline"), key="events_strip",
+credit = data.chart_credit(snap, "timeline")
+chart.show(
+    charts.credited(charts.events_strip(
+        view["marks"], title="Each event on the time line, coloured by status",
+        subtitle=f"Assessments show the status they gave, other events the item's status; "
+                 f"a number counts the events in that {per}"), credit),
+    name="events-timeline", key="events_strip",
+    summary="One lane per kind of event, each mark a day with events; the table at the foot of the page "
+            "lists the events themselves.",
 )
-st.plotly_chart(
-    charts.events_per_year(view["per_year"], title="Events per year, by type"),
-    config=charts.config("events-per-year"), key="events_per_year",
+per_year = view["per_year"]
+chart.show(
+    charts.credited(charts.events_per_year(per_year, title="Events per year, by type"), credit),
+    name="events-per-year", key="events_per_year",
+    table=per_year.pivot_table(index="year", columns="event", values="n", aggfunc="sum", fill_value=0)
+    .reset_index() if not per_year.empty else None,
+    table_label="Events per year as a table",
+    summary="Bars count each kind of event in each year.",
 )
 
 rows = view["rows"]
