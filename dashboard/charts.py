@@ -9,6 +9,7 @@ colour alone; hover detail; stored text HTML-escaped (Plotly renders some HTML i
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -94,17 +95,29 @@ def config(filename: str) -> dict:
     }
 
 
+#: Characters per line of a chart's title (13 px bold) and of its smaller lines (11-12 px):
+#: what a 390 px phone shows without cutting them (Plotly never wraps a title by itself).
+TITLE_CHARS, NOTE_CHARS = 46, 58
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
 def _layout(
     fig: go.Figure, title: str, *, height: int, subtitle: str | None = None, legend_title: str = "Status"
 ) -> go.Figure:
-    text = f"<b>{title}</b>"
-    if subtitle:
-        text += f"<br><span style='font-size:12px'>{subtitle}</span>"
+    title_lines = _lines(title, TITLE_CHARS)
+    text = "<br>".join(f"<b>{line}</b>" for line in title_lines)
+    note_lines = _lines(subtitle, NOTE_CHARS) if subtitle else []
+    if note_lines:
+        text += "".join(f"<br><span style='font-size:12px'>{line}</span>" for line in note_lines)
+    extra = 17 * (len(title_lines) - 1 + len(note_lines))
     fig.update_layout(
-        title=dict(text=text, x=0, xanchor="left"),
-        height=height,
+        title=dict(text=text, x=0, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=10)),
+        height=height + extra,
         font=FONT,
-        margin=dict(l=10, r=20, t=70 if subtitle else 50, b=40),
+        margin=dict(l=10, r=20, t=50 + extra, b=40),
         legend=dict(title=dict(text=legend_title), traceorder="normal"),
         hoverlabel=dict(namelength=-1),
         plot_bgcolor="white",
@@ -117,9 +130,12 @@ def credited(fig: go.Figure, credit: str | None) -> go.Figure:
     under the title of ``fig``, which is changed and returned; a downloaded image keeps it."""
     if not credit:
         return fig
+    lines = _lines(plot_text(credit), NOTE_CHARS + 6)
     fig.update_layout(
-        title_text=f"{fig.layout.title.text}<br><span style='font-size:11px;color:#555555'>{plot_text(credit)}</span>",
-        margin_t=(fig.layout.margin.t or 50) + 18,
+        title_text=fig.layout.title.text + "".join(
+            f"<br><span style='font-size:11px;color:#555555'>{line}</span>" for line in lines),
+        margin_t=(fig.layout.margin.t or 50) + 16 * len(lines),
+        height=fig.layout.height + 16 * len(lines),
     )
     return fig
 

@@ -1,5 +1,5 @@
-"""The style every page adds to Streamlit's: captions dark enough to read (Streamlit's grey,
-#828180, is 3.9:1 on white; WCAG asks 4.5:1), and a print layout with no sidebar, header or
+"""The style every page adds to Streamlit's: captions dark enough to read (Streamlit draws them
+in its text colour at 60% opacity, #828180, 3.9:1 on white; WCAG asks 4.5:1), and a print layout with no sidebar, header or
 toolbar that prints the whole page, not the one screen Streamlit's scrolling container holds.
 
 The style sheet is a constant of this module (no stored text goes into it), added with
@@ -15,7 +15,7 @@ CAPTION_COLOUR = "#5c5b5a"
 
 PAGE_CSS = f"""
 <style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {CAPTION_COLOUR}; }}
+[data-testid="stCaptionContainer"] {{ color: {CAPTION_COLOUR}; opacity: 1; }}
 @media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stSidebarCollapsedControl"],

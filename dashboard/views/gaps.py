@@ -71,7 +71,7 @@ else:
                     "lists every item of the delivery gap with its status, age and deadline.",
         )
     item_table.show(delivery.assign(days_open=delivery["days_since_made"]), names=names, key="delivery_table",
-                    columns=["link", "kind", "title", "owners", "status_label", "response_label", "made_label",
+                    columns=["link", "status_label", "title", "kind", "owners", "response_label", "made_label",
                              "days_open", "deadline_label", "days_overdue"])
     more_than_shown("delivery", delivery)
 
@@ -96,12 +96,13 @@ if evidence.empty:
     st.info("Every item rests on recent evidence.")
 else:
     shown = item_table.display_frame(evidence, names=names,
-                                     columns=["link", "kind", "title", "owners", "status_label",
+                                     columns=["link", "status_label", "title", "kind", "owners",
                                               "last_assessed_on"])
     shown["reason"] = evidence["reason"].tolist()
     st.dataframe(shown, hide_index=True, key="evidence_table",
                  column_config={**{c: item_table.LABELS[c] for c in shown.columns if c in item_table.LABELS},
                                 "reason": "Why it is here"})
+    item_table.open_item_link(evidence, key="evidence_open")
     more_than_shown("evidence", evidence)
 
 st.header("Chains across the years")

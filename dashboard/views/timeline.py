@@ -18,12 +18,14 @@ if data.headline(snap).tracked == 0:
     st.stop()
 
 bounds = data.timeline_view(snap)
-first, second = st.columns(2)
+chosen = any(st.session_state.get(k) or st.query_params.get(k) for k in ("tl_event", "tl_kind", "tl_from", "tl_to"))
+folded = st.expander("Filters: events, kinds of item, dates", expanded=bool(chosen), icon=":material/filter_list:")
+first, second = folded.columns(2)
 types = first.multiselect("Events", timeline.EVENT_TYPES, key="tl_event", bind="query-params",
                           placeholder="Every kind of event")
 kinds = second.multiselect("Item kinds", ["commitment", "recommendation", "finding", "call"], key="tl_kind",
                            bind="query-params", placeholder="Every kind of item")
-first, second = st.columns(2)
+first, second = folded.columns(2)
 start = first.date_input("From", value=None, min_value=bounds["first"], max_value=bounds["last"], key="tl_from",
                          bind="query-params", format="YYYY-MM-DD")
 end = second.date_input("To", value=None, min_value=bounds["first"], max_value=bounds["last"], key="tl_to",
