@@ -331,6 +331,19 @@ def matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> dict:
     return _matching(*snap.key, chosen)
 
 
+def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
+    """Each item's assessments as of the snapshot, oldest first, by item id (for downloads,
+    built when one is asked for; not cached)."""
+    with _open(snap.path) as store:
+        frame = store.assessments_frame(until=snap.as_of, item_ids=item_ids)
+    frame = frame.drop(columns=["kind", "title"]).astype(object)
+    frame = frame.where(frame.notna(), None)
+    found: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        found.setdefault(row.pop("item_id"), []).append(row)
+    return found
+
+
 def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFrame:
     """Every item that matches ``chosen`` (for downloads, built when one is asked for)."""
     return filters.filter_items(_items(*snap.key), chosen)
