@@ -269,7 +269,7 @@ def open_items(
     for status in [s for s in STATUS_ORDER if s in set(frame["status_label"])]:
         part = frame[frame["status_label"] == status]
         starts = pd.to_datetime(part["made"])
-        rows = [plot_text(f"{t}", limit=55) for t in part["title"]]
+        rows = [plot_text(f"{t}", limit=48) for t in part["title"]]
         for row_title, row in zip(rows, part.itertuples(index=False)):
             label = f"{plot_text(status)} · open {duration((reference_date - row.made).days)}"
             if pd.notna(row.days_overdue):
@@ -293,13 +293,13 @@ def open_items(
         fig.add_trace(
             go.Scatter(
                 name="deadline", mode="markers", x=pd.to_datetime(deadlines["deadline_end"]),
-                y=[plot_text(f"{t}", limit=55) for t in deadlines["title"]],
+                y=[plot_text(f"{t}", limit=48) for t in deadlines["title"]],
                 marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="black"), color="black"),
                 hovertemplate="deadline %{x|%d %b %Y}<extra></extra>",
             )
         )
     fig.update_layout(barmode="overlay", bargap=0.55)
-    order = [plot_text(f"{t}", limit=55) for t in frame["title"]]
+    order = [plot_text(f"{t}", limit=48) for t in frame["title"]]
     fig.update_yaxes(categoryorder="array", categoryarray=order, range=[-0.6, len(order) - 0.05])
     _labels_above_bars(fig, [r for r, _ in row_labels], [t for _, t in row_labels],
                        bar_px=_LABEL_ROW_PX * (1 - 0.55))
@@ -377,29 +377,35 @@ def chain_timeline(
     relations: dict[str, list[str]] = {}
     for link in links.itertuples(index=False):
         relations.setdefault(link.source_id, []).append(
-            f"{link.kind} “{plot_text(titles[link.target_id], limit=32)}”"
+            f"{link.kind} “{plot_text(titles[link.target_id], limit=28)}”"
         )
     tick_text = []
     for row in items.itertuples(index=False):
-        label = f"<b>{plot_text(row.made_label)}</b> · {plot_text(row.title, limit=55)}"
+        room = max(20, 50 - len(str(row.made_label)))  # one line on a 390 px phone
+        label = f"<b>{plot_text(row.made_label)}</b> · {plot_text(row.title, limit=room)}"
         if row.id == current:
-            label = f"<b>this item ▶ {plot_text(row.made_label)} · {plot_text(row.title, limit=45)}</b>"
+            label = f"<b>this item ▶ {plot_text(row.made_label)} · {plot_text(row.title, limit=room - 14)}</b>"
         said = relations.get(row.id)
         if said:
             text = "; ".join(said)
-            if len(said) > 2:
-                text = "; ".join(said[:2]) + f" and {len(said) - 2} more"
+            if len(said) > 1:
+                text = said[0] + f" and {len(said) - 1} more"
             label += f"<br><span style='font-size:11px;color:#555555'>↳ {text}</span>"
         tick_text.append(label)
-    fig.update_yaxes(tickvals=ys, ticktext=tick_text, range=[-0.6, n - 0.4], automargin=True,
+    # Each row's label sits above its marker across the chart's width, not on a y axis that
+    # left a phone's time line a sliver (as the bar charts do).
+    fig.update_yaxes(tickvals=ys, showticklabels=False, range=[-0.6, n - 0.05],
                      showgrid=True, gridcolor="#f2f2f2", zeroline=False)
+    for y, label in zip(ys, tick_text):
+        fig.add_annotation(text=label, x=0, xref="paper", xanchor="left", y=y, yref="y", yanchor="bottom",
+                           yshift=11, showarrow=False, align="left", font=dict(size=12, color="#222222"))
     fig.update_xaxes(type="date", range=[first - pad_left, last + pad_right], gridcolor="#eeeeee",
                      title_text="Date made")
     subtitle = "● commitment  ■ recommendation  ◆ finding  ▲ call · arrows run from an item to the one it answers, repeats or contradicts"
     if as_of:
         subtitle += f" · as of {long_date(as_of)}"
     subtitle += note
-    fig = _layout(fig, plot_text(chain.title, limit=110), height=230 + 62 * n, subtitle=subtitle,
+    fig = _layout(fig, plot_text(chain.title, limit=110), height=230 + 84 * n, subtitle=subtitle,
                   legend_title="Status: ")
     # The legend goes under the chart so the time line gets the full width.
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(b=90))
@@ -422,8 +428,12 @@ def response_waiting(frame: pd.DataFrame, *, names: dict[str, str], title: str) 
     )
     fig.update_xaxes(title_text="Recommendations with no response", gridcolor="#eeeeee")
     _whole_numbers(fig, float(counts.max()))
-    fig.update_yaxes(title_text="Addressee", automargin=True)
-    return _layout(fig, title, height=140 + 34 * len(counts))
+    fig.update_layout(bargap=0.45)
+    names_shown = [plot_text(g, limit=40) for g in counts.index]
+    _labels_above_bars(fig, names_shown, [f"<b>{g}</b>" for g in names_shown], bar_px=_ROW_PX * 0.55)
+    fig.update_yaxes(range=[-0.6, len(names_shown) - 0.1])
+    fig.update_xaxes(nticks=6)
+    return _layout(fig, title, height=140 + _ROW_PX * len(counts))
 
 
 EVENT_PATTERNS = {"made": "", "assessed": "/", "deadline set": "x", "deadline moved": "-",

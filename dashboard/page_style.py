@@ -16,6 +16,11 @@ CAPTION_COLOUR = "#5c5b5a"
 PAGE_CSS = f"""
 <style>
 [data-testid="stCaptionContainer"] {{ color: {CAPTION_COLOUR}; opacity: 1; }}
+@media (max-width: 640px) {{
+  /* On a phone Streamlit's 2.75rem titles took a whole screen for an item's title. */
+  h1 {{ font-size: 1.8rem !important; }}
+  h2 {{ font-size: 1.4rem !important; }}
+}}
 @media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stSidebarCollapsedControl"],

@@ -135,7 +135,7 @@ def test_overview_says_no_deadline_is_recorded_instead_of_zero_overdue(one_item_
     at = run()
     no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Overdue"] == "none recorded" and metrics["Trackable items"] == "1"
+    assert metrics["Overdue"] == "no deadlines" and metrics["Trackable items"] == "1"
     assert "no deadlines recorded for any of them" in texts(at)
 
 

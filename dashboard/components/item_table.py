@@ -82,10 +82,14 @@ def show(
     columns: Sequence[str] = TRACKER,
     key: str,
     document_titles: Mapping[str, str] | None = None,
-    height: int | str = "auto",
+    height: int | str | None = None,
 ) -> None:
-    """Draw ``frame`` (annotated item rows) as a read-only table, then ``open_item_link``."""
+    """Draw ``frame`` (annotated item rows) as a read-only table, then ``open_item_link``.
+    By default the table is as tall as its rows (up to ``FULL_HEIGHT_ROWS``), so a printed
+    page holds every row rather than the ten a scrolling grid shows."""
     shown = display_frame(frame, names=names, columns=columns, document_titles=document_titles)
+    if height is None:
+        height = full_height(len(shown))
     st.dataframe(
         shown,
         hide_index=True,
@@ -94,6 +98,16 @@ def show(
         height=height,
     )
     open_item_link(frame, key=f"{key}_open")
+
+
+#: Tables up to this many rows are drawn whole; longer ones scroll.
+FULL_HEIGHT_ROWS = 60
+
+
+def full_height(rows: int) -> int | str:
+    """The height of a grid that shows ``rows`` rows without scrolling (or "auto" for more than
+    ``FULL_HEIGHT_ROWS``)."""
+    return 38 + 35 * rows + 2 if rows <= FULL_HEIGHT_ROWS else "auto"
 
 
 def open_item_link(frame: pd.DataFrame, *, key: str) -> None:

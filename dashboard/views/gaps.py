@@ -99,7 +99,7 @@ else:
                                      columns=["link", "status_label", "title", "kind", "owners",
                                               "last_assessed_on"])
     shown["reason"] = evidence["reason"].tolist()
-    st.dataframe(shown, hide_index=True, key="evidence_table",
+    st.dataframe(shown, hide_index=True, key="evidence_table", height=item_table.full_height(len(shown)),
                  column_config={**{c: item_table.LABELS[c] for c in shown.columns if c in item_table.LABELS},
                                 "reason": "Why it is here"})
     item_table.open_item_link(evidence, key="evidence_open")

@@ -25,7 +25,8 @@ if head.tracked == 0:
                 "and charts appear here.")
     st.stop()
 
-cols = st.columns(6)
+# Two rows of three: six in a row cut their labels and values short on a desktop.
+cols = st.columns(3) + st.columns(3)
 cols[0].metric("Trackable items", head.trackable, border=True,
                help=f"{head.commitments} commitments, {head.recommendations} recommendations and "
                     f"{head.calls} calls: the items that can be delivered. Findings are counted apart.")
@@ -41,8 +42,8 @@ if head.open_with_deadline:
                    help=f"Still open after the whole period of their deadline has passed, of "
                         f"{head.open_with_deadline} open items with a deadline recorded.")
 else:  # "0 overdue" would read as "on time" when no deadline is recorded at all
-    cols[4].metric("Overdue", "none recorded", border=True,
-                   help="No open item has a deadline recorded, so none can be overdue.")
+    cols[4].metric("Overdue", "no deadlines", border=True,
+                   help="No open item has a deadline recorded, so none can be overdue: not the same as none overdue.")
 cols[5].metric("Awaiting response", head.awaiting_response, border=True,
                help="Open recommendations whose addressee has not responded on the record.")
 deadlines = (f"{head.open_with_deadline} of them with a deadline recorded" if head.open_with_deadline

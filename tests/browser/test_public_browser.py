@@ -119,7 +119,7 @@ def test_overview_shows_the_headline_figures(served, page):
     assert head.tracked > 0, "tracker serve seeds a new database"
     assert metrics(page) == {
         "Trackable items": str(head.trackable), "Findings": str(head.findings), "Delivered": str(head.delivered),
-        "Not delivered": str(head.not_delivered), "Overdue": str(head.overdue) if head.open_with_deadline else "none recorded",
+        "Not delivered": str(head.not_delivered), "Overdue": str(head.overdue) if head.open_with_deadline else "no deadlines",
         "Awaiting response": str(head.awaiting_response),
     }
     titles = [t.text_content() for t in page.locator(".js-plotly-plot .gtitle").all()]
