@@ -442,7 +442,8 @@ EVENT_FILLS = {"made": "#0072B2", "assessed": "#56B4E9", "deadline set": "#99999
                "deadline moved": "#E69F00", "deadline falls due": "#D55E00"}
 
 
-def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = None,
+                    until: dt.date | None = None) -> go.Figure:
     """Events per year, one bar per event type (``timeline.events_per_year``): each type has
     its own fill pattern as well as colour, and every bar carries its count."""
     if counts.empty:
@@ -460,12 +461,16 @@ def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = 
     fig.update_layout(barmode="group")
     # A year axis, not categories: years in order, and a year without events shows as a gap
     # (categories were ordered by the first trace's years, and empty years vanished).
-    fig.update_xaxes(title_text="Year", type="linear", dtick=1, tickformat="d")
+    fig.update_xaxes(title_text="Year", type="linear", dtick=1 if until is None or
+                     until.year - int(counts["year"].min()) <= 10 else 2, tickformat="d")
+    if until is not None:  # run to the reading date: silent years since the last event show as such
+        fig.update_xaxes(range=[int(counts["year"].min()) - 0.6, max(until.year, int(counts["year"].max())) + 0.6])
     fig.update_yaxes(title_text="Number of events", gridcolor="#eeeeee")
     return _layout(fig, title, height=420, subtitle=subtitle, legend_title="Event")
 
 
-def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None,
+                 until: dt.date | None = None) -> go.Figure:
     """Events on a time axis, one lane per event type (``timeline.events_by_day`` rows).
 
     One mark per day, type and status: its size and label the number of events, its colour the
@@ -516,7 +521,12 @@ def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None)
                      gridcolor="#f4f4f4", zeroline=False)
     for y in range(len(lanes) - 1):  # a rule between lanes
         fig.add_hline(y=y + 0.5, line=dict(color="#bbbbbb", width=1))
-    fig.update_xaxes(type="date", title_text="Date", gridcolor="#eeeeee")
+    fig.update_xaxes(type="date", title_text="Date", gridcolor="#eeeeee", nticks=6)
+    if until is not None:  # the axis runs to the reading date, so a quiet stretch since shows
+        dates = pd.to_datetime(days["date"])
+        first, last = dates.min(), max(dates.max(), pd.Timestamp(until))
+        pad = max((last - first) * 0.03, pd.Timedelta(days=20))
+        fig.update_xaxes(range=[first - pad, last + pad])
     fig.update_layout(showlegend=False)
     height = max(300, 150 + len(lanes) * (34 + 19 * len(statuses)))
     return _layout(fig, title, height=height, subtitle=subtitle)

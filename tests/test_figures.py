@@ -90,3 +90,14 @@ def test_bar_labels_sit_above_the_bars_and_the_legend_below():
     assert fig.layout.yaxis.showticklabels is False
     assert {a.text for a in fig.layout.annotations} == {"<b>Home Office</b> · 1", "<b>Police</b> · 2"}
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+
+
+def test_the_time_lines_run_to_the_reading_date():
+    days = pd.DataFrame({"date": [dt.date(2020, 12, 15), dt.date(2023, 12, 8)], "event": ["made", "assessed"],
+                         "status_label": ["stalled", "stalled"], "n": [1, 2], "date_label": ["a", "b"],
+                         "kinds": ["commitment", "commitment"], "titles": ["x", "y"]})
+    strip = charts.events_strip(days, title="t", until=dt.date(2026, 12, 1))
+    assert pd.Timestamp(strip.layout.xaxis.range[1]) > pd.Timestamp(2026, 12, 1)
+    counts = pd.DataFrame({"year": [2020, 2023], "event": ["made", "assessed"], "n": [1, 2]})
+    per_year = charts.events_per_year(counts, title="t", until=dt.date(2026, 12, 1))
+    assert per_year.layout.xaxis.range[1] > 2026

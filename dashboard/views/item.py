@@ -66,6 +66,10 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+# The browser tab (and a bookmark) names the item, not just "Item".
+st.set_page_config(page_title=f"{shorten(item['title'], 70)} · {data.settings().name}")
+
+
 def actors_text(ids: str | None) -> str:
     return md("; ".join(names.get(a, a) for a in split_list(ids))) or "none recorded"
 

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.components import as_of, chart, item_table
 from tracker import timeline
+from tracker.progress import long_date
 
 snap = data.snapshot(as_of.current())
 st.title("Timeline of dated events")
@@ -43,14 +44,16 @@ chart.show(
     charts.credited(charts.events_strip(
         view["marks"], title="Each event on the time line, coloured by status",
         subtitle=f"Assessments show the status they gave, other events the item's status; "
-                 f"a number counts the events in that {per}"), credit),
+                 f"a number counts the events in that {per}; the axis runs to "
+                 f"{long_date(snap.reference_date)}", until=snap.reference_date), credit),
     name="events-timeline", key="events_strip",
     summary="One lane per kind of event, each mark a day with events; the table at the foot of the page "
             "lists the events themselves.",
 )
 per_year = view["per_year"]
 chart.show(
-    charts.credited(charts.events_per_year(per_year, title="Events per year, by type"), credit),
+    charts.credited(charts.events_per_year(per_year, title="Events per year, by type",
+                                           until=snap.reference_date), credit),
     name="events-per-year", key="events_per_year",
     table=per_year.pivot_table(index="year", columns="event", values="n", aggfunc="sum", fill_value=0)
     .reset_index() if not per_year.empty else None,

@@ -133,6 +133,10 @@ def test_every_public_page_passes_axe(served, tab, width, name):
         for node in violation["nodes"]:
             found = f"{violation['id']} ({violation['impact']}): {node['target']}: {node['summary']}"
             (theirs if streamlit_own(violation["id"], node["owner"]) else ours).append(found)
+    # Each page names itself in the browser tab (and in a bookmark), the item page by the item.
+    assert tab.title().endswith(" · Policy tracker"), tab.title()
+    if name == "item":
+        assert tab.title().startswith("Home Office commitment to improve"), tab.title()
     screenshot(tab, name, width)
     if theirs:
         print(f"{name} at {width} px: {len(theirs)} serious node(s) in Streamlit's own markup")
