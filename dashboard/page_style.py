@@ -20,6 +20,7 @@ PAGE_CSS = f"""
   /* On a phone Streamlit's 2.75rem titles took a whole screen for an item's title. */
   h1 {{ font-size: 1.8rem !important; }}
   h2 {{ font-size: 1.4rem !important; }}
+  h3 {{ font-size: 1.2rem !important; }}
 }}
 @media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],

@@ -25,7 +25,8 @@ st.caption("New items, status changes, deadlines set or moved, and corrections, 
            "day they were recorded.")
 
 last = snap.reference_date
-with st.expander("Choose the period and the kinds of change", expanded=True):
+with st.expander("Choose the period and the kinds of change", icon=":material/filter_list:",
+                 expanded=bool(st.session_state.get("changes_kind"))):
     left, right = st.columns([1, 2])
     since = left.date_input("Changes recorded since", value=last - dt.timedelta(days=30),
                             min_value=dt.date(1990, 1, 1), max_value=last, key="changes_since",

@@ -85,6 +85,11 @@ def settle(page, heading: str | None = None) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
     page.wait_for_timeout(800)  # charts draw, and stale elements fade back in, after the run ends
     page.wait_for_selector(IDLE, timeout=60_000)
+    # The page's own style sheet (dashboard/page_style.py) arrives with the script run's
+    # elements; once seen a rare time without it in the run above, so wait for it to apply.
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('style'))
+                    .some(s => s.textContent.includes('stCaptionContainer'))""", timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
