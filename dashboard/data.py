@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import about, changes as record_changes, currency, exchange, filters, gaps, progress, summary, timeline
+from tracker.bootstrap import SEED_USER
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -59,7 +60,7 @@ class Snapshot:
 
 @contextmanager
 def _open(path: str) -> Iterator[Store]:
-    store = Store(path)
+    store = Store(path, create=False)  # the running dashboard never makes a database
     try:
         yield store
     finally:
@@ -340,6 +341,9 @@ def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
     frame = frame.where(frame.notna(), None)
     found: dict[str, list[dict]] = {}
     for row in frame.to_dict("records"):
+        # Who recorded it as the public sees it (a role), never the username.
+        who = row["recorded_by"]
+        row["recorded_by"] = "the tracker's first dataset" if who == SEED_USER else recorder_label(snap, who)
         found.setdefault(row.pop("item_id"), []).append(row)
     return found
 
@@ -510,3 +514,16 @@ def changes(snap: Snapshot, since: dt.date, *, kinds: tuple[str, ...] = ()) -> l
     as-of date, only those recorded by the end of that day."""
     until = (snap.as_of + dt.timedelta(days=1)).isoformat() if snap.as_of else None
     return _changes(snap.path, snap.version, since.isoformat(), until, tuple(kinds))
+
+
+@st.cache_data(**CACHE)
+def _staff_roles(path: str, version: int) -> dict[str, str]:
+    with _open(path) as store:
+        return store.staff_roles()
+
+
+def recorder_label(snap: Snapshot, username: str) -> str:
+    """Who recorded something, as the public sees it: the role, never the username (a username
+    is half of what signs in, and a staff member's name is theirs to give)."""
+    role = _staff_roles(snap.path, snap.version).get(username)
+    return f"a tracker {role}" if role else "the tracker's staff"
