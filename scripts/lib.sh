@@ -37,3 +37,25 @@ ensure_chromium() {
          "browser tests will fail under CI=true and be skipped otherwise" >&2
   fi
 }
+
+# axe-core, for the browser tests' accessibility checks: the version package-lock.json pins,
+# installed with `npm ci` (Debian's nodejs and npm when missing, as for chromium).
+ensure_axe() {
+  local folder="tests/browser/axe"
+  if [ -f "$folder/node_modules/axe-core/axe.min.js" ] && \
+     [ "$folder/node_modules/.package-lock.json" -nt "$folder/package-lock.json" ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Debian's npm for axe-core ..." >&2
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >&2
+    else
+      echo "npm is not installed and cannot be installed here;" \
+           "the accessibility tests will fail under CI=true and be skipped otherwise" >&2
+      return
+    fi
+  fi
+  echo "Installing axe-core (npm ci in $folder) ..." >&2
+  (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >&2)
+}
