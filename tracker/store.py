@@ -1920,6 +1920,110 @@ class Store:
 
     # -- maintenance -------------------------------------------------------
 
+    # -- the published edition (issue 16): bulk reads and a copy without staff data ----------
+
+    #: Tables that hold the record: published as they are.
+    PUBLIC_TABLES = frozenset({
+        "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
+        "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
+    })
+    #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
+    #: published. A table in neither set stops ``publishable_copy``, so a new table is not
+    #: published before someone has decided it may be.
+    STAFF_TABLES = frozenset({"users", "sessions", "sign_in_attempts", "audit_log"})
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the database as it stood when the first
+        one ran, whatever other processes write meanwhile (WAL), so a publish's pages and data
+        files come from one data version."""
+        conn = self.db.conn
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def history_of(self, item_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every assessment of the items ``item_ids``, by item id, oldest first (by the date its
+        evidence refers to, then by entry); one query for any number of items."""
+        rows = self._rows(
+            f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, assessed_on, id",
+            {"ids": json.dumps(sorted(set(item_ids)))},
+        )
+        return _group(rows, "item_id")
+
+    def deadline_revisions_of(self, item_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every deadline revision of the items ``item_ids``, by item id, oldest first."""
+        rows = self._rows(
+            f"SELECT * FROM deadline_revisions WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, revised_on, id",
+            {"ids": json.dumps(sorted(set(item_ids)))},
+        )
+        return _group(rows, "item_id")
+
+    def table_frame(self, table: str) -> pd.DataFrame:
+        """A public table (``PUBLIC_TABLES``) whole, in entry order, for the open data files.
+        Raises ValueError for any other table."""
+        if table not in self.PUBLIC_TABLES:
+            raise ValueError(f"{table!r} is not a public table")
+        return self._frame(f"SELECT * FROM [{table}] ORDER BY rowid")
+
+    def table_columns(self) -> dict[str, list[str]]:
+        """The columns of every table, by table name."""
+        names = [r[0] for r in self.db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: [c[1] for c in self.db.conn.execute(f"PRAGMA table_info([{t}])")] for t in names}
+
+    def latest_changes(self, limit: int) -> list[dict]:
+        """The ``limit`` latest entries of the record, newest first by when they were recorded:
+        assessments (``change`` 'assessment') and items added (``change`` 'item'), each with
+        its item's id, kind and title. Read from the record itself, never the audit log."""
+        return self._rows(
+            """
+            SELECT * FROM (
+                SELECT 'assessment' AS change, a.id AS entry, a.recorded_at AS at, a.item_id, i.kind, i.title,
+                       a.status, a.response, a.implementation, a.evidence, a.assessed_on
+                FROM assessments a JOIN items i ON i.id = a.item_id
+                ORDER BY a.recorded_at DESC, a.id DESC LIMIT :limit)
+            UNION ALL
+            SELECT * FROM (
+                SELECT 'item', i.rowid, i.created_at, i.id, i.kind, i.title, NULL, NULL, NULL, NULL, i.made_start
+                FROM items i ORDER BY i.created_at DESC, i.rowid DESC LIMIT :limit)
+            ORDER BY at DESC, entry DESC LIMIT :limit
+            """,
+            {"limit": int(limit)},
+        )
+
+    def publishable_copy(self, destination: str | os.PathLike) -> Path:
+        """A copy of the database for anyone to download: the record without the staff tables
+        (``STAFF_TABLES``), vacuumed so none of their deleted pages is left in the file, in
+        rollback-journal mode (one file, no ``-wal``). Raises InvalidInputError when the
+        database holds a table that is neither public nor staff."""
+        destination = Path(destination)
+        unknown = set(self.table_columns()) - self.PUBLIC_TABLES - self.STAFF_TABLES
+        if unknown:
+            raise InvalidInputError(
+                f"the database holds tables not known to be public or staff ({', '.join(sorted(unknown))}); "
+                "classify them in Store.PUBLIC_TABLES or Store.STAFF_TABLES before publishing"
+            )
+        if destination.exists():
+            destination.unlink()
+        self.backup(destination)
+        conn = sqlite3.connect(str(destination), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            conn.execute("BEGIN")
+            for table in sorted(self.STAFF_TABLES & present):
+                conn.execute(f"DROP TABLE [{table}]")  # its indexes and triggers go with it
+            conn.execute("COMMIT")
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        return destination
+
     def integrity_check(self) -> str:
         return self.db.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
