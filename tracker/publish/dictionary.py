@@ -170,5 +170,5 @@ SQLITE_TABLES = {
     "meta": ("Counters of the database.", {"key": "data_version: bumped by every write",
                                            "value": "its value"}),
     "_sqlite_migrations": ("The schema migrations applied to the file.", {
-        "migration_set": "always 'tracker'", "name": "the migration", "applied_at": "when it was applied"}),
+        "id": "the row's number", "migration_set": "always 'tracker'", "name": "the migration", "applied_at": "when it was applied"}),
 }

@@ -20,7 +20,7 @@ from . import content, pages
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter, current_edition, publishing, read_manifest
 from .opendata import write_open_data
-from .render import environment, page_name, web_url
+from .render import environment, page_name, script_json, web_url
 
 SITE_NAME = "Policy tracker"
 NAV = (("index.html", "Overview"), ("gaps.html", "Gaps"), ("tracker.html", "Tracker"), ("sources.html", "Sources"),
@@ -216,9 +216,7 @@ def _write_pages(writer, env, store, record, site, changes, published_at) -> Non
     writer.write("gaps.html", _page(env, "gaps.html", "gaps.html", site, **gaps))
     writer.write("sources.html", _page(env, "sources.html", "sources.html", site, **sources))
     writer.write("tracker.html", _page(env, "tracker.html", "tracker.html", site, **tracker))
-    writer.write("data/items.js", "window.EDITION_ITEMS = "
-                 + json.dumps(pages.tracker_data(record), ensure_ascii=False, separators=(",", ":"))
-                 .replace("</", "<\\/") + ";\n")
+    writer.write("data/items.js", f"window.EDITION_ITEMS = {script_json(pages.tracker_data(record))};\n")
     writer.write("changes.html", _page(env, "changes.html", "changes.html", site, title="What changed",
                                        description="The latest changes to the record.", changes=changes))
     writer.write("about.html", _page(env, "about.html", "about.html", site, title="About this record",
