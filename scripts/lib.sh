@@ -31,3 +31,21 @@ ensure_chromium() {
          "browser tests will fail under CI=true and be skipped otherwise" >&2
   fi
 }
+
+# axe-core (the accessibility checks the browser tests run on the published edition), from npm
+# into the git-ignored .npm-axe/, pinned. Without npm the axe test is skipped locally and fails in CI.
+AXE_VERSION="4.14.1"
+ensure_axe() {
+  if [ -f .npm-axe/node_modules/axe-core/axe.min.js ] && \
+     grep -q "\"version\": \"$AXE_VERSION\"" .npm-axe/node_modules/axe-core/package.json; then
+    return
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    echo "Installing axe-core $AXE_VERSION from npm into .npm-axe/ ..." >&2
+    mkdir -p .npm-axe
+    (cd .npm-axe && npm install --no-audit --no-fund --silent --save-exact "axe-core@$AXE_VERSION" >&2) || \
+      echo "npm could not install axe-core; the edition's accessibility test will not run" >&2
+  else
+    echo "npm is not installed: the edition's accessibility test will not run" >&2
+  fi
+}
