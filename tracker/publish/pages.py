@@ -308,16 +308,14 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
         entries.append({"date": date_label(h["assessed_on"], "day"), "said": said, "evidence": h["evidence"],
                         "url": web_url(h.get("evidence_url")),
                         "document": documents.get(h.get("evidence_document_id")), "recorded": recorded})
-    deadlines = timeline.deadline_history(revisions)
-    deadline_rows, deadline_line = [], ""
-    if not deadlines.empty:
-        current = deadlines.iloc[-1]
+    deadline_rows = timeline.deadline_rows(revisions)
+    deadline_line = ""
+    if deadline_rows:
+        current = deadline_rows[-1]
         end = current["deadline_end"]
         deadline_line = current["deadline_label"] or "none"
         if end is not None and row["is_open"] and end < today:
             deadline_line += f", passed {(today - end).days:,} days ago with the item still open"
-        deadline_rows = [{k: _plain(v) for k, v in r.items()} for r in deadlines[
-            ["revised_on", "deadline_label", "change", "days_moved", "reason"]].to_dict("records")]
     link_rows = []
     for link in links:
         year = str(link["other_made"])[:4]
