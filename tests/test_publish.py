@@ -102,7 +102,7 @@ def test_edition_of_the_seeds_shows_the_dashboards_figures(seeded_edition, monke
     with Store(db) as store:
         ids = sorted(store.item_ids())
     for item_id in ids:
-        for path in (f"items/{item_id}.html", f"embed/items/{item_id}.html", f"badges/{item_id}.svg"):
+        for path in (f"items/{item_id}.html", f"badges/{item_id}.svg"):
             assert (site / path).is_file(), path
 
 
@@ -260,3 +260,25 @@ def test_publishing_needs_no_streamlit():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "False"
+
+
+def test_published_json_is_the_export_also_when_made_from_the_last_publish(seeded_edition):
+    """tracker.json re-exports only changed items; it must still be exactly `tracker export`."""
+    db, site, _ = seeded_edition
+
+    def without_time(text: str) -> str:
+        return re.sub(r'"exported_at": "[^"]+"', "", text)
+
+    from tracker import exchange
+
+    with Store(db) as store:
+        assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
+        item_id = sorted(store.item_ids())[1]
+        store.record_assessment(item_id, Assessment(status="stalled", response="noted", implementation="not started",
+                                                    evidence="Later.", assessed_on=TODAY)
+                                if store.get_item(item_id)["kind"] == "recommendation" else
+                                Assessment(status="stalled", evidence="Later.", assessed_on=TODAY),
+                                expected_version=None, by="t")
+        publish(store, site, base_url="https://example.org/tracker/")
+        assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
+        assert "Later." in (site / "data" / "tracker.json").read_text()

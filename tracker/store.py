@@ -1547,8 +1547,9 @@ class Store:
 
     # -- import and export -------------------------------------------------
 
-    def export_bundle(self) -> Bundle:
-        """Everything but users and the audit log, in the exchange format."""
+    def export_bundle(self, *, items: bool = True) -> Bundle:
+        """Everything but users and the audit log, in the exchange format (without the items,
+        ``items=False``: the actors and documents)."""
         actors = [Actor.model_validate(_drop(r, "version")) for r in self.actors()]
         documents = [
             Document.model_validate(
@@ -1559,6 +1560,8 @@ class Store:
             )
             for r in self._rows("SELECT * FROM documents ORDER BY rowid")
         ]
+        if not items:
+            return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
         rows = self.item_rows()
         history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
         links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
@@ -1963,12 +1966,31 @@ class Store:
         )
         return _group(rows, "item_id")
 
-    def table_frame(self, table: str) -> pd.DataFrame:
-        """A public table (``PUBLIC_TABLES``) whole, in entry order, for the open data files.
-        Raises ValueError for any other table."""
+    def item_records(self, ids: Iterable[str]) -> list[ItemRecord]:
+        """The items ``ids`` as ``export_bundle`` writes them (history, links, deadline
+        revisions, current status), oldest first: so a publish re-exports only the items that
+        changed."""
+        listed = {"ids": json.dumps(sorted(set(ids)))}
+        rows = self.item_rows(ids=sorted(set(ids)))
+        history = _group(self._rows(f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY id",
+                                    listed), "item_id")
+        links = _group(self._rows(f"SELECT * FROM links WHERE source_id IN {_LISTED_IDS} ORDER BY id", listed),
+                       "source_id")
+        deadlines = _group(self._rows(
+            f"SELECT * FROM deadline_revisions WHERE item_id IN {_LISTED_IDS} ORDER BY id", listed), "item_id")
+        return [self._item_record(row, history, links, deadlines) for row in rows]
+
+    def table_rows(self, table: str, columns: list[str]) -> Iterator[tuple]:
+        """The ``columns`` of a public table (``PUBLIC_TABLES``), row by row in entry order, for
+        the open data files (a million history rows stream through; no frame is built).
+        Raises ValueError for any other table or an unknown column."""
         if table not in self.PUBLIC_TABLES:
             raise ValueError(f"{table!r} is not a public table")
-        return self._frame(f"SELECT * FROM [{table}] ORDER BY rowid")
+        known = self.table_columns()[table]
+        if not set(columns) <= set(known):
+            raise ValueError(f"{table!r} has no column {sorted(set(columns) - set(known))}")
+        selected = ", ".join(f"[{c}]" for c in columns)
+        yield from self.db.conn.execute(f"SELECT {selected} FROM [{table}] ORDER BY rowid")
 
     def table_columns(self) -> dict[str, list[str]]:
         """The columns of every table, by table name."""

@@ -12,13 +12,13 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InvalidInputError
-from ..progress import date_label, long_date
+from ..progress import DERIVED_COLUMNS, date_label, long_date
 from ..status import STATUS_COLOURS
 from ..store import Store
 from . import changes as change_list
 from . import content, pages
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
-from .files import EditionWriter, current_edition, publishing, read_manifest
+from .files import EditionWriter, current_edition, editions_folder, publishing, read_manifest
 from .opendata import write_open_data
 from .render import environment, page_name, script_json, web_url
 
@@ -95,13 +95,14 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
         writer = EditionWriter(directory, previous, manifest)
         try:
             env = environment()
-            keys, rendered = _write_items(writer, env, store, record, site, documents, global_key,
+            keys, data_keys, rendered = _write_items(writer, env, store, record, site, documents, global_key,
                                           manifest if manifest.get("global_key") == global_key else {})
             changes = change_list.latest(store, limit=change_list.SHOWN)
             _write_pages(writer, env, store, record, site, changes, published_at)
             same_data = (manifest.get("data_version") == record.data_version
                          and manifest.get("global_key") == global_key)
             write_open_data(writer, store, record.items, record.names, title=site_name, base_url=base_url,
+                            item_keys=data_keys, cache=editions_folder(directory) / ".cache" / "items-json.tsv",
                             unchanged=same_data)
             _write_data_page(writer, env, site)
             _write_assets(writer)
@@ -161,18 +162,24 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
     old_keys = manifest.get("item_keys", {})
     links = _item_links(record)
     rows = record.items.to_dict("records")
-    keys, stale = {}, []
+    keys, data_keys, stale = {}, {}, []
     for row in rows:
-        key = hashlib.sha256(json.dumps([global_key, row, links.get(row["id"], [])], default=str,
-                                        sort_keys=True).encode()).hexdigest()[:32]
+        # What the item holds (its stored fields and links): the key of its exported JSON; with
+        # what its page adds (the derived columns, which move with the day, and the edition's
+        # own settings and code): the key of its page.
+        stored = {k: v for k, v in row.items() if k not in DERIVED_COLUMNS}
+        data_key = hashlib.sha256(json.dumps([stored, links.get(row["id"], [])], default=str,
+                                             sort_keys=True).encode()).hexdigest()[:32]
+        key = hashlib.sha256(json.dumps([global_key, data_key, {k: row[k] for k in DERIVED_COLUMNS}],
+                                        default=str).encode()).hexdigest()[:32]
+        data_keys[row["id"]] = data_key
         keys[row["id"]] = key
         name = page_name(row["id"])
-        files = (f"items/{name}.html", f"embed/items/{name}.html", f"badges/{name}.svg")
+        files = (f"items/{name}.html", f"badges/{name}.svg")
         if old_keys.get(row["id"]) == key and all(writer.reuse(f) for f in files):
             continue
         stale.append(row)
     item_page = env.get_template("item.html")
-    embed = env.get_template("embed_item.html")
     badge_svg = env.get_template("badge.svg")
     base = site["base_url"] or ""
     for start in range(0, len(stale), ITEM_BATCH):
@@ -184,8 +191,7 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
             row = {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
             name = page_name(row["id"])
             badge = _badge(row)
-            permalink = f"{base}items/{name}.html" if base else f"../../items/{name}.html"
-            embed_src = f"{base}embed/items/{name}.html" if base else f"embed/items/{name}.html"
+            embed_src = f"{base}items/{name}.html#embed" if base else f"items/{name}.html#embed"
             badge_src = f"{base}badges/{name}.svg" if base else f"badges/{name}.svg"
             item_href = f"{base}items/{name}.html" if base else f"items/{name}.html"
             context = pages.item_context(row, history=history.get(row["id"], []),
@@ -196,15 +202,17 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
                 site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",
                 description=f"{row['kind'].capitalize()} made {row['made_label']}; {badge_text}.",
                 badge_text=badge_text, badge_width=badge["width"],
-                embed_code=(f'<iframe src="{embed_src}" title="{html.escape(row["title"])}" width="100%" height="170" '
+                embed_code=(f'<iframe src="{embed_src}" title="{html.escape(row["title"])}" width="100%" height="260" '
                             f'style="border:1px solid #ccc"></iframe>'),
                 badge_code=f'<a href="{item_href}"><img src="{badge_src}" alt="{html.escape(badge_text)}"></a>',
                 **context))
-            writer.write(f"embed/items/{name}.html", embed.render(
-                site=site, item=context["item"], makers=context["makers"], permalink=permalink,
-                badge_text=badge_text, badge_width=badge["width"]))
-            writer.write(f"badges/{name}.svg", badge_svg.render(**badge))
-    return keys, len(stale)
+            # Badges are the same for every item with the same status: one file per status, and
+            # each item's badge a hard link to it (its own address, no space of its own).
+            shared = f"badges/status/{page_name(badge['label'] + '-' + badge['value'].replace(' ', '-'))}.svg"
+            if shared not in writer.hashes:
+                writer.write(shared, badge_svg.render(**badge))
+            writer.link(f"badges/{name}.svg", shared)
+    return keys, data_keys, len(stale)
 
 
 def _write_pages(writer, env, store, record, site, changes, published_at) -> None:

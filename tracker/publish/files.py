@@ -117,6 +117,17 @@ class EditionWriter:
             self.written += 1
         self.hashes[relative] = digest
 
+    def link(self, relative: str, existing: str) -> None:
+        """``relative`` as a second name of this edition's file ``existing`` (a hard link)."""
+        self._forget(relative)
+        target = self._path(relative)
+        try:
+            os.link(self.root / existing, target)
+        except OSError:
+            shutil.copy2(self.root / existing, target)
+        self.hashes[relative] = self.hashes[existing]
+        self.linked += 1
+
     def _forget(self, relative: str) -> None:
         """Undo an earlier ``reuse`` of ``relative`` (a group of files that was only partly there)."""
         if self.hashes.pop(relative, None) is not None:
@@ -174,7 +185,7 @@ def prune(directory: Path, *, keep: set) -> None:
     folder = editions_folder(directory)
     kept = {p.resolve() for p in keep if p is not None}
     for edition in folder.iterdir():
-        if edition.name == ".lock":
+        if edition.name in (".lock", ".cache"):
             continue
         if edition.name == ".scratch":
             shutil.rmtree(edition, ignore_errors=True)
