@@ -9,6 +9,9 @@ edition ships. Each chart carries the table of its figures.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -65,8 +68,6 @@ def _columns(keys) -> list[tuple[str, str]]:
 def _plain(value):
     """A cell value as a template shows it: None for missing, ints for whole numbers."""
     value = progress.none_if_missing(value) if not isinstance(value, (list, tuple)) else value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         return value.item()
     return value
@@ -91,7 +92,7 @@ def _chart(name: str, fig, table: pd.DataFrame) -> Chart:
     payload = fig.to_json()
     config = chart_builders.config(name)
     title = fig.layout.title.text or name
-    text = payload[:-1] + ',"config":' + pd.Series([config]).to_json(orient="values")[1:-1] + "}"
+    text = payload[:-1] + ',"config":' + json.dumps(config) + "}"  # the toolbar the dashboard sets
     columns = [str(c) for c in table.columns]
     rows = [[_plain(v) if _plain(v) is not None else "" for v in row] for row in table.itertuples(index=False)]
     return Chart(name=name, title=_strip_tags(title), json=text, table={"columns": columns, "rows": rows})
@@ -99,9 +100,6 @@ def _chart(name: str, fig, table: pd.DataFrame) -> Chart:
 
 def _strip_tags(text: str) -> str:
     """A chart title without the <b>/<br> markup Plotly draws it with, for text and alt."""
-    import html
-    import re
-
     return html.unescape(re.sub(r"<[^>]+>", " ", text.split("<br>")[0])).strip()
 
 
