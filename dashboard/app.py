@@ -18,5 +18,11 @@ import streamlit as st  # noqa: E402
 
 from dashboard.navigation import build_navigation  # noqa: E402
 
-st.set_page_config(page_title="Policy tracker", page_icon="📋", layout="wide")
-build_navigation().run()
+from dashboard import data  # noqa: E402
+
+SITE_NAME = data.settings().name
+st.set_page_config(page_title=SITE_NAME, page_icon="📋", layout="wide")
+page = build_navigation()
+# Each page has its own browser-tab title (the item page sets a more precise one itself).
+st.set_page_config(page_title=f"{page.title} · {SITE_NAME}")
+page.run()

@@ -9,6 +9,7 @@ colour alone; hover detail; stored text HTML-escaped (Plotly renders some HTML i
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,13 +19,17 @@ from tracker.progress import duration, long_date
 from tracker.status import FINDING_LABEL, RESPONSE_COLOURS, STATUS_COLOURS, STATUS_ORDER
 
 FALLBACK_COLOUR = "#777777"
-# Text on these fills needs to be white to be read; the lighter fills take black.
-_DARK_FILLS = {"#0072B2", "#D55E00", "#009E73", "#777777", "#CC79A7"}
+#: WCAG's minimum contrast for text: every label on a bar is black or white, whichever reaches it.
+MIN_TEXT_CONTRAST = 4.5
 KIND_SYMBOLS = {"commitment": "circle", "recommendation": "square", "finding": "diamond", "call": "triangle-up"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 # An estimate of the plotting width, used only to decide whether a bar segment is wide enough
-# for its full "3 delivered" label or only its number.
-_ASSUMED_PLOT_PX = 650
+# for its full "3 delivered" label or only its number: a 390 px phone's, so labels that fit
+# there fit everywhere.
+_ASSUMED_PLOT_PX = 330
+#: Height given to each bar with the label above it (bar, label, gap), in px.
+_ROW_PX = 58
+_LABEL_ROW_PX = 84
 
 
 #: A fill pattern per status, so bar segments too narrow for their "3 delivered" label still
@@ -62,8 +67,23 @@ def status_marker(status: str, *, line: str = "white") -> dict:
     )
 
 
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def text_colour(fill: str) -> str:
-    return "white" if fill in _DARK_FILLS else "black"
+    """Black or white, whichever contrasts more with ``fill`` (white text on the Okabe-Ito
+    orange, green and pink was 3.0 to 3.8:1; black on them is 5.5 to 7:1)."""
+    return "#ffffff" if contrast_ratio(fill, "#ffffff") > contrast_ratio(fill, "#000000") else "#000000"
 
 
 def config(filename: str) -> dict:
@@ -75,20 +95,47 @@ def config(filename: str) -> dict:
     }
 
 
+#: Characters per line of a chart's title (13 px bold) and of its smaller lines (11-12 px):
+#: what a 390 px phone shows without cutting them (Plotly never wraps a title by itself).
+TITLE_CHARS, NOTE_CHARS = 46, 58
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
 def _layout(
     fig: go.Figure, title: str, *, height: int, subtitle: str | None = None, legend_title: str = "Status"
 ) -> go.Figure:
-    text = f"<b>{title}</b>"
-    if subtitle:
-        text += f"<br><span style='font-size:12px'>{subtitle}</span>"
+    title_lines = _lines(title, TITLE_CHARS)
+    text = "<br>".join(f"<b>{line}</b>" for line in title_lines)
+    note_lines = _lines(subtitle, NOTE_CHARS) if subtitle else []
+    if note_lines:
+        text += "".join(f"<br><span style='font-size:12px'>{line}</span>" for line in note_lines)
+    extra = 17 * (len(title_lines) - 1 + len(note_lines))
     fig.update_layout(
-        title=dict(text=text, x=0, xanchor="left"),
-        height=height,
+        title=dict(text=text, x=0, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=10)),
+        height=height + extra,
         font=FONT,
-        margin=dict(l=10, r=20, t=70 if subtitle else 50, b=40),
+        margin=dict(l=10, r=20, t=50 + extra, b=40),
         legend=dict(title=dict(text=legend_title), traceorder="normal"),
         hoverlabel=dict(namelength=-1),
         plot_bgcolor="white",
+    )
+    return fig
+
+
+def credited(fig: go.Figure, credit: str | None) -> go.Figure:
+    """Add ``credit`` (where the chart comes from, and its date: plain text) as a small line
+    under the title of ``fig``, which is changed and returned; a downloaded image keeps it."""
+    if not credit:
+        return fig
+    lines = _lines(plot_text(credit), NOTE_CHARS + 6)
+    fig.update_layout(
+        title_text=fig.layout.title.text + "".join(
+            f"<br><span style='font-size:11px;color:#555555'>{line}</span>" for line in lines),
+        margin_t=(fig.layout.margin.t or 50) + 16 * len(lines),
+        height=fig.layout.height + 16 * len(lines),
     )
     return fig
 
@@ -108,10 +155,31 @@ def _empty(title: str, message: str) -> go.Figure:
     return _layout(fig, title, height=200)
 
 
+def _labels_above_bars(fig: go.Figure, rows: list[str], texts: list[str], *, bar_px: float) -> None:
+    """Write each row's label above its bar, left-aligned, instead of on a y axis: on a 390 px
+    phone an axis of names left the bars a sliver of the width."""
+    fig.update_yaxes(showticklabels=False, title_text=None)
+    for row, text in zip(rows, texts):
+        fig.add_annotation(text=text, x=0, xref="paper", xanchor="left", y=row, yref="y", yanchor="bottom",
+                           yshift=bar_px / 2 + 1, showarrow=False, align="left",
+                           font=dict(size=12, color="#222222"))
+
+
+def _legend_below(fig: go.Figure) -> None:
+    """The legend as a row under the chart, which wraps on a narrow screen instead of taking
+    a third of its width."""
+    margin = fig.layout.margin
+    plot_px = max(fig.layout.height - (margin.t or 0) - (margin.b or 0), 60)
+    # ~58 px below the plot clears the tick labels and the axis title; Plotly grows the bottom
+    # margin to fit the legend however many lines it wraps to.
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-58 / plot_px, x=0, xanchor="left"))
+
+
 def status_bars(
     card: pd.DataFrame, *, title: str, group_title: str, subtitle: str | None = None, max_groups: int = 25
 ) -> go.Figure:
-    """Horizontal stacked bars, one per group, one segment per status.
+    """Horizontal stacked bars, one per group, one segment per status; each group's name and
+    total written above its bar, the legend below.
 
     ``card`` has ``group``, ``status_label``, ``n`` (``progress.scorecard``). Segments are
     labelled "3 delivered" when wide enough and "3" otherwise; the legend and hover name every
@@ -147,12 +215,17 @@ def status_bars(
                 hovertemplate="%{y}<br>" + plot_text(status) + ": <b>%{x}</b><extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    fig.update_xaxes(title_text="Number of items", gridcolor="#eeeeee")
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"), bargap=0.45)
+    fig.update_xaxes(title_text="Number of items", gridcolor="#eeeeee", nticks=6)
     _whole_numbers(fig, widest)
-    fig.update_yaxes(title_text=group_title, automargin=True)
-    statuses = card["status_label"].nunique()  # the legend needs room too
-    return _layout(fig, title, height=max(140 + 34 * len(shown), 160 + 24 * statuses), subtitle=subtitle)
+    bar_px = _ROW_PX * (1 - 0.45)
+    _labels_above_bars(fig, groups, [f"<b>{g}</b> · {int(n)}" for g, n in zip(groups, shown.values[::-1])],
+                       bar_px=bar_px)
+    fig.update_yaxes(range=[-0.6, len(groups) - 0.1])
+    statuses = card["status_label"].nunique()  # the legend below needs room too
+    _layout(fig, title, height=150 + _ROW_PX * len(shown) + 22 * ((statuses + 2) // 3), subtitle=subtitle)
+    _legend_below(fig)
+    return fig
 
 
 def status_totals(totals: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
@@ -181,7 +254,7 @@ def open_items(
     names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Each open item as a bar from the date it was made to ``reference_date``, its deadline
-    marked, labelled with its status and how long it has been open or overdue.
+    marked; above each bar its title, and its status and how long it has been open or overdue.
 
     ``frame`` needs ``id``, ``title``, ``status_label``, ``made_label`` and ``deadline_label``
     and either ``made`` or a ``made_start`` the caller joined; plus ``days_overdue``.
@@ -196,20 +269,16 @@ def open_items(
     for status in [s for s in STATUS_ORDER if s in set(frame["status_label"])]:
         part = frame[frame["status_label"] == status]
         starts = pd.to_datetime(part["made"])
-        labels = []
-        for row in part.itertuples(index=False):
-            label = f"{status} · open {duration((reference_date - row.made).days)}"
+        rows = [plot_text(f"{t}", limit=48) for t in part["title"]]
+        for row_title, row in zip(rows, part.itertuples(index=False)):
+            label = f"{plot_text(status)} · open {duration((reference_date - row.made).days)}"
             if pd.notna(row.days_overdue):
                 label += f" · <b>{duration(int(row.days_overdue))} past deadline</b>"
-            labels.append(label)
-        row_labels.extend(zip([plot_text(f"{t}", limit=55) for t in part["title"]], labels))
+            row_labels.append((row_title, f"<b>{row_title}</b><br>{label}"))
         fig.add_trace(
             go.Bar(
                 name=status, orientation="h", base=starts, x=(end - starts).dt.total_seconds() * 1000,
-                y=[plot_text(f"{t}", limit=55) for t in part["title"]],
-                marker=status_marker(status, line="#444444"),
-                # No text on the bar: a recent item's bar is too short to hold it, and the
-                # overdue ones are what a reader most needs to read. Labels go in a column.
+                y=rows, marker=status_marker(status, line="#444444"),
                 customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"],
                                     [d or "none" for d in part["deadline_label"]],
                                     [plot_text(names.get(o, o)) for o in part.get("owners", [""] * len(part))])),
@@ -224,24 +293,20 @@ def open_items(
         fig.add_trace(
             go.Scatter(
                 name="deadline", mode="markers", x=pd.to_datetime(deadlines["deadline_end"]),
-                y=[plot_text(f"{t}", limit=55) for t in deadlines["title"]],
-                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="black"), color="black"),
+                y=[plot_text(f"{t}", limit=48) for t in deadlines["title"]],
+                marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="black"), color="black"),
                 hovertemplate="deadline %{x|%d %b %Y}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="overlay")
-    for row_title, label in row_labels:  # a text column right of the plot, one line per bar
-        fig.add_annotation(text=label, x=1.01, xref="paper", xanchor="left", y=row_title, yref="y",
-                           showarrow=False, align="left", font=dict(size=12, color="#333333"))
+    fig.update_layout(barmode="overlay", bargap=0.55)
+    order = [plot_text(f"{t}", limit=48) for t in frame["title"]]
+    fig.update_yaxes(categoryorder="array", categoryarray=order, range=[-0.6, len(order) - 0.05])
+    _labels_above_bars(fig, [r for r, _ in row_labels], [t for _, t in row_labels],
+                       bar_px=_LABEL_ROW_PX * (1 - 0.55))
     fig.update_xaxes(type="date", title_text=f"From the date made to {long_date(reference_date)}",
-                     gridcolor="#eeeeee")
-    fig.update_yaxes(automargin=True, categoryorder="array",
-                     categoryarray=[plot_text(f"{t}", limit=55) for t in frame["title"]])
-    height = 170 + 38 * len(frame)
-    _layout(fig, title, height=height, subtitle=subtitle, legend_title="Status / mark")
-    plot_px = height - fig.layout.margin.t - 80
-    fig.update_layout(margin=dict(r=330, b=80),  # the legend sits below the axis title, ~70 px down
-                      legend=dict(orientation="h", yanchor="top", y=-70 / plot_px, xanchor="left", x=0))
+                     gridcolor="#eeeeee", nticks=6)
+    _layout(fig, title, height=190 + _LABEL_ROW_PX * len(frame), subtitle=subtitle, legend_title="Status / mark")
+    _legend_below(fig)
     return fig
 
 
@@ -312,29 +377,35 @@ def chain_timeline(
     relations: dict[str, list[str]] = {}
     for link in links.itertuples(index=False):
         relations.setdefault(link.source_id, []).append(
-            f"{link.kind} “{plot_text(titles[link.target_id], limit=32)}”"
+            f"{link.kind} “{plot_text(titles[link.target_id], limit=28)}”"
         )
     tick_text = []
     for row in items.itertuples(index=False):
-        label = f"<b>{plot_text(row.made_label)}</b> · {plot_text(row.title, limit=55)}"
+        room = max(20, 50 - len(str(row.made_label)))  # one line on a 390 px phone
+        label = f"<b>{plot_text(row.made_label)}</b> · {plot_text(row.title, limit=room)}"
         if row.id == current:
-            label = f"<b>this item ▶ {plot_text(row.made_label)} · {plot_text(row.title, limit=45)}</b>"
+            label = f"<b>this item ▶ {plot_text(row.made_label)} · {plot_text(row.title, limit=room - 14)}</b>"
         said = relations.get(row.id)
         if said:
             text = "; ".join(said)
-            if len(said) > 2:
-                text = "; ".join(said[:2]) + f" and {len(said) - 2} more"
+            if len(said) > 1:
+                text = said[0] + f" and {len(said) - 1} more"
             label += f"<br><span style='font-size:11px;color:#555555'>↳ {text}</span>"
         tick_text.append(label)
-    fig.update_yaxes(tickvals=ys, ticktext=tick_text, range=[-0.6, n - 0.4], automargin=True,
+    # Each row's label sits above its marker across the chart's width, not on a y axis that
+    # left a phone's time line a sliver (as the bar charts do).
+    fig.update_yaxes(tickvals=ys, showticklabels=False, range=[-0.6, n - 0.05],
                      showgrid=True, gridcolor="#f2f2f2", zeroline=False)
+    for y, label in zip(ys, tick_text):
+        fig.add_annotation(text=label, x=0, xref="paper", xanchor="left", y=y, yref="y", yanchor="bottom",
+                           yshift=11, showarrow=False, align="left", font=dict(size=12, color="#222222"))
     fig.update_xaxes(type="date", range=[first - pad_left, last + pad_right], gridcolor="#eeeeee",
                      title_text="Date made")
     subtitle = "● commitment  ■ recommendation  ◆ finding  ▲ call · arrows run from an item to the one it answers, repeats or contradicts"
     if as_of:
         subtitle += f" · as of {long_date(as_of)}"
     subtitle += note
-    fig = _layout(fig, plot_text(chain.title, limit=110), height=230 + 62 * n, subtitle=subtitle,
+    fig = _layout(fig, plot_text(chain.title, limit=110), height=230 + 84 * n, subtitle=subtitle,
                   legend_title="Status: ")
     # The legend goes under the chart so the time line gets the full width.
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(b=90))
@@ -352,12 +423,17 @@ def response_waiting(frame: pd.DataFrame, *, names: dict[str, str], title: str) 
         go.Bar(y=[plot_text(g, limit=40) for g in counts.index], x=counts.values, orientation="h",
                marker_color=fill, marker_line=dict(color="#444444", width=0.5),
                text=[f"{v} awaiting response" for v in counts.values], textposition="auto",
+               insidetextfont=dict(color=text_colour(fill)),
                hovertemplate="%{y}: <b>%{x}</b> awaiting response<extra></extra>", showlegend=False)
     )
     fig.update_xaxes(title_text="Recommendations with no response", gridcolor="#eeeeee")
     _whole_numbers(fig, float(counts.max()))
-    fig.update_yaxes(title_text="Addressee", automargin=True)
-    return _layout(fig, title, height=140 + 34 * len(counts))
+    fig.update_layout(bargap=0.45)
+    names_shown = [plot_text(g, limit=40) for g in counts.index]
+    _labels_above_bars(fig, names_shown, [f"<b>{g}</b>" for g in names_shown], bar_px=_ROW_PX * 0.55)
+    fig.update_yaxes(range=[-0.6, len(names_shown) - 0.1])
+    fig.update_xaxes(nticks=6)
+    return _layout(fig, title, height=140 + _ROW_PX * len(counts))
 
 
 EVENT_PATTERNS = {"made": "", "assessed": "/", "deadline set": "x", "deadline moved": "-",
@@ -366,7 +442,8 @@ EVENT_FILLS = {"made": "#0072B2", "assessed": "#56B4E9", "deadline set": "#99999
                "deadline moved": "#E69F00", "deadline falls due": "#D55E00"}
 
 
-def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = None,
+                    until: dt.date | None = None) -> go.Figure:
     """Events per year, one bar per event type (``timeline.events_per_year``): each type has
     its own fill pattern as well as colour, and every bar carries its count."""
     if counts.empty:
@@ -384,12 +461,16 @@ def events_per_year(counts: pd.DataFrame, *, title: str, subtitle: str | None = 
     fig.update_layout(barmode="group")
     # A year axis, not categories: years in order, and a year without events shows as a gap
     # (categories were ordered by the first trace's years, and empty years vanished).
-    fig.update_xaxes(title_text="Year", type="linear", dtick=1, tickformat="d")
+    fig.update_xaxes(title_text="Year", type="linear", dtick=1 if until is None or
+                     until.year - int(counts["year"].min()) <= 10 else 2, tickformat="d")
+    if until is not None:  # run to the reading date: silent years since the last event show as such
+        fig.update_xaxes(range=[int(counts["year"].min()) - 0.6, max(until.year, int(counts["year"].max())) + 0.6])
     fig.update_yaxes(title_text="Number of events", gridcolor="#eeeeee")
     return _layout(fig, title, height=420, subtitle=subtitle, legend_title="Event")
 
 
-def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None) -> go.Figure:
+def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None,
+                 until: dt.date | None = None) -> go.Figure:
     """Events on a time axis, one lane per event type (``timeline.events_by_day`` rows).
 
     One mark per day, type and status: its size and label the number of events, its colour the
@@ -440,7 +521,12 @@ def events_strip(days: pd.DataFrame, *, title: str, subtitle: str | None = None)
                      gridcolor="#f4f4f4", zeroline=False)
     for y in range(len(lanes) - 1):  # a rule between lanes
         fig.add_hline(y=y + 0.5, line=dict(color="#bbbbbb", width=1))
-    fig.update_xaxes(type="date", title_text="Date", gridcolor="#eeeeee")
+    fig.update_xaxes(type="date", title_text="Date", gridcolor="#eeeeee", nticks=6)
+    if until is not None:  # the axis runs to the reading date, so a quiet stretch since shows
+        dates = pd.to_datetime(days["date"])
+        first, last = dates.min(), max(dates.max(), pd.Timestamp(until))
+        pad = max((last - first) * 0.03, pd.Timedelta(days=20))
+        fig.update_xaxes(range=[first - pad, last + pad])
     fig.update_layout(showlegend=False)
     height = max(300, 150 + len(lanes) * (34 + 19 * len(statuses)))
     return _layout(fig, title, height=height, subtitle=subtitle)

@@ -21,7 +21,7 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import exchange, filters, gaps, progress, summary, timeline
+from tracker import about, changes as record_changes, currency, exchange, filters, gaps, progress, summary, timeline
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -331,6 +331,19 @@ def matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> dict:
     return _matching(*snap.key, chosen)
 
 
+def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
+    """Each item's assessments as of the snapshot, oldest first, by item id (for downloads,
+    built when one is asked for; not cached)."""
+    with _open(snap.path) as store:
+        frame = store.assessments_frame(until=snap.as_of, item_ids=item_ids)
+    frame = frame.drop(columns=["kind", "title"]).astype(object)
+    frame = frame.where(frame.notna(), None)
+    found: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        found.setdefault(row.pop("item_id"), []).append(row)
+    return found
+
+
 def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFrame:
     """Every item that matches ``chosen`` (for downloads, built when one is asked for)."""
     return filters.filter_items(_items(*snap.key), chosen)
@@ -456,3 +469,44 @@ def import_check(file_bytes: bytes, filename: str):
     problem an import would meet (rows and references together). Writes nothing; not cached."""
     with _open(str(resolve_db_path())) as store:
         return exchange.check_file(store, file_bytes, filename)
+
+
+# -- how current the record is, and what changed (issue 15) ------------------------------------
+
+
+def settings() -> about.SiteSettings:
+    """Who publishes the record and where (``tracker.about.site_settings``, from the environment)."""
+    return about.site_settings()
+
+
+@st.cache_data(**CACHE)
+def _currency(path: str, version: int, as_of_iso: str | None) -> currency.Currency:
+    with _open(path) as store:
+        return currency.currency(store, _date(as_of_iso))
+
+
+def record_currency(snap: Snapshot) -> currency.Currency:
+    """When the record last changed and how new its evidence is, as of the snapshot."""
+    return _currency(snap.path, snap.version, snap.key[2])
+
+
+@st.cache_data(**CACHE)
+def _changes(path: str, version: int, since_iso: str, until_iso: str | None,
+             kinds: tuple[str, ...]) -> list[record_changes.Change]:
+    with _open(path) as store:
+        return record_changes.changes_since(store, _date(since_iso), until=_date(until_iso), kinds=kinds)
+
+
+def chart_credit(snap: Snapshot, page_path: str, **query: str) -> str:
+    """The source line a chart of ``page_path`` carries (``tracker.currency.chart_credit``),
+    with the as-of date in the page address when there is one."""
+    if snap.as_of:
+        query = {**query, "as_of": snap.as_of.isoformat()}
+    return currency.chart_credit(settings(), page_path, record_currency(snap), snap.today, **query)
+
+
+def changes(snap: Snapshot, since: dt.date, *, kinds: tuple[str, ...] = ()) -> list[record_changes.Change]:
+    """Changes recorded from ``since`` (``tracker.changes.changes_since``), newest first; with an
+    as-of date, only those recorded by the end of that day."""
+    until = (snap.as_of + dt.timedelta(days=1)).isoformat() if snap.as_of else None
+    return _changes(snap.path, snap.version, since.isoformat(), until, tuple(kinds))

@@ -20,12 +20,12 @@ FIGURES = dict(max_entries=64, ttl=3600, show_spinner=False)
 
 
 @st.cache_resource(**FIGURES)
-def status_bars(*args, **kwargs) -> go.Figure:
-    """``charts.status_bars``, cached."""
-    return charts.status_bars(*args, **kwargs)
+def status_bars(*args, credit: str | None = None, **kwargs) -> go.Figure:
+    """``charts.status_bars``, with ``credit`` under its title (``charts.credited``), cached."""
+    return charts.credited(charts.status_bars(*args, **kwargs), credit)
 
 
 @st.cache_resource(**FIGURES)
-def open_items(*args, **kwargs) -> go.Figure:
-    """``charts.open_items``, cached."""
-    return charts.open_items(*args, **kwargs)
+def open_items(*args, credit: str | None = None, **kwargs) -> go.Figure:
+    """``charts.open_items``, with ``credit`` under its title, cached."""
+    return charts.credited(charts.open_items(*args, **kwargs), credit)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import data, page_style
 from dashboard.components import as_of
+from tracker.currency import currency_line
 from tracker.progress import long_date
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ PUBLIC_PAGES = (
     PageSpec("gaps", "gaps.py", "Gaps", ":material/report:", "gaps"),
     PageSpec("timeline", "timeline.py", "Timeline", ":material/timeline:", "timeline"),
     PageSpec("sources", "sources.py", "Sources", ":material/library_books:", "sources"),
+    PageSpec("changes", "changes.py", "What changed", ":material/update:", "changes"),
+    PageSpec("about", "about.py", "About", ":material/info:", "about"),
 )
 _SPECS = {spec.name: spec for spec in PUBLIC_PAGES}
 
@@ -86,6 +90,18 @@ def _staff_failed(what: str) -> None:
                        icon=":material/warning:")
 
 
+def _currency_line(chosen) -> None:
+    """Every page opens with how current the record is, so "as of today" never passes for
+    "up to date" (a failure here must not take the page down with it)."""
+    try:
+        found = data.record_currency(data.snapshot(chosen))
+    except Exception:  # noqa: BLE001 - the page itself reports an unreadable database
+        logger.exception("the record's dates could not be read")
+        return
+    st.caption(currency_line(found), help="When staff last changed the record, and the latest date "
+               "any evidence in it refers to: the record is only as current as its newest evidence.")
+
+
 def build_navigation():
     """Assemble the pages and draw the shared sidebar; the caller runs the returned page."""
     sections: dict[str, list] = {"Public record": [page(spec.name) for spec in PUBLIC_PAGES]}
@@ -99,6 +115,8 @@ def build_navigation():
     navigation = st.navigation(sections, expanded=True)  # an admin has 13 pages; none may fold away
 
     chosen = as_of.show()
+    page_style.apply()
+    _currency_line(chosen)
     if chosen is not None:
         st.info(
             f"You are reading the record as it stood on **{long_date(chosen)}**: later items, "

@@ -13,13 +13,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard_fixture import build_fixture_db, build_seeded_db
+from tracker import changes as record_changes
 from tracker.models import Actor, Assessment, Document, ItemIn
 from tracker.status import STATUS_COLOURS
 from tracker.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGES = ["views/overview.py", "views/tracker_table.py", "views/item.py", "views/gaps.py",
-         "views/timeline.py", "views/sources.py"]
+         "views/timeline.py", "views/sources.py", "views/changes.py", "views/about.py"]
 TIMEOUT = 120
 
 
@@ -54,6 +55,11 @@ def table(at: AppTest, column: str):
 
 def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def chart_title(figure: dict) -> str:
+    """A chart's title as read, its lines (wrapped to fit a phone) joined by spaces."""
+    return re.sub(r"<[^>]+>", "", figure["layout"]["title"]["text"].replace("<br>", " "))
 
 
 def no_errors(at: AppTest) -> None:
@@ -105,7 +111,9 @@ def test_every_page_renders(request, database, page):
     no_errors(at)
     assert at.get("title"), "every page has a title"
     if database == "empty_db":
-        assert "Nothing has been recorded yet" in texts(at) or page == "views/sources.py"
+        assert "Nothing has been recorded yet" in texts(at) or page in (
+            "views/sources.py", "views/changes.py", "views/about.py")
+        assert "Nothing recorded yet · no evidence recorded" in texts(at)
 
 
 def test_every_page_renders_as_of_a_past_date(fixture_db):
@@ -119,14 +127,22 @@ def test_overview_headline_figures(fixture_db):
     at = run()
     no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Items tracked": "8", "Delivered": "0", "Not delivered": "0", "Overdue": "2",
-                       "Awaiting response": "1"}
+    assert metrics == {"Trackable items": "6", "Findings": "2", "Delivered": "0", "Not delivered": "0",
+                       "Overdue": "2", "Awaiting response": "1"}
+
+
+def test_overview_says_no_deadline_is_recorded_instead_of_zero_overdue(one_item_db):
+    at = run()
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Overdue"] == "no deadlines" and metrics["Trackable items"] == "1"
+    assert "no deadlines recorded for any of them" in texts(at)
 
 
 def test_overview_as_of_recomputes(fixture_db):
     at = run(as_of="2020-12-31")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Items tracked"] == "4" and metrics["Overdue"] == "1"
+    assert metrics["Trackable items"] == "3" and metrics["Findings"] == "1" and metrics["Overdue"] == "1"
     assert metrics["Awaiting response"] == "0"
 
 
@@ -136,7 +152,7 @@ def test_as_of_control_is_in_the_sidebar_and_clears(fixture_db):
     assert control.value == dt.date(2020, 12, 31)
     at.sidebar.button(key="as_of_reset").click().run()
     assert at.sidebar.date_input(key="as_of").value is None
-    assert {m.label: m.value for m in at.metric}["Items tracked"] == "8"
+    assert {m.label: m.value for m in at.metric}["Trackable items"] == "6"
     assert not at.sidebar.warning
 
 
@@ -145,7 +161,7 @@ def test_a_link_with_a_date_the_record_cannot_be_read_at_says_so(fixture_db, ask
     at = run(as_of=asked)
     assert not at.exception
     assert at.sidebar.date_input(key="as_of").value is None
-    assert {m.label: m.value for m in at.metric}["Items tracked"] == "8"
+    assert {m.label: m.value for m in at.metric}["Trackable items"] == "6"
     [warning] = at.sidebar.warning
     assert warning.value.replace("\\", "").startswith(f"The link asks for the record as of {asked}, which is not a date")
 
@@ -201,7 +217,7 @@ def test_item_page_by_permalink(fixture_db):
     assert "moved 1 time, now 181 days later than first set" in shown  # deadline slippage
     links = [link.proto.label for link in at.get("page_link")]
     assert any("HMICFRS found data collection unreliable" in label for label in links)
-    assert figures(at)[0]["layout"]["title"]["text"].startswith("<b>2020 → 2023")
+    assert chart_title(figures(at)[0]).startswith("2020 → 2023")
 
 
 def test_item_page_as_of_hides_later_history(fixture_db):
@@ -253,9 +269,9 @@ def test_item_picker_searches_first_when_the_items_are_too_many_for_one_list(fix
 def test_gaps_page_draws_both_chains(fixture_db):
     at = run("views/gaps.py")
     no_errors(at)
-    titles = [f["layout"]["title"]["text"] for f in figures(at)]
-    assert any(t.startswith("<b>2018 → 2020: Home Office announced Rochdale gang") for t in titles)
-    assert any(t.startswith("<b>2020 → 2023: Home Office committed to improve data") for t in titles)
+    titles = [chart_title(f) for f in figures(at)]
+    assert any(t.startswith("2018 → 2020: Home Office announced Rochdale gang") for t in titles)
+    assert any(t.startswith("2020 → 2023: Home Office committed to improve data") for t in titles)
     metrics = {m.label: m.value for m in at.metric}
     # Counted to today: every open item's evidence (2020 and 2023) is over a year old by now.
     assert metrics == {"Delivery gap": "2", "No response": "1", "Evidence gap": "6", "Chains": "2",
@@ -353,3 +369,32 @@ def test_item_page_says_where_a_seed_assessment_comes_from(seeded_db):
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any(c.startswith("From the tracker's first dataset, read from its source") for c in captions), captions
     assert not any(c.startswith("Recorded by seed") for c in captions)
+
+
+def test_what_changed_lists_a_staff_edit_and_offers_the_feed(fixture_db):
+    with Store(fixture_db) as store:
+        item = store.items_frame().iloc[0]
+        store.record_assessment(item["id"], Assessment(status="partly delivered", evidence="Nothing since the pledge.",
+                                                       assessed_on="2024-05-01"),
+                                expected_version=None, by="edna")
+    at = run("views/changes.py")
+    no_errors(at)
+    shown = texts(at)
+    assert "Nothing since the pledge." in shown and "stalled → partly delivered" in shown
+    with Store(fixture_db) as store:  # the page counts what tracker.changes lists
+        since = dt.date.today() - dt.timedelta(days=30)
+        assert record_changes.counts_line(record_changes.changes_since(store, since)) in shown
+    assert at.get("download_button"), "the Atom feed is offered"
+
+
+def test_about_lists_every_status_the_code_knows(seeded_db):
+    from tracker.models import ImplementationStatus, LifecycleStatus, ResponseStatus
+
+    at = run("views/about.py")
+    no_errors(at)
+    listed = set()
+    for frame in at.table:
+        listed.update(frame.value["Term"].tolist())
+    for enum in (LifecycleStatus, ResponseStatus, ImplementationStatus):
+        assert {m.value for m in enum} <= listed
+    assert "has not named who keeps the record" in texts(at)

@@ -59,5 +59,45 @@ def test_a_chain_drawn_on_an_item_page_rings_that_item(fresh_store):
     row = list(chain.items["id"]).index("improve-data")
     ys = list(range(len(chain.items)))[::-1]
     assert list(ring.y) == [ys[row]]
-    assert ringed.layout.yaxis.ticktext[row].startswith("<b>this item ▶")
-    assert sum("this item" in t for t in ringed.layout.yaxis.ticktext) == 1
+    # each row's label is written above it (not on the y axis: a phone had no room for one)
+    labels = {a.y: a.text for a in ringed.layout.annotations if a.xref == "paper" and a.yref == "y"}
+    assert len(labels) == len(chain.items)
+    assert labels[ys[row]].startswith("<b>this item ▶")
+    assert sum("this item" in t for t in labels.values()) == 1
+
+
+def test_every_label_on_a_status_colour_reaches_wcag_contrast():
+    from tracker.status import RESPONSE_COLOURS, STATUS_COLOURS
+
+    for fill in {*STATUS_COLOURS.values(), *RESPONSE_COLOURS.values(), charts.FALLBACK_COLOUR}:
+        assert charts.contrast_ratio(fill, charts.text_colour(fill)) >= charts.MIN_TEXT_CONTRAST, fill
+    assert round(charts.contrast_ratio("#ffffff", "#000000"), 1) == 21.0
+    assert charts.contrast_ratio("#009E73", "#ffffff") < 4.5  # why the green takes black text
+
+
+def test_a_chart_saved_as_a_picture_carries_its_source_and_date():
+    fig = charts.credited(charts.status_bars(card(1), title="t", group_title="Actor"),
+                          "Source: Policy tracker, http://x.example/overview · record as of 1 December 2026")
+    import re
+
+    read = re.sub(r"<[^>]+>", "", fig.layout.title.text.replace("<br>", " "))  # lines wrap for phones
+    assert "Source: Policy tracker, http://x.example/overview · record as of 1 December 2026" in read
+    assert charts.credited(charts.status_bars(card(1), title="t", group_title="Actor"), None).layout.title.text == "<b>t</b>"
+
+
+def test_bar_labels_sit_above_the_bars_and_the_legend_below():
+    fig = charts.status_bars(card(1), title="t", group_title="Actor")
+    assert fig.layout.yaxis.showticklabels is False
+    assert {a.text for a in fig.layout.annotations} == {"<b>Home Office</b> · 1", "<b>Police</b> · 2"}
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+
+
+def test_the_time_lines_run_to_the_reading_date():
+    days = pd.DataFrame({"date": [dt.date(2020, 12, 15), dt.date(2023, 12, 8)], "event": ["made", "assessed"],
+                         "status_label": ["stalled", "stalled"], "n": [1, 2], "date_label": ["a", "b"],
+                         "kinds": ["commitment", "commitment"], "titles": ["x", "y"]})
+    strip = charts.events_strip(days, title="t", until=dt.date(2026, 12, 1))
+    assert pd.Timestamp(strip.layout.xaxis.range[1]) > pd.Timestamp(2026, 12, 1)
+    counts = pd.DataFrame({"year": [2020, 2023], "event": ["made", "assessed"], "n": [1, 2]})
+    per_year = charts.events_per_year(counts, title="t", until=dt.date(2026, 12, 1))
+    assert per_year.layout.xaxis.range[1] > 2026

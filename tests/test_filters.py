@@ -74,3 +74,43 @@ def test_json_export(frame):
     finding = next(r for r in records if r["id"] == "none-deported")
     assert finding["status"] is None and finding["status_shown"] == "finding (no status)"
     assert finding["days_overdue"] is None
+
+
+def provenance(chosen: ItemFilter) -> filters.Provenance:
+    names = {"home-office": "Home Office", "tony-lloyd": "Tony Lloyd MP"}
+    return filters.Provenance(
+        page_url="https://t.example.org/tracker?status=stalled&as_of=2024-06-01", record_as_of=TODAY,
+        filter_text=filters.describe_filter(chosen, actor_names=names, document_titles={}),
+        actor_names=names, documents={"rochdale-online-2020": ("Rochdale Online article", "https://r.example/a")},
+        item_url=lambda i: f"https://t.example.org/item?id={i}", source="Test tracker", licence="CC BY 4.0",
+    )
+
+
+def test_describe_filter_uses_names():
+    chosen = ItemFilter(statuses=("stalled",), owners=("home-office",), made_from=dt.date(2020, 1, 1))
+    assert filters.describe_filter(chosen, actor_names={"home-office": "Home Office"}, document_titles={}) == \
+        "status: stalled; owner: Home Office; made on or after 2020-01-01"
+    assert filters.describe_filter(ItemFilter(), actor_names={}, document_titles={}) == "no filter: every item"
+
+
+def test_a_download_with_provenance_names_people_links_sources_date_and_filter(frame):
+    chosen = ItemFilter(statuses=("stalled",))
+    rows = list(csv.DictReader(io.StringIO(filters.to_csv(filters.filter_items(frame, chosen), provenance(chosen)))))
+    assert rows and all(r["status_shown"] == "stalled" for r in rows)
+    first = rows[0]
+    assert first["link"] == f"https://t.example.org/item?id={first['id']}"
+    assert first["makers"] == "Home Office" and first["maker_ids"] == "home-office"
+    assert first["source_title"] == "Rochdale Online article" and first["source_url"] == "https://r.example/a"
+    assert {r["record_as_of"] for r in rows} == {"2024-06-01"} and {r["filter"] for r in rows} == {"status: stalled"}
+
+
+def test_a_json_download_holds_each_items_history(frame):
+    chosen = ItemFilter()
+    history = {"deport-rochdale-gang": [{"status": "stalled", "assessed_on": "2020-12-15"}]}
+    data = json.loads(filters.to_json(frame, provenance(chosen), history))
+    assert data["taken"]["record_as_of"] == "2024-06-01" and data["taken"]["filter"] == "no filter: every item"
+    assert data["taken"]["items"] == len(frame) == len(data["items"])
+    by_id = {item["id"]: item for item in data["items"]}
+    assert by_id["deport-rochdale-gang"]["history"] == history["deport-rochdale-gang"]
+    assert by_id["none-deported"]["history"] == []
+    assert by_id["deport-rochdale-gang"]["link"].endswith("id=deport-rochdale-gang")

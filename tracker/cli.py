@@ -370,6 +370,8 @@ def serve(ctx, port: int, host: str):
         "--server.address", host,
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",  # readers get no developer menu or Deploy button
+        # Streamlit's red gives a selected segmented-control option 4.47:1 contrast (WCAG: 4.5).
+        "--theme.primaryColor", "#b3261e",
         # An unexpected error shows readers a plain message; the traceback goes to the console.
         "--client.showErrorDetails", "none",
         # A served dashboard does not reload its modules when files change under it: a half

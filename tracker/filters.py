@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -149,18 +150,97 @@ def _defuse(value):
     return neutralise_cell(value) if isinstance(value, str) else value
 
 
-def to_csv(frame: pd.DataFrame) -> str:
-    """CSV of the export columns; text cells that a spreadsheet would run as a formula are
-    prefixed with ``'`` so opening the file runs nothing."""
-    out = export_frame(frame).astype(object)
+@dataclass(frozen=True)
+class Provenance:
+    """What a download says about where it was taken: the page's address, the date the record
+    was read as of, the filter in words, and the names behind the ids it holds.
+
+    ``documents`` maps a document id to its (title, url); ``item_url`` builds an item's
+    permalink from its id (``SiteSettings.page_url``)."""
+
+    page_url: str
+    record_as_of: dt.date
+    filter_text: str
+    actor_names: Mapping[str, str]
+    documents: Mapping[str, tuple[str, str | None]]
+    item_url: Callable[[str], str]
+    source: str = ""
+    licence: str = ""
+
+
+def describe_filter(chosen: ItemFilter, *, actor_names: Mapping[str, str],
+                    document_titles: Mapping[str, str]) -> str:
+    """The filter in words, with names rather than ids: 'status: stalled; made on or after
+    2020-01-01' ('no filter: every item' when empty)."""
+    parts = []
+    if chosen.query.strip():
+        parts.append(f"search: {chosen.query.strip()}")
+    for label, values, names in (("kind", chosen.kinds, None), ("status", chosen.statuses, None),
+                                 ("actor", chosen.actors, actor_names), ("owner", chosen.owners, actor_names),
+                                 ("theme", chosen.themes, None), ("document", chosen.documents, document_titles)):
+        if values:
+            parts.append(f"{label}: " + ", ".join(names.get(v, v) if names else v for v in values))
+    if chosen.made_from:
+        parts.append(f"made on or after {chosen.made_from.isoformat()}")
+    if chosen.made_to:
+        parts.append(f"made on or before {chosen.made_to.isoformat()}")
+    return "; ".join(parts) if parts else "no filter: every item"
+
+
+def _named(text, names: Mapping[str, str]) -> str:
+    return "; ".join(names.get(part, part) for part in split_list(text))
+
+
+def provenance_frame(frame: pd.DataFrame, provenance: Provenance) -> pd.DataFrame:
+    """The export columns of ``frame`` with what a reader needs to check and cite each row
+    without the tracker: the item's permalink, makers and owners by name (their ids kept
+    beside), the source document's title and address, and the date and filter it was taken with."""
+    out = export_frame(frame).copy()
+    ids = out["id"].tolist()
+    out.insert(1, "link", [provenance.item_url(i) for i in ids])
+    for column in ("makers", "owners"):
+        if column in out:
+            out[f"{column[:-1]}_ids"] = out[column]
+            out[column] = [_named(v, provenance.actor_names) for v in out[column]]
+    if "document_id" in out:
+        documents = [provenance.documents.get(d, (d, None)) for d in out["document_id"]]
+        at = out.columns.get_loc("document_id") + 1
+        out.insert(at, "source_title", [title for title, _ in documents])
+        out.insert(at + 1, "source_url", [url for _, url in documents])
+    out["record_as_of"] = provenance.record_as_of.isoformat()
+    out["filter"] = provenance.filter_text
+    out["taken_from"] = provenance.page_url
+    return out
+
+
+def to_csv(frame: pd.DataFrame, provenance: Provenance | None = None) -> str:
+    """CSV of the export columns (with ``provenance``: ``provenance_frame``'s); text cells that
+    a spreadsheet would run as a formula are prefixed with ``'`` so opening the file runs nothing."""
+    out = (provenance_frame(frame, provenance) if provenance else export_frame(frame)).astype(object)
     for column in out.columns:
         out[column] = [_defuse(v) for v in out[column]]
     return out.to_csv(index=False)
 
 
-def to_json(frame: pd.DataFrame) -> str:
-    """JSON (a list of objects, missing values as null) of the export columns."""
-    out = export_frame(frame).astype(object)
-    out = out.where(out.notna(), None)
-    records = out.to_dict("records")
-    return json.dumps(records, ensure_ascii=False, indent=1, default=str)
+def _records(out: pd.DataFrame) -> list[dict]:
+    out = out.astype(object)
+    return out.where(out.notna(), None).to_dict("records")
+
+
+def to_json(frame: pd.DataFrame, provenance: Provenance | None = None,
+            history: Mapping[str, list[dict]] | None = None) -> str:
+    """JSON of the export columns: a list of objects, missing values as null. With
+    ``provenance``, an object: ``taken`` (the page, the as-of date, the filter, the source and
+    licence) and ``items`` (``provenance_frame``'s rows, each with its dated ``history`` from
+    ``history`` by item id, oldest first)."""
+    if provenance is None:
+        return json.dumps(_records(export_frame(frame)), ensure_ascii=False, indent=1, default=str)
+    items = _records(provenance_frame(frame, provenance))
+    for item in items:
+        for column in ("record_as_of", "filter", "taken_from"):
+            item.pop(column, None)
+        item["history"] = list((history or {}).get(item["id"], []))
+    taken = {"from": provenance.page_url, "record_as_of": provenance.record_as_of.isoformat(),
+             "filter": provenance.filter_text, "items": len(items), "source": provenance.source,
+             "licence": provenance.licence}
+    return json.dumps({"taken": taken, "items": items}, ensure_ascii=False, indent=1, default=str)

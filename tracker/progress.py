@@ -170,6 +170,13 @@ class Headline:
     not_delivered: int
     overdue: int
     awaiting_response: int
+    #: Open items with a deadline recorded: with none, "0 overdue" would mislead.
+    open_with_deadline: int = 0
+
+    @property
+    def trackable(self) -> int:
+        """Commitments, recommendations and calls: the items that can be delivered (findings cannot)."""
+        return self.tracked - self.findings
 
 
 def headline(annotated: pd.DataFrame, *, today: dt.date) -> Headline:
@@ -199,6 +206,7 @@ def headline(annotated: pd.DataFrame, *, today: dt.date) -> Headline:
         not_delivered=int(labels.isin(NOT_DELIVERED_LABELS).sum()),
         overdue=int(annotated["days_overdue"].notna().sum()),
         awaiting_response=int((recommendation & is_open & no_response).sum()),
+        open_with_deadline=int((is_open & annotated["deadline_end"].notna()).sum()),
     )
 
 

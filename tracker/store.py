@@ -1921,6 +1921,87 @@ class Store:
                 (at.isoformat(), token_hash),
             )
 
+    # -- readers' record: how current it is, and what changed since a date ----------------
+    # (issue 15: tracker/currency.py and tracker/changes.py build on these reads)
+
+    def record_dates(self, as_of: dt.date | None = None) -> dict:
+        """How current the record is: ``last_changed`` (the time, UTC text, of the newest change
+        to the record itself, not a sign-in), ``newest_evidence`` (the latest date an
+        assessment's evidence refers to) and ``newest_document`` (the latest publication date),
+        each None when there is none; with ``as_of``, evidence and documents up to that day."""
+        until = as_of.isoformat() if as_of else "9999-12-31"
+        listed = ", ".join(f"'{a}'" for a in SIGN_IN_ACTIONS)
+        conn = self.db.conn
+        # Walks the audit log's date index from the newest end and stops at the first change.
+        changed = conn.execute(
+            f"SELECT at FROM audit_log WHERE action NOT IN ({listed}) ORDER BY at DESC LIMIT 1"
+        ).fetchone()
+        evidence = conn.execute("SELECT max(assessed_on) FROM assessments WHERE assessed_on <= ?",
+                                (until,)).fetchone()[0]
+        document = conn.execute("SELECT max(published_start) FROM documents WHERE published_start <= ?",
+                                (until,)).fetchone()[0]
+        return {"last_changed": changed[0] if changed else None, "newest_evidence": evidence,
+                "newest_document": document}
+
+    def deadline_status_counts(self) -> pd.DataFrame:
+        """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
+        with a deadline recorded, open or not (the caller applies tracker.status.is_open)."""
+        return self._frame(
+            "SELECT kind, status, response, implementation, count(*) AS n "
+            "FROM items INDEXED BY items_deadline_status WHERE deadline_end IS NOT NULL GROUP BY 1, 2, 3, 4"
+        )
+
+    def change_rows(self, since: str, until: str | None = None) -> dict[str, list[dict]]:
+        """What was written to the record from ``since`` (UTC text, inclusive) to ``until``
+        (exclusive), by kind: ``items`` made, ``assessments`` (each with the item's entry before
+        it, by evidence date: ``prev_status``, ``prev_response``, ``prev_implementation``),
+        ``deadlines`` (each with the deadline before it) and ``edits`` (the audit log's item and
+        document edits, with their before and after JSON). Oldest first."""
+        params = {"since": since, "until": until or "9999"}
+        items = self._rows(
+            "SELECT id AS item_id, kind AS item_kind, title AS item_title, created_at AS at, made_start, "
+            "made_precision, document_id FROM items WHERE created_at >= :since AND created_at < :until "
+            "ORDER BY created_at, id", params)
+        assessments = self._rows(
+            """
+            WITH touched AS (SELECT DISTINCT item_id FROM assessments
+                             WHERE recorded_at >= :since AND recorded_at < :until),
+            ordered AS (
+                SELECT a.*, LAG(a.status) OVER w AS prev_status, LAG(a.response) OVER w AS prev_response,
+                       LAG(a.implementation) OVER w AS prev_implementation, LAG(a.id) OVER w AS prev_id
+                FROM assessments a WHERE a.item_id IN touched
+                WINDOW w AS (PARTITION BY a.item_id ORDER BY a.assessed_on, a.id))
+            SELECT o.id, o.item_id, i.kind AS item_kind, i.title AS item_title, o.recorded_at AS at,
+                   o.status, o.response, o.implementation, o.prev_status, o.prev_response,
+                   o.prev_implementation, o.prev_id, o.evidence, o.evidence_url, o.evidence_document_id,
+                   o.assessed_on, o.recorded_by
+            FROM ordered o JOIN items i ON i.id = o.item_id
+            WHERE o.recorded_at >= :since AND o.recorded_at < :until ORDER BY o.recorded_at, o.id
+            """, params)
+        deadlines = self._rows(
+            """
+            WITH touched AS (SELECT DISTINCT item_id FROM deadline_revisions
+                             WHERE recorded_at >= :since AND recorded_at < :until),
+            ordered AS (
+                SELECT r.*, LAG(r.deadline_start) OVER w AS prev_start,
+                       LAG(r.deadline_precision) OVER w AS prev_precision, LAG(r.id) OVER w AS prev_id
+                FROM deadline_revisions r WHERE r.item_id IN touched
+                WINDOW w AS (PARTITION BY r.item_id ORDER BY r.revised_on, r.id))
+            SELECT o.id, o.item_id, i.kind AS item_kind, i.title AS item_title, o.recorded_at AS at,
+                   o.deadline_start, o.deadline_precision, o.prev_start, o.prev_precision, o.prev_id,
+                   o.reason, o.revised_on, o.recorded_by
+            FROM ordered o JOIN items i ON i.id = o.item_id
+            WHERE o.recorded_at >= :since AND o.recorded_at < :until ORDER BY o.recorded_at, o.id
+            """, params)
+        edits = self._rows(
+            "SELECT a.id, a.at, a.username, a.entity, a.entity_id, a.before, a.after, "
+            "i.kind AS item_kind, i.title AS item_title, d.title AS document_title "
+            "FROM audit_log a LEFT JOIN items i ON a.entity = 'item' AND i.id = a.entity_id "
+            "LEFT JOIN documents d ON a.entity = 'document' AND d.id = a.entity_id "
+            "WHERE a.action = 'update' AND a.entity IN ('item', 'document') "
+            "AND a.at >= :since AND a.at < :until ORDER BY a.at, a.id", params)
+        return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits}
+
     # -- maintenance -------------------------------------------------------
 
     # -- the published edition (issue 16): bulk reads and a copy without staff data ----------

@@ -62,6 +62,8 @@ def headline(store: Store, *, today: dt.date) -> progress.Headline:
     for kind, status, response, implementation, n in _rows(store.overdue_counts(today)):
         if status_rules.is_open(kind, status, response, implementation):
             overdue += n
+    with_deadline = sum(n for kind, status, response, implementation, n in _rows(store.deadline_status_counts())
+                        if status_rules.is_open(kind, status, response, implementation))
     return progress.Headline(
         as_of=today,
         tracked=tracked,
@@ -74,6 +76,7 @@ def headline(store: Store, *, today: dt.date) -> progress.Headline:
         not_delivered=not_delivered,
         overdue=overdue,
         awaiting_response=awaiting,
+        open_with_deadline=with_deadline,
     )
 
 

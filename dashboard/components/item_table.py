@@ -12,12 +12,13 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from dashboard.safe_text import web_url
+from dashboard.safe_text import md, web_url
 
-#: Column sets for the tables pages show. The first column is always the permalink.
-TRACKER = ["link", "kind", "title", "status_label", "response_label", "makers", "owners", "made_label",
+#: Column sets for the tables pages show. The first column is always the permalink, the status
+#: next: on a phone only the first columns are in view.
+TRACKER = ["link", "status_label", "title", "kind", "response_label", "makers", "owners", "made_label",
            "deadline_label", "days_overdue", "themes", "document_id"]
-LONGEST_OPEN = ["link", "kind", "title", "owners", "status_label", "made_label", "years_open",
+LONGEST_OPEN = ["link", "status_label", "title", "kind", "owners", "made_label", "years_open",
                 "deadline_label", "days_overdue"]
 
 LABELS = {
@@ -81,10 +82,14 @@ def show(
     columns: Sequence[str] = TRACKER,
     key: str,
     document_titles: Mapping[str, str] | None = None,
-    height: int | str = "auto",
+    height: int | str | None = None,
 ) -> None:
-    """Draw ``frame`` (annotated item rows) as a read-only table."""
+    """Draw ``frame`` (annotated item rows) as a read-only table, then ``open_item_link``.
+    By default the table is as tall as its rows (up to ``FULL_HEIGHT_ROWS``), so a printed
+    page holds every row rather than the ten a scrolling grid shows."""
     shown = display_frame(frame, names=names, columns=columns, document_titles=document_titles)
+    if height is None:
+        height = full_height(len(shown))
     st.dataframe(
         shown,
         hide_index=True,
@@ -92,3 +97,31 @@ def show(
         key=key,
         height=height,
     )
+    open_item_link(frame, key=f"{key}_open")
+
+
+#: Tables up to this many rows are drawn whole; longer ones scroll.
+FULL_HEIGHT_ROWS = 60
+
+
+def full_height(rows: int) -> int | str:
+    """The height of a grid that shows ``rows`` rows without scrolling (or "auto" for more than
+    ``FULL_HEIGHT_ROWS``)."""
+    return 38 + 35 * rows + 2 if rows <= FULL_HEIGHT_ROWS else "auto"
+
+
+def open_item_link(frame: pd.DataFrame, *, key: str) -> None:
+    """A chooser of the table's items by title and a link to the one chosen: the table's own
+    "Open" cells need a mouse and are read out as their address, so this is how a keyboard or
+    screen-reader user opens an item from a table."""
+    from dashboard.navigation import page  # the router imports components; import it when drawn
+
+    if frame.empty:
+        return
+    titles = dict(zip(frame["id"], frame["title"]))
+    chosen = st.selectbox(f"Open an item from this table ({len(titles):,})", list(titles), index=None,
+                          format_func=lambda i: titles.get(i, i), key=key,
+                          placeholder="Type to search the titles in this table")
+    if chosen is not None:
+        st.page_link(page("item"), query_params={"id": chosen}, icon=":material/link:",
+                     label=f"Open “{md(titles[chosen])}”")

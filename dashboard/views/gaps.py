@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.components import as_of, item_table
+from dashboard.components import as_of, chart, item_table
 from dashboard.navigation import page
 from dashboard.safe_text import md
 from tracker.gaps import STALE_EVIDENCE_DAYS
@@ -25,6 +25,7 @@ if data.headline(snap).tracked == 0:
 
 found = data.gap_tables(snap)
 names = data.actor_names(snap)
+credit = data.chart_credit(snap, "gaps")
 delivery, response, evidence = found["delivery"], found["response"], found["evidence"]
 chain_list, claimed = found["chains"], found["claimed"]
 
@@ -60,14 +61,17 @@ if delivery.empty:
 else:
     still_open = delivery[delivery["state"] == "open"].head(15)
     if not still_open.empty:
-        st.plotly_chart(
-            charts.open_items(still_open, reference_date=snap.reference_date, names=names,
-                              title="Undelivered and still open: from the date made to now, deadline marked",
-                              subtitle="Most overdue first; up to 15 shown, all are in the table below"),
-            config=charts.config("delivery-gap"), key="delivery_chart",
+        chart.show(
+            charts.credited(charts.open_items(
+                still_open, reference_date=snap.reference_date, names=names,
+                title="Undelivered and still open: from the date made to now, deadline marked",
+                subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit),
+            name="delivery-gap", key="delivery_chart",
+            summary="Each bar runs from the date an undelivered item was made to now; the table below "
+                    "lists every item of the delivery gap with its status, age and deadline.",
         )
     item_table.show(delivery.assign(days_open=delivery["days_since_made"]), names=names, key="delivery_table",
-                    columns=["link", "kind", "title", "owners", "status_label", "response_label", "made_label",
+                    columns=["link", "status_label", "title", "kind", "owners", "response_label", "made_label",
                              "days_open", "deadline_label", "days_overdue"])
     more_than_shown("delivery", delivery)
 
@@ -76,9 +80,11 @@ st.caption("Recommendations whose addressee has not responded on the record.")
 if response.empty:
     st.info("Every recommendation has a recorded response.")
 else:
-    st.plotly_chart(charts.response_waiting(response, names=names,
-                                            title="Recommendations awaiting a response, by addressee"),
-                    config=charts.config("response-gap"), key="response_chart")
+    chart.show(charts.credited(charts.response_waiting(
+                   response, names=names, title="Recommendations awaiting a response, by addressee"), credit),
+               name="response-gap", key="response_chart",
+               summary="Each bar counts one addressee's recommendations still awaiting a response; the "
+                       "table below lists them.")
     item_table.show(response.assign(days_open=response["days_waiting"]), names=names, key="response_table",
                     columns=["link", "title", "makers", "owners", "made_label", "days_open"])
     more_than_shown("response", response)
@@ -90,12 +96,13 @@ if evidence.empty:
     st.info("Every item rests on recent evidence.")
 else:
     shown = item_table.display_frame(evidence, names=names,
-                                     columns=["link", "kind", "title", "owners", "status_label",
+                                     columns=["link", "status_label", "title", "kind", "owners",
                                               "last_assessed_on"])
     shown["reason"] = evidence["reason"].tolist()
-    st.dataframe(shown, hide_index=True, key="evidence_table",
+    st.dataframe(shown, hide_index=True, key="evidence_table", height=item_table.full_height(len(shown)),
                  column_config={**{c: item_table.LABELS[c] for c in shown.columns if c in item_table.LABELS},
                                 "reason": "Why it is here"})
+    item_table.open_item_link(evidence, key="evidence_open")
     more_than_shown("evidence", evidence)
 
 st.header("Chains across the years")
@@ -118,8 +125,10 @@ else:
         more_than_shown("chains", chain_list)
         st.caption(f"The {MAX_CHAINS_DRAWN} oldest of {found['chains_count']:,} chains are drawn below.")
     for chain in data.chains(snap, drawn_ids):
-        st.plotly_chart(charts.chain_timeline(chain, names=names, as_of=snap.as_of),
-                        config=charts.config(f"chain-{chain.id}"), key=f"chain_{chain.id}")
+        chart.show(charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of), credit),
+                   name=f"chain-{chain.id}", key=f"chain_{chain.id}",
+                   summary=f"{len(chain.item_ids)} linked items on one time line, oldest first; they are "
+                           "listed, with links, just below.")
         with st.expander(f"The {len(chain.item_ids)} items of this chain"):
             if len(chain.item_ids) > MAX_CHAIN_ITEMS_LISTED:
                 st.caption(f"The {MAX_CHAIN_ITEMS_LISTED} oldest are listed; the Tracker finds the rest.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.components import as_of
+from dashboard.components import as_of, chart
 from dashboard.navigation import page
 from dashboard.safe_text import md, md_link
 from tracker import timeline
@@ -66,6 +66,10 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+# The browser tab (and a bookmark) names the item, not just "Item".
+st.set_page_config(page_title=f"{shorten(item['title'], 70)} · {data.settings().name}")
+
+
 def actors_text(ids: str | None) -> str:
     return md("; ".join(names.get(a, a) for a in split_list(ids))) or "none recorded"
 
@@ -114,7 +118,7 @@ if item.get("done_when"):
     st.text(item["done_when"])
 
 if kind != "finding":
-    st.subheader("Deadline")
+    st.header("Deadline")
     deadlines = timeline.deadline_history(revisions)
     if deadlines.empty:
         st.write("No deadline was given.")
@@ -140,7 +144,7 @@ if kind != "finding":
             key="deadline_table",
         )
 
-st.subheader("History")
+st.header("History")
 if kind == "finding":
     st.write("Findings take no assessments; the links below show what this finding bears on.")
 elif not history:
@@ -168,7 +172,7 @@ for entry in reversed(history):
 if detail["later_entries"]:
     st.caption(f"{detail['later_entries']} later assessment(s) are hidden by the as-of date.")
 
-st.subheader("Linked items")
+st.header("Linked items")
 linked = detail["links"]
 if not linked:
     st.write("This item is not linked to any other item.")
@@ -187,6 +191,13 @@ for link in linked:
 
 chain = data.chain_for_item(snap, item["id"])
 if chain is not None:
-    st.subheader("The chain this item belongs to")
-    st.plotly_chart(charts.chain_timeline(chain, names=names, as_of=snap.as_of, current=item["id"]),
-                    config=charts.config(f"chain-{chain.id}"), key="chain_chart")
+    st.header("The chain this item belongs to")
+    chart.show(
+        charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of, current=item["id"]),
+                        data.chart_credit(snap, "item", id=item["id"])),
+        name=f"chain-{chain.id}", key="chain_chart",
+        summary=f"This item and the {len(chain.item_ids) - 1} items linked to it, on one time line, oldest first.",
+        table=chain.items[["made_label", "kind", "title", "status_label"]].rename(columns={
+            "made_label": "Made", "kind": "Kind", "title": "What", "status_label": "Status"}),
+        table_label="The chain's items as a table",
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, figures
-from dashboard.components import as_of, item_table
+from dashboard import data, figures
+from dashboard.components import as_of, chart, item_table
 from tracker import progress
 from tracker.progress import long_date
 
@@ -25,58 +25,74 @@ if head.tracked == 0:
                 "and charts appear here.")
     st.stop()
 
-cols = st.columns(5)
-cols[0].metric("Items tracked", head.tracked, border=True,
-               help=f"{head.commitments} commitments, {head.recommendations} recommendations, "
-                    f"{head.calls} calls and {head.findings} findings")
-cols[1].metric("Delivered", head.delivered, border=True,
+# Two rows of three: six in a row cut their labels and values short on a desktop.
+cols = st.columns(3) + st.columns(3)
+cols[0].metric("Trackable items", head.trackable, border=True,
+               help=f"{head.commitments} commitments, {head.recommendations} recommendations and "
+                    f"{head.calls} calls: the items that can be delivered. Findings are counted apart.")
+cols[1].metric("Findings", head.findings, border=True,
+               help="Independent observations of how things stand: evidence, not promises, so they "
+                    "carry no status and are never counted as delivered or overdue.")
+cols[2].metric("Delivered", head.delivered, border=True,
                help="Commitments and calls assessed as delivered, and recommendations implemented.")
-cols[2].metric("Not delivered", head.not_delivered, border=True,
+cols[3].metric("Not delivered", head.not_delivered, border=True,
                help="Assessed as not delivered, or recommendations not implemented.")
-cols[3].metric("Overdue", head.overdue, border=True,
-               help="Still open after the whole period of their deadline has passed.")
-cols[4].metric("Awaiting response", head.awaiting_response, border=True,
+if head.open_with_deadline:
+    cols[4].metric("Overdue", head.overdue, border=True,
+                   help=f"Still open after the whole period of their deadline has passed, of "
+                        f"{head.open_with_deadline} open items with a deadline recorded.")
+else:  # "0 overdue" would read as "on time" when no deadline is recorded at all
+    cols[4].metric("Overdue", "no deadlines", border=True,
+                   help="No open item has a deadline recorded, so none can be overdue: not the same as none overdue.")
+cols[5].metric("Awaiting response", head.awaiting_response, border=True,
                help="Open recommendations whose addressee has not responded on the record.")
-st.caption(f"As of {long_date(head.as_of)}. {head.open} items are still open.")
+deadlines = (f"{head.open_with_deadline} of them with a deadline recorded" if head.open_with_deadline
+             else "no deadlines recorded for any of them")
+st.caption(f"As of {long_date(head.as_of)}: {head.open} items are still open, {deadlines}.")
 
 names = data.actor_names(snap)
-st.subheader("Scorecard: where each actor's commitments and recommendations stand")
+credit = data.chart_credit(snap, "overview")
+st.header("Scorecard: where each actor's commitments and recommendations stand")
 role = st.segmented_control(
     "Count items against", ["owner", "maker"], default="owner", key="overview_role",
     format_func={"owner": "the actor held to account", "maker": "the actor who made them"}.get,
     required=True,
 )
 card = data.scorecard(snap, by=role or "owner", kinds=("commitment", "recommendation"))
-st.plotly_chart(
+chart.show(
     figures.status_bars(
         card,
         title=f"Commitments and recommendations by {'owner or addressee' if role != 'maker' else 'maker'}, by status",
         group_title="Actor",
         subtitle="An item with several owners counts once for each",
+        credit=credit,
     ),
-    config=charts.config("scorecard-by-actor"), key="scorecard_chart",
+    name="scorecard-by-actor", key="scorecard_chart", table=progress.scorecard_table(card),
+    table_label="The scorecard as a table",
+    summary="Each bar is one actor; its segments count that actor's items in each status, and "
+            "the table below holds the same counts.",
 )
-with st.expander("The scorecard as a table"):
-    st.dataframe(progress.scorecard_table(card), hide_index=True)
 
-st.subheader("Status by theme")
+st.header("Status by theme")
 themes = data.scorecard(snap, by="theme", kinds=("commitment", "recommendation", "call"))
-st.plotly_chart(
+chart.show(
     figures.status_bars(themes, title="Commitments, recommendations and calls in each theme, by status",
-                       group_title="Theme"),
-    config=charts.config("status-by-theme"), key="theme_chart",
+                        group_title="Theme", credit=credit),
+    name="status-by-theme", key="theme_chart", table=progress.scorecard_table(themes),
+    table_label="Status by theme as a table",
+    summary="Each bar is one theme; its segments count the theme's items in each status.",
 )
-with st.expander("Status by theme as a table"):
-    st.dataframe(progress.scorecard_table(themes), hide_index=True)
 
-st.subheader("Open the longest")
+st.header("Open the longest")
 longest = data.longest_open(snap, limit=10)
 if longest.empty:
     st.info("No item is open: everything recorded has reached an end status.")
 else:
-    st.plotly_chart(
-        figures.open_items(longest, reference_date=head.as_of, names=names,
-                          title=f"The {len(longest)} items open the longest: from the date made to now, deadline marked"),
-        config=charts.config("longest-open"), key="longest_chart",
+    chart.show(
+        figures.open_items(longest, reference_date=head.as_of, names=names, credit=credit,
+                           title=f"The {len(longest)} items open the longest: from the date made to now, deadline marked"),
+        name="longest-open", key="longest_chart",
+        summary="Each bar runs from the date an item was made to today; the table below lists the same "
+                "items with their status, age and deadline.",
     )
     item_table.show(longest, names=names, columns=item_table.LONGEST_OPEN, key="longest_table")

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.components import as_of, item_table
+from dashboard.components import as_of, chart, item_table
 from dashboard.safe_text import md, md_link, web_url
+from tracker import progress
 from tracker.progress import date_label
 
 snap = data.snapshot(as_of.current())
@@ -40,11 +41,14 @@ st.dataframe(
 )
 
 card = data.source_scorecard(snap)
-st.plotly_chart(
-    charts.status_bars(card, title="Items found in each document, by status", group_title="Document",
-                       subtitle="Findings carry no status and are counted as findings; an item counts for "
-                                "the article quoting it and the report it was first made in"),
-    config=charts.config("items-by-document"), key="documents_chart",
+chart.show(
+    charts.credited(charts.status_bars(
+        card, title="Items found in each document, by status", group_title="Document",
+        subtitle="Findings carry no status and are counted as findings; an item counts for "
+                 "the article quoting it and the report it was first made in"), data.chart_credit(snap, "sources")),
+    name="items-by-document", key="documents_chart", table=progress.scorecard_table(card),
+    table_label="Items by document and status as a table",
+    summary="Each bar is one document; its segments count the items found in it by status.",
 )
 
 titles = dict(zip(docs["id"], docs["title"]))
@@ -63,7 +67,7 @@ if chosen is None:
     st.stop()
 
 doc = docs.set_index("id").loc[chosen]
-st.subheader(md(doc["title"]), anchor=False)
+st.header(md(doc["title"]), anchor=False)
 st.markdown(f"{md(doc['publisher'])} · {md(doc['kind'])} · published "
             f"{md(date_label(doc['published_start'], doc['published_precision']))}")
 if web_url(doc["url"]):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.components import as_of, item_table
+from dashboard.components import as_of, chart, item_table
 from tracker import timeline
+from tracker.progress import long_date
 
 snap = data.snapshot(as_of.current())
 st.title("Timeline of dated events")
@@ -18,12 +19,14 @@ if data.headline(snap).tracked == 0:
     st.stop()
 
 bounds = data.timeline_view(snap)
-first, second = st.columns(2)
+chosen = any(st.session_state.get(k) or st.query_params.get(k) for k in ("tl_event", "tl_kind", "tl_from", "tl_to"))
+folded = st.expander("Filters: events, kinds of item, dates", expanded=bool(chosen), icon=":material/filter_list:")
+first, second = folded.columns(2)
 types = first.multiselect("Events", timeline.EVENT_TYPES, key="tl_event", bind="query-params",
                           placeholder="Every kind of event")
 kinds = second.multiselect("Item kinds", ["commitment", "recommendation", "finding", "call"], key="tl_kind",
                            bind="query-params", placeholder="Every kind of item")
-first, second = st.columns(2)
+first, second = folded.columns(2)
 start = first.date_input("From", value=None, min_value=bounds["first"], max_value=bounds["last"], key="tl_from",
                          bind="query-params", format="YYYY-MM-DD")
 end = second.date_input("To", value=None, min_value=bounds["first"], max_value=bounds["last"], key="tl_to",
@@ -36,15 +39,26 @@ if view["shown"] == 0:
     st.stop()
 
 per = "day" if view["period"] == "day" else "month"
-st.plotly_chart(
-    charts.events_strip(view["marks"], title="Each event on the time line, coloured by status",
-                        subtitle=f"Assessments show the status they gave, other events the item's status; "
-                                 f"a number counts the events in that {per}"),
-    config=charts.config("events-timeline"), key="events_strip",
+credit = data.chart_credit(snap, "timeline")
+chart.show(
+    charts.credited(charts.events_strip(
+        view["marks"], title="Each event on the time line, coloured by status",
+        subtitle=f"Assessments show the status they gave, other events the item's status; "
+                 f"a number counts the events in that {per}; the axis runs to "
+                 f"{long_date(snap.reference_date)}", until=snap.reference_date), credit),
+    name="events-timeline", key="events_strip",
+    summary="One lane per kind of event, each mark a day with events; the table at the foot of the page "
+            "lists the events themselves.",
 )
-st.plotly_chart(
-    charts.events_per_year(view["per_year"], title="Events per year, by type"),
-    config=charts.config("events-per-year"), key="events_per_year",
+per_year = view["per_year"]
+chart.show(
+    charts.credited(charts.events_per_year(per_year, title="Events per year, by type",
+                                           until=snap.reference_date), credit),
+    name="events-per-year", key="events_per_year",
+    table=per_year.pivot_table(index="year", columns="event", values="n", aggfunc="sum", fill_value=0)
+    .reset_index() if not per_year.empty else None,
+    table_label="Events per year as a table",
+    summary="Bars count each kind of event in each year.",
 )
 
 rows = view["rows"]

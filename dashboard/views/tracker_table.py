@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 
 import streamlit as st
 
 from dashboard import data
 from dashboard.components import as_of, filters, item_table
+from dashboard.safe_text import md, web_url
 from tracker import filters as item_filters
+from tracker.progress import long_date
 
 snap = data.snapshot(as_of.current())
 st.title("Tracker: every item")
@@ -35,18 +37,37 @@ else:
         st.caption(f"Showing the first {len(shown):,}, oldest first: narrow the filters to see the "
                    "others, or download them all.")
 
-stamp = (snap.as_of or dt.date.today()).isoformat()
+settings = data.settings()
+docs = data.documents(snap)
+provenance = item_filters.Provenance(
+    page_url=settings.page_url("tracker", **st.query_params.to_dict()),
+    record_as_of=snap.reference_date,
+    filter_text=item_filters.describe_filter(chosen, actor_names=names, document_titles=titles),
+    actor_names=names,
+    documents={d: (t, web_url(u)) for d, t, u in zip(docs["id"], docs["title"], docs["url"])},
+    item_url=lambda item_id: settings.page_url("item", id=item_id),
+    source=settings.name, licence=settings.licence,
+)
+# The file's name says the date and the filter it was taken with, as its rows do.
+label = "all-items" if chosen.is_empty() else re.sub(r"[^a-z0-9]+", "-", provenance.filter_text.lower()).strip("-")[:60]
+stem = f"tracker-{label}-as-of-{snap.reference_date.isoformat()}"
+
+
+def _json() -> str:
+    matching = data.all_matching_items(snap, chosen)
+    return item_filters.to_json(matching, provenance, data.history_of(snap, matching["id"].tolist()))
+
+
 left, right, _ = st.columns([1, 1, 3])
 left.download_button(
-    "Download CSV", data=lambda: item_filters.to_csv(data.all_matching_items(snap, chosen)),
-    file_name=f"tracker-items-{stamp}.csv",
-    mime="text/csv", icon=":material/download:", key="download_csv", disabled=shown.empty,
-    on_click="ignore",
+    "Download CSV", data=lambda: item_filters.to_csv(data.all_matching_items(snap, chosen), provenance),
+    file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:", key="download_csv",
+    disabled=shown.empty, on_click="ignore",
 )
 right.download_button(
-    "Download JSON", data=lambda: item_filters.to_json(data.all_matching_items(snap, chosen)),
-    file_name=f"tracker-items-{stamp}.json",
-    mime="application/json", icon=":material/download:", key="download_json", disabled=shown.empty,
-    on_click="ignore",
+    "Download JSON", data=_json, file_name=f"{stem}.json", mime="application/json",
+    icon=":material/download:", key="download_json", disabled=shown.empty, on_click="ignore",
 )
-st.caption("Downloads hold every matching item, with its quote, status and latest evidence.")
+st.caption(f"Downloads hold every matching item ({md(provenance.filter_text)}; record as of "
+           f"{long_date(snap.reference_date)}) with its quote, status, names, its link and its source's; "
+           "the JSON adds each item's dated history.")

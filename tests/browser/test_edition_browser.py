@@ -19,7 +19,7 @@ from tracker.publish import publish
 from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-AXE = ROOT / ".npm-axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 APP = str(ROOT / "dashboard" / "app.py")
 #: The pages axe-core checks (one of each template).
 AXE_PAGES = ["index.html", "gaps.html", "tracker.html", "sources.html", "changes.html", "about.html", "data.html"]

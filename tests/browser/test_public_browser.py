@@ -81,11 +81,11 @@ def annotated(db: Path) -> "progress.pd.DataFrame":
         return progress.annotate(store.items_frame(include_quote=True), today=dt.date.today())
 
 
-HEADLINE_LABELS = ["Items tracked", "Delivered", "Not delivered", "Overdue", "Awaiting response"]
+HEADLINE_LABELS = ["Trackable items", "Findings", "Delivered", "Not delivered", "Overdue", "Awaiting response"]
 
 
 def metrics(tab) -> dict[str, str]:
-    """The headline figures, read once all five are drawn and the script has stopped running.
+    """The headline figures, read once all six are drawn and the script has stopped running.
 
     Under load in CI a read has once caught the row half drawn (one metric of five), so the read
     waits for the whole row rather than trusting the moment the page first looked idle.
@@ -118,8 +118,8 @@ def test_overview_shows_the_headline_figures(served, page):
         head = summary.headline(store, today=dt.date.today())
     assert head.tracked > 0, "tracker serve seeds a new database"
     assert metrics(page) == {
-        "Items tracked": str(head.tracked), "Delivered": str(head.delivered),
-        "Not delivered": str(head.not_delivered), "Overdue": str(head.overdue),
+        "Trackable items": str(head.trackable), "Findings": str(head.findings), "Delivered": str(head.delivered),
+        "Not delivered": str(head.not_delivered), "Overdue": str(head.overdue) if head.open_with_deadline else "no deadlines",
         "Awaiting response": str(head.awaiting_response),
     }
     titles = [t.text_content() for t in page.locator(".js-plotly-plot .gtitle").all()]
@@ -196,7 +196,9 @@ def test_gaps_page_draws_both_seed_chains(served, page):
     page.locator(".js-plotly-plot .gtitle").first.wait_for()
     titles = [chart.text_content() for chart in page.locator(".js-plotly-plot .gtitle").all()]
     for chain in (deportation, data):
-        assert any(title.startswith(chain.title[:60]) for title in titles), (chain.title, titles)
+        # A title wraps to fit a phone, and its lines' text runs together: compare without spaces.
+        wanted = chain.title[:60].replace(" ", "")
+        assert any(title.replace(" ", "").startswith(wanted) for title in titles), (chain.title, titles)
         for item_id in chain.item_ids:  # each chain lists its items, linked to their pages
             assert page.locator(f'a[href="item?id={item_id}"]').count() >= 1, item_id
     screenshot(page, "gaps")
@@ -219,7 +221,7 @@ def test_as_of_date_in_the_sidebar_recomputes_the_figures(served, page):
     page.get_by_text("as it stood on 31 December 2020").wait_for(timeout=30_000)
     settle(page)
     assert "as_of=2020-12-31" in page.url
-    assert metrics(page)["Items tracked"] == str(then.tracked)
+    assert metrics(page)["Trackable items"] == str(then.trackable)
     assert metrics(page)["Not delivered"] == str(then.not_delivered)
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Gaps").click()  # the date goes along
     settle(page)
