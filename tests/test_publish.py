@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date.today()
 
 
-def figures_in(html: str) -> dict[str, int]:
-    """The ``data-figure`` numbers of a page, by key."""
-    return {key: int(value.replace(",", "")) for key, value in
-            re.findall(r'<dd data-figure="([a-z_]+)">([0-9,]+)</dd>', html)}
+def figures_in(html: str) -> dict[str, int | str]:
+    """The ``data-figure`` values of a page, by key (numbers as ints)."""
+    return {key: int(value.replace(",", "")) if re.fullmatch(r"[0-9,]+", value) else value
+            for key, value in re.findall(r'<dd data-figure="([a-z_]+)">([^<]+)</dd>', html)}
 
 
 def embedded_figure(html: str, name: str) -> dict:
@@ -51,8 +51,11 @@ def dashboard_view(db: Path, monkeypatch) -> dict:
     owner_card = data.scorecard(snap, by="owner", kinds=("commitment", "recommendation"))
     theme_card = data.scorecard(snap, by="theme", kinds=("commitment", "recommendation", "call"))
     return {
-        "headline": {k: getattr(head, k) for k in ("tracked", "delivered", "not_delivered", "overdue",
-                                                     "awaiting_response", "open")},
+        # as the dashboard's overview shows them: "no deadlines" when no open item has one
+        "headline": {"trackable": head.trackable, "findings": head.findings, "delivered": head.delivered,
+                     "not_delivered": head.not_delivered,
+                     "overdue": head.overdue if head.open_with_deadline else "no deadlines",
+                     "awaiting_response": head.awaiting_response, "open": head.open},
         "gaps": {name: found[f"{name}_count"] for name in ("delivery", "response", "evidence", "chains", "claimed")},
         "owner_chart": charts.status_bars(
             owner_card, title="Commitments and recommendations by owner or addressee, by status",

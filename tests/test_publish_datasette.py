@@ -27,7 +27,9 @@ def test_datasette_serves_the_published_database_with_its_metadata(seeded_db, tm
         publish(store, site)
     overview = (site / "index.html").read_text(encoding="utf-8")
     kinds = {k: int(v.replace(",", "")) for k, v in re.findall(r'data-count="([a-z]+)">([0-9,]+)<', overview)}
-    tracked = int(re.search(r'data-figure="tracked">([0-9,]+)<', overview).group(1).replace(",", ""))
+    tracked = sum(kinds.values())
+    assert tracked == int(re.search(r'data-figure="trackable">([0-9,]+)<', overview).group(1).replace(",", "")) \
+        + int(re.search(r'data-figure="findings">([0-9,]+)<', overview).group(1).replace(",", ""))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "datasette", "serve", "-i", str(site / "data" / "tracker.db"),

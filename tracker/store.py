@@ -2079,26 +2079,6 @@ class Store:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         return {t: [c[1] for c in self.db.conn.execute(f"PRAGMA table_info([{t}])")] for t in names}
 
-    def latest_changes(self, limit: int) -> list[dict]:
-        """The ``limit`` latest entries of the record, newest first by when they were recorded:
-        assessments (``change`` 'assessment') and items added (``change`` 'item'), each with
-        its item's id, kind and title. Read from the record itself, never the audit log."""
-        return self._rows(
-            """
-            SELECT * FROM (
-                SELECT 'assessment' AS change, a.id AS entry, a.recorded_at AS at, a.item_id, i.kind, i.title,
-                       a.status, a.response, a.implementation, a.evidence, a.assessed_on
-                FROM assessments a JOIN items i ON i.id = a.item_id
-                ORDER BY a.recorded_at DESC, a.id DESC LIMIT :limit)
-            UNION ALL
-            SELECT * FROM (
-                SELECT 'item', i.rowid, i.created_at, i.id, i.kind, i.title, NULL, NULL, NULL, NULL, i.made_start
-                FROM items i ORDER BY i.created_at DESC, i.rowid DESC LIMIT :limit)
-            ORDER BY at DESC, entry DESC LIMIT :limit
-            """,
-            {"limit": int(limit)},
-        )
-
     def publishable_copy(self, destination: str | os.PathLike) -> Path:
         """A copy of the database for anyone to download: the record without the staff tables
         (``STAFF_TABLES``), vacuumed so none of their deleted pages is left in the file, in

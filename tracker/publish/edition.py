@@ -11,18 +11,23 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .. import about, currency, feed
+from .. import changes as record_changes
 from ..errors import InvalidInputError
 from ..progress import DERIVED_COLUMNS, date_label, long_date
 from ..status import STATUS_COLOURS
 from ..store import Store
-from . import changes as change_list
 from . import content, pages
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter, current_edition, editions_folder, publishing, read_manifest
 from .opendata import write_open_data
 from .render import environment, page_name, script_json, web_url
+from .site import edition_settings
 
-SITE_NAME = "Policy tracker"
+#: What changed lists the changes recorded in this many days before the edition's day (at most
+#: ``CHANGES_LISTED`` of them, newest first; the feed as many as ``tracker.feed`` holds).
+CHANGES_DAYS = 30
+CHANGES_LISTED = 200
 NAV = (("index.html", "Overview"), ("gaps.html", "Gaps"), ("tracker.html", "Tracker"), ("sources.html", "Sources"),
        ("changes.html", "What changed"), ("about.html", "About"), ("data.html", "Open data"))
 #: Items whose history is read and rendered at once (bounded memory at any size).
@@ -65,7 +70,7 @@ def _normal_base_url(base_url: str | None) -> str | None:
 
 
 def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
-            today: dt.date | None = None, site_name: str = SITE_NAME) -> PublishResult:
+            today: dt.date | None = None, site_name: str | None = None) -> PublishResult:
     """Write the edition of the record in ``store`` to ``directory`` (a symbolic link to the
     edition's folder, swapped at once when done), rewriting only what changed since the last
     edition there. ``base_url``: the address the edition will be served from, for the feed,
@@ -81,15 +86,19 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
         manifest = read_manifest(previous)
         record = content.read_record(store, today=today)
         published_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        currency = (f"Published {long_date(today)} from the record as it stood then (data version "
-                    f"{record.data_version:,}).")
-        site = {"name": site_name, "base_url": base_url, "nav": NAV, "currency": currency}
+        settings = edition_settings(base_url, site_name)
+        site_name = settings.name
+        found = currency.currency(store)
+        published = (f"Published {long_date(today)} from the record as it stood then (data version "
+                     f"{record.data_version:,}).")
+        site = {"name": site_name, "base_url": base_url, "nav": NAV, "currency": published,
+                "currency_line": currency.currency_line(found)}
         documents = {
             d["id"]: {**d, "published": date_label(d["published_start"], d["published_precision"])}
             for d in record.documents.to_dict("records")
         }
         global_key = hashlib.sha256(json.dumps(
-            [_code_version(), site_name, base_url, today.isoformat(), sorted(record.names.items()),
+            [_code_version(), repr(settings), today.isoformat(), sorted(record.names.items()),
              sorted((k, sorted((kk, str(vv)) for kk, vv in v.items())) for k, v in documents.items())],
             default=str).encode()).hexdigest()
         writer = EditionWriter(directory, previous, manifest)
@@ -97,8 +106,10 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
             env = environment()
             keys, data_keys, rendered = _write_items(writer, env, store, record, site, documents, global_key,
                                           manifest if manifest.get("global_key") == global_key else {})
-            changes = change_list.latest(store, limit=change_list.SHOWN)
-            _write_pages(writer, env, store, record, site, changes, published_at)
+            changes = record_changes.changes_since(store, today - dt.timedelta(days=CHANGES_DAYS))
+            credits = {page: currency.chart_credit(settings, page, found, today)
+                       for page in ("overview", "gaps", "sources")}
+            _write_pages(writer, env, record, site, settings, changes, credits, published_at)
             same_data = (manifest.get("data_version") == record.data_version
                          and manifest.get("global_key") == global_key)
             write_open_data(writer, store, record.items, record.names, title=site_name, base_url=base_url,
@@ -179,6 +190,9 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
         if old_keys.get(row["id"]) == key and all(writer.reuse(f) for f in files):
             continue
         stale.append(row)
+    # An item page is kept from edition to edition while the item is unchanged, so its footer
+    # names the day only, not the edition's data version or last change.
+    site = {**site, "currency": f"Published {long_date(record.today)}.", "currency_line": None}
     item_page = env.get_template("item.html")
     badge_svg = env.get_template("badge.svg")
     base = site["base_url"] or ""
@@ -215,23 +229,33 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
     return keys, data_keys, len(stale)
 
 
-def _write_pages(writer, env, store, record, site, changes, published_at) -> None:
-    overview = pages.overview_context(record)
-    gaps = pages.gaps_context(record)
-    sources = pages.sources_context(record)
+def _write_pages(writer, env, record, site, settings, changes, credits, published_at) -> None:
+    overview = pages.overview_context(record, credits["overview"])
+    gaps = pages.gaps_context(record, credits["gaps"])
+    sources = pages.sources_context(record, credits["sources"])
     tracker = pages.tracker_context(record)
     writer.write("index.html", _page(env, "overview.html", "index.html", site, **overview))
     writer.write("gaps.html", _page(env, "gaps.html", "gaps.html", site, **gaps))
     writer.write("sources.html", _page(env, "sources.html", "sources.html", site, **sources))
     writer.write("tracker.html", _page(env, "tracker.html", "tracker.html", site, **tracker))
     writer.write("data/items.js", f"window.EDITION_ITEMS = {script_json(pages.tracker_data(record))};\n")
-    writer.write("changes.html", _page(env, "changes.html", "changes.html", site, title="What changed",
-                                       description="The latest changes to the record.", changes=changes))
-    writer.write("about.html", _page(env, "about.html", "about.html", site, title="About this record",
-                                     description="How the record is kept, and what this edition is."))
+    listed = changes[:CHANGES_LISTED]
+    writer.write("changes.html", _page(
+        env, "changes.html", "changes.html", site, title="What changed",
+        description=f"Changes recorded in the {CHANGES_DAYS} days to {long_date(record.today)}.",
+        changes=[{"change": c, "href": settings.page_url("item", id=c.item_id) if c.item_id else
+                  settings.page_url("sources", doc=c.document_id) if c.document_id else None,
+                  "when": long_date(c.recorded_on)} for c in listed],
+        counts=record_changes.counts_line(changes), days=CHANGES_DAYS, total=len(changes)))
+    writer.write("about.html", _page(
+        env, "about.html", "about.html", site, title="About this record",
+        description="What the statuses mean, how the record is kept, and what this edition is.",
+        keeper=about.keeper_line(settings), report_error=about.report_error_line(settings),
+        contact=settings.contact, contact_link=settings.contact_link, licence=about.licence_line(settings),
+        licence_url=settings.licence_url, vocabularies=about.vocabularies(), method=about.METHOD))
     base = site["base_url"]
-    writer.write("feed.xml", env.get_template("feed.xml").render(site=site, **change_list.feed_context(
-        changes, base_url=base, published_at=published_at)))
+    writer.write("feed.xml", feed.atom_feed(changes, settings=settings, feed_url=f"{base}feed.xml" if base else None,
+                                            updated=changes[0].recorded_at if changes else published_at))
     charts = {c.name: (c, page) for page, ctx in (("index.html", overview), ("sources.html", sources))
               for c in ctx["charts"].values() if c is not None}
     charts.update({c.name: (c, "gaps.html") for c in gaps["charts"].values() if c is not None})
@@ -277,7 +301,23 @@ def _write_data_page(writer, env, site) -> None:
                                     files=files, tables=SQLITE_TABLES))
 
 
+def _favicon() -> bytes:
+    """A 16 x 16 icon in the chart blue (a PNG inside an ICO), so browsers asking for
+    /favicon.ico (they do, even for the feed) find one."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((0x00, 0x72, 0xB2)) * 16 for _ in range(16))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 24, len(png), 22) + png
+
+
 def _write_assets(writer) -> None:
+    writer.write("favicon.ico", _favicon())
     for name in ("edition.css", "charts.js", "tracker.js"):
         writer.write(f"assets/{name}", (_HERE / "static" / name).read_bytes())
     plotly_js = resources.files("plotly") / "package_data" / "plotly.min.js"

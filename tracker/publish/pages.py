@@ -26,16 +26,33 @@ from ..status import STATUS_COLOURS, display_status, response_label
 from .content import Record
 from .render import names_of, page_name, web_url
 
-#: The overview's headline figures: the key of ``progress.Headline``, the label and the help
-#: text the dashboard's overview shows.
-HEADLINE_FIGURES = (
-    ("tracked", "Items tracked", "Commitments, recommendations, calls and findings."),
-    ("delivered", "Delivered", "Commitments and calls assessed as delivered, and recommendations implemented."),
-    ("not_delivered", "Not delivered", "Assessed as not delivered, or recommendations not implemented."),
-    ("overdue", "Overdue", "Still open after the whole period of their deadline has passed."),
-    ("awaiting_response", "Awaiting response",
-     "Open recommendations whose addressee has not responded on the record."),
-)
+def headline_figures(head: progress.Headline) -> list[tuple[str, str, str, str]]:
+    """The overview's headline figures as the dashboard's overview shows them: (key, label,
+    value, help). "Overdue" reads "no deadlines" when no open item has one (0 would read as
+    "on time")."""
+    if head.open_with_deadline:
+        overdue = (f"{head.overdue:,}", f"Still open after the whole period of their deadline has passed, of "
+                                         f"{head.open_with_deadline:,} open items with a deadline recorded.")
+    else:
+        overdue = ("no deadlines", "No open item has a deadline recorded, so none can be overdue: not the same "
+                                   "as none overdue.")
+    return [
+        ("trackable", "Trackable items", f"{head.trackable:,}",
+         f"{head.commitments:,} commitments, {head.recommendations:,} recommendations and {head.calls:,} calls: "
+         "the items that can be delivered. Findings are counted apart."),
+        ("findings", "Findings", f"{head.findings:,}",
+         "Independent observations of how things stand: evidence, not promises, so they carry no status and "
+         "are never counted as delivered or overdue."),
+        ("delivered", "Delivered", f"{head.delivered:,}",
+         "Commitments and calls assessed as delivered, and recommendations implemented."),
+        ("not_delivered", "Not delivered", f"{head.not_delivered:,}",
+         "Assessed as not delivered, or recommendations not implemented."),
+        ("overdue", "Overdue", *overdue),
+        ("awaiting_response", "Awaiting response", f"{head.awaiting_response:,}",
+         "Open recommendations whose addressee has not responded on the record."),
+    ]
+
+
 #: The gaps page's figures: the key of ``content.GapTables.counts`` and the dashboard's labels.
 GAP_FIGURES = (
     ("delivery", "Delivery gap", "Commitments not delivered, and accepted recommendations not implemented."),
@@ -103,43 +120,47 @@ def _strip_tags(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text.split("<br>")[0])).strip()
 
 
-def _scorecard_chart(name: str, card: pd.DataFrame, **options) -> Chart:
+def _scorecard_chart(name: str, card: pd.DataFrame, credit: str | None, **options) -> Chart:
     table = progress.scorecard_table(card)
     if not table.empty:
         table = table.rename(columns={"group": options.get("group_title", "Group")})
-    return _chart(name, chart_builders.status_bars(card, **options), table)
+    return _chart(name, chart_builders.credited(chart_builders.status_bars(card, **options), credit), table)
 
 
-def overview_context(record: Record) -> dict:
+def overview_context(record: Record, credit: str | None = None) -> dict:
     ov = record.overview
     names = record.names
     charts = {
         "by_owner": _scorecard_chart(
-            "scorecard-by-owner", ov.by_owner,
+            "scorecard-by-owner", ov.by_owner, credit,
             title="Commitments and recommendations by owner or addressee, by status", group_title="Actor",
             subtitle="An item with several owners counts once for each"),
         "by_maker": _scorecard_chart(
-            "scorecard-by-maker", ov.by_maker, title="Commitments and recommendations by maker, by status",
-            group_title="Actor"),
+            "scorecard-by-maker", ov.by_maker, credit,
+            title="Commitments and recommendations by maker, by status", group_title="Actor",
+            subtitle="An item with several owners counts once for each"),
         "by_theme": _scorecard_chart(
-            "status-by-theme", ov.by_theme,
+            "status-by-theme", ov.by_theme, credit,
             title="Commitments, recommendations and calls in each theme, by status", group_title="Theme"),
     }
     longest_keys = ["title", "kind", "owners", "status_label", "made_label", "years_open", "deadline_label",
                     "days_overdue"]
     if not ov.longest.empty:
-        fig = chart_builders.open_items(
+        fig = chart_builders.credited(chart_builders.open_items(
             ov.longest, reference_date=ov.headline.as_of, names=names,
-            title=f"The {len(ov.longest)} items open the longest: from the date made to now, deadline marked")
+            title=f"The {len(ov.longest)} items open the longest: from the date made to now, deadline marked"),
+            credit)
         charts["longest"] = _chart("longest-open", fig, _item_frame_table(ov.longest, longest_keys, names))
     return {
         "title": "What was promised, and what became of it",
-        "description": (f"{ov.headline.tracked:,} commitments, recommendations, findings and calls: "
-                        f"{ov.headline.delivered:,} delivered, {ov.headline.overdue:,} overdue, "
+        "description": (f"{ov.headline.trackable:,} commitments, recommendations and calls and "
+                        f"{ov.headline.findings:,} findings: {ov.headline.delivered:,} delivered, "
                         f"{ov.headline.awaiting_response:,} awaiting a response."),
         "head": ov.headline,
-        "figures": HEADLINE_FIGURES,
+        "figures": headline_figures(ov.headline),
         "as_of": long_date(ov.headline.as_of),
+        "deadlines": (f"{ov.headline.open_with_deadline:,} of them with a deadline recorded"
+                      if ov.headline.open_with_deadline else "no deadlines recorded for any of them"),
         "charts": charts,
         "longest": rows_of(ov.longest, longest_keys, names),
         "longest_columns": _columns(longest_keys),
@@ -151,7 +172,7 @@ def _item_frame_table(frame: pd.DataFrame, keys, names) -> pd.DataFrame:
     return pd.DataFrame([[r[k] for k in keys] for r in rows], columns=[COLUMN_LABELS.get(k, k) for k in keys])
 
 
-def gaps_context(record: Record) -> dict:
+def gaps_context(record: Record, credit: str | None = None) -> dict:
     found = record.gaps
     names = record.names
     today = record.today
@@ -162,10 +183,10 @@ def gaps_context(record: Record) -> dict:
         else found.delivery
     still_open = found.delivery[found.delivery["state"] == "open"].head(15) if not found.delivery.empty else None
     if still_open is not None and not still_open.empty:
-        fig = chart_builders.open_items(
+        fig = chart_builders.credited(chart_builders.open_items(
             still_open, reference_date=today, names=names,
             title="Undelivered and still open: from the date made to now, deadline marked",
-            subtitle="Most overdue first; up to 15 shown, all are in the table below")
+            subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit)
         charts["delivery"] = _chart("delivery-gap", fig, _item_frame_table(
             still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
     response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
@@ -173,12 +194,12 @@ def gaps_context(record: Record) -> dict:
         owners = found.response["owners"].fillna("").str.split("; ").explode()
         waiting = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts()
         table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
-        charts["response"] = _chart("response-gap", chart_builders.response_waiting(
-            found.response, names=names, title="Recommendations awaiting a response, by addressee"), table)
+        charts["response"] = _chart("response-gap", chart_builders.credited(chart_builders.response_waiting(
+            found.response, names=names, title="Recommendations awaiting a response, by addressee"), credit), table)
     evidence_keys = ["title", "kind", "owners", "status_label", "last_assessed_on", "reason"]
     chains = []
     for chain in found.chains:
-        fig = chart_builders.chain_timeline(chain, names=names)
+        fig = chart_builders.credited(chart_builders.chain_timeline(chain, names=names), credit)
         members = chain.items
         table = pd.DataFrame({"Made": members["made_label"], "Kind": members["kind"], "Item": members["title"],
                               "Status": members["status_label"]})
@@ -213,7 +234,7 @@ def gaps_context(record: Record) -> dict:
     }
 
 
-def sources_context(record: Record) -> dict:
+def sources_context(record: Record, credit: str | None = None) -> dict:
     docs = record.documents
     titles = dict(zip(docs["id"], docs["title"]))
     counts = record.document_counts
@@ -228,7 +249,7 @@ def sources_context(record: Record) -> dict:
             "reported_in_title": titles.get(d.get("reported_in")) if isinstance(d.get("reported_in"), str) else None,
         })
     charts = {"sources": _scorecard_chart(
-        "items-by-document", record.sources, title="Items found in each document, by status",
+        "items-by-document", record.sources, credit, title="Items found in each document, by status",
         group_title="Document",
         subtitle="Findings carry no status and are counted as findings; an item counts for the article quoting "
                  "it and the report it was first made in")}
