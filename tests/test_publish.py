@@ -285,3 +285,18 @@ def test_published_json_is_the_export_also_when_made_from_the_last_publish(seede
         publish(store, site, base_url="https://example.org/tracker/")
         assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
         assert "Later." in (site / "data" / "tracker.json").read_text()
+
+
+def test_the_feed_reads_and_links_into_the_edition(seeded_edition):
+    import feedparser
+
+    _, site, _ = seeded_edition
+    parsed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries
+    base = "https://example.org/tracker/"
+    for entry in parsed.entries:
+        assert entry.link.startswith(base), entry.link
+        assert (site / entry.link[len(base):].split("#")[0]).is_file(), entry.link
+    changes = (site / "changes.html").read_text(encoding="utf-8")
+    assert parsed.entries[0].title.split(": ")[0] in changes.replace("&#39;", "'").replace("&amp;", "&")
