@@ -230,9 +230,11 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
 
 
 def _write_pages(writer, env, record, site, settings, changes, credits, published_at) -> None:
-    overview = pages.overview_context(record, credits["overview"])
-    gaps = pages.gaps_context(record, credits["gaps"])
-    sources = pages.sources_context(record, credits["sources"])
+    cache = pages.ChartCache(editions_folder(writer.directory) / ".cache" / "charts.json", _code_version())
+    overview = pages.overview_context(record, cache, credits["overview"])
+    gaps = pages.gaps_context(record, cache, credits["gaps"])
+    sources = pages.sources_context(record, cache, credits["sources"])
+    cache.save()
     tracker = pages.tracker_context(record)
     writer.write("index.html", _page(env, "overview.html", "index.html", site, **overview))
     writer.write("gaps.html", _page(env, "gaps.html", "gaps.html", site, **gaps))

@@ -9,11 +9,14 @@ edition ships. Each chart carries the table of its figures.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from pathlib import Path
+from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -105,14 +108,46 @@ def rows_of(frame: pd.DataFrame, keys, names: Mapping[str, str]) -> list[dict]:
     return out
 
 
-def _chart(name: str, fig, table: pd.DataFrame) -> Chart:
-    payload = fig.to_json()
-    config = chart_builders.config(name)
-    title = fig.layout.title.text or name
-    text = payload[:-1] + ',"config":' + json.dumps(config) + "}"  # the toolbar the dashboard sets
-    columns = [str(c) for c in table.columns]
-    rows = [[_plain(v) if _plain(v) is not None else "" for v in row] for row in table.itertuples(index=False)]
-    return Chart(name=name, title=_strip_tags(title), json=text, table={"columns": columns, "rows": rows})
+class ChartCache:
+    """Each chart's JSON from the last publish, keyed on what the figure is built from (its
+    frames, options and credit, and the code): building a Plotly figure costs 0.1 to 2 s, and
+    most charts do not change between two publishes. ``path`` None keeps nothing."""
+
+    def __init__(self, path: Path | None, code: str):
+        self.path, self.code = path, code
+        self.kept: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        if path is not None and path.is_file():
+            try:
+                self.kept = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                self.kept = {}
+
+    def chart(self, name: str, build: Callable[[], object], inputs: tuple, table: pd.DataFrame) -> Chart:
+        """The chart ``name``: ``build()``'s figure, or the same figure kept from the last publish
+        when ``inputs`` (frames and plain values) are the same."""
+        parts = [name, self.code] + [x.to_json(date_format="iso", default_handler=str)
+                                     if isinstance(x, pd.DataFrame) else repr(x) for x in inputs]
+        key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        kept = self.kept.get(name)
+        if kept is not None and kept["key"] == key:
+            text, title = kept["json"], kept["title"]
+        else:
+            fig = build()
+            config = chart_builders.config(name)
+            text = fig.to_json()[:-1] + ',"config":' + json.dumps(config) + "}"  # the dashboard's toolbar
+            title = _strip_tags(fig.layout.title.text or name)
+        self.used[name] = {"key": key, "json": text, "title": title}
+        columns = [str(c) for c in table.columns]
+        rows = [[_plain(v) if _plain(v) is not None else "" for v in row] for row in table.itertuples(index=False)]
+        return Chart(name=name, title=title, json=text, table={"columns": columns, "rows": rows})
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = self.path.with_suffix(".new")
+            fresh.write_text(json.dumps(self.used), encoding="utf-8")
+            os.replace(fresh, self.path)
 
 
 def _strip_tags(text: str) -> str:
@@ -120,37 +155,38 @@ def _strip_tags(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text.split("<br>")[0])).strip()
 
 
-def _scorecard_chart(name: str, card: pd.DataFrame, credit: str | None, **options) -> Chart:
+def _scorecard_chart(cache: ChartCache, name: str, card: pd.DataFrame, credit: str | None, **options) -> Chart:
     table = progress.scorecard_table(card)
     if not table.empty:
         table = table.rename(columns={"group": options.get("group_title", "Group")})
-    return _chart(name, chart_builders.credited(chart_builders.status_bars(card, **options), credit), table)
+    return cache.chart(name, lambda: chart_builders.credited(chart_builders.status_bars(card, **options), credit),
+                       (card, sorted(options.items()), credit), table)
 
 
-def overview_context(record: Record, credit: str | None = None) -> dict:
+def overview_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
     ov = record.overview
     names = record.names
     charts = {
         "by_owner": _scorecard_chart(
-            "scorecard-by-owner", ov.by_owner, credit,
+            cache, "scorecard-by-owner", ov.by_owner, credit,
             title="Commitments and recommendations by owner or addressee, by status", group_title="Actor",
             subtitle="An item with several owners counts once for each"),
         "by_maker": _scorecard_chart(
-            "scorecard-by-maker", ov.by_maker, credit,
+            cache, "scorecard-by-maker", ov.by_maker, credit,
             title="Commitments and recommendations by maker, by status", group_title="Actor",
             subtitle="An item with several owners counts once for each"),
         "by_theme": _scorecard_chart(
-            "status-by-theme", ov.by_theme, credit,
+            cache, "status-by-theme", ov.by_theme, credit,
             title="Commitments, recommendations and calls in each theme, by status", group_title="Theme"),
     }
     longest_keys = ["title", "kind", "owners", "status_label", "made_label", "years_open", "deadline_label",
                     "days_overdue"]
     if not ov.longest.empty:
-        fig = chart_builders.credited(chart_builders.open_items(
+        charts["longest"] = cache.chart("longest-open", lambda: chart_builders.credited(chart_builders.open_items(
             ov.longest, reference_date=ov.headline.as_of, names=names,
             title=f"The {len(ov.longest)} items open the longest: from the date made to now, deadline marked"),
-            credit)
-        charts["longest"] = _chart("longest-open", fig, _item_frame_table(ov.longest, longest_keys, names))
+            credit), (ov.longest, ov.headline.as_of, sorted(names.items()), credit),
+            _item_frame_table(ov.longest, longest_keys, names))
     return {
         "title": "What was promised, and what became of it",
         "description": (f"{ov.headline.trackable:,} commitments, recommendations and calls and "
@@ -172,7 +208,7 @@ def _item_frame_table(frame: pd.DataFrame, keys, names) -> pd.DataFrame:
     return pd.DataFrame([[r[k] for k in keys] for r in rows], columns=[COLUMN_LABELS.get(k, k) for k in keys])
 
 
-def gaps_context(record: Record, credit: str | None = None) -> dict:
+def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
     found = record.gaps
     names = record.names
     today = record.today
@@ -183,28 +219,32 @@ def gaps_context(record: Record, credit: str | None = None) -> dict:
         else found.delivery
     still_open = found.delivery[found.delivery["state"] == "open"].head(15) if not found.delivery.empty else None
     if still_open is not None and not still_open.empty:
-        fig = chart_builders.credited(chart_builders.open_items(
+        charts["delivery"] = cache.chart("delivery-gap", lambda: chart_builders.credited(chart_builders.open_items(
             still_open, reference_date=today, names=names,
             title="Undelivered and still open: from the date made to now, deadline marked",
-            subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit)
-        charts["delivery"] = _chart("delivery-gap", fig, _item_frame_table(
+            subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit),
+            (still_open, today, sorted(names.items()), credit), _item_frame_table(
             still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
     response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
     if not found.response.empty:
         owners = found.response["owners"].fillna("").str.split("; ").explode()
         waiting = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts()
         table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
-        charts["response"] = _chart("response-gap", chart_builders.credited(chart_builders.response_waiting(
-            found.response, names=names, title="Recommendations awaiting a response, by addressee"), credit), table)
+        charts["response"] = cache.chart("response-gap", lambda: chart_builders.credited(
+            chart_builders.response_waiting(found.response, names=names,
+                                            title="Recommendations awaiting a response, by addressee"), credit),
+            (found.response, sorted(names.items()), credit), table)
     evidence_keys = ["title", "kind", "owners", "status_label", "last_assessed_on", "reason"]
     chains = []
     for chain in found.chains:
-        fig = chart_builders.credited(chart_builders.chain_timeline(chain, names=names), credit)
         members = chain.items
         table = pd.DataFrame({"Made": members["made_label"], "Kind": members["kind"], "Item": members["title"],
                               "Status": members["status_label"]})
         chains.append({
-            "chart": _chart(f"chain-{page_name(chain.id)}", fig, table),
+            "chart": cache.chart(f"chain-{page_name(chain.id)}",
+                                 lambda chain=chain: chart_builders.credited(
+                                     chart_builders.chain_timeline(chain, names=names), credit),
+                                 (chain.items, chain.links, sorted(names.items()), credit), table),
             "members": rows_of(members.head(40), ["made_label", "kind", "title", "status_label"], names),
         })
     claimed = []
@@ -234,7 +274,7 @@ def gaps_context(record: Record, credit: str | None = None) -> dict:
     }
 
 
-def sources_context(record: Record, credit: str | None = None) -> dict:
+def sources_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
     docs = record.documents
     titles = dict(zip(docs["id"], docs["title"]))
     counts = record.document_counts
@@ -249,7 +289,7 @@ def sources_context(record: Record, credit: str | None = None) -> dict:
             "reported_in_title": titles.get(d.get("reported_in")) if isinstance(d.get("reported_in"), str) else None,
         })
     charts = {"sources": _scorecard_chart(
-        "items-by-document", record.sources, credit, title="Items found in each document, by status",
+        cache, "items-by-document", record.sources, credit, title="Items found in each document, by status",
         group_title="Document",
         subtitle="Findings carry no status and are counted as findings; an item counts for the article quoting "
                  "it and the report it was first made in")}
