@@ -174,15 +174,16 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
     links = _item_links(record)
     rows = record.items.to_dict("records")
     keys, data_keys, stale = {}, {}, []
+    derived = set(DERIVED_COLUMNS)
     for row in rows:
         # What the item holds (its stored fields and links): the key of its exported JSON; with
         # what its page adds (the derived columns, which move with the day, and the edition's
         # own settings and code): the key of its page.
-        stored = {k: v for k, v in row.items() if k not in DERIVED_COLUMNS}
-        data_key = hashlib.sha256(json.dumps([stored, links.get(row["id"], [])], default=str,
-                                             sort_keys=True).encode()).hexdigest()[:32]
-        key = hashlib.sha256(json.dumps([global_key, data_key, {k: row[k] for k in DERIVED_COLUMNS}],
-                                        default=str).encode()).hexdigest()[:32]
+        # repr of the values in the frame's fixed column order: as exact as JSON, and twice as fast
+        stored = [v for k, v in row.items() if k not in derived]
+        data_key = hashlib.sha256(repr((stored, links.get(row["id"], []))).encode()).hexdigest()[:32]
+        key = hashlib.sha256(repr((global_key, data_key, [row[k] for k in DERIVED_COLUMNS])).encode()
+                             ).hexdigest()[:32]
         data_keys[row["id"]] = data_key
         keys[row["id"]] = key
         name = page_name(row["id"])

@@ -28,8 +28,10 @@ def _csv(rows: Iterable[tuple], columns: list[str]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     guard = exchange.neutralise_cell
+    risky = tuple(exchange.FORMULA_STARTS) + ("'",)  # only these may need the guard's apostrophe
     for row in rows:
-        writer.writerow([guard(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
+        writer.writerow([("" if v is None else v) if not isinstance(v, str) or not v.startswith(risky)
+                         else guard(v) for v in row])
     return out.getvalue()
 
 
