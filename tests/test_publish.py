@@ -256,6 +256,9 @@ def test_cli_publish_and_its_errors(seeded_db, tmp_path):
     refused = runner.invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "mine")])
     assert refused.exit_code == 1 and "not an edition" in refused.output
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+    unwritable = runner.invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "mine" / "notes.txt" / "site")])
+    assert unwritable.exit_code == 1 and "cannot write the edition" in unwritable.output
+    assert "Traceback" not in unwritable.output
 
 
 def test_publishing_needs_no_streamlit():

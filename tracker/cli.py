@@ -400,7 +400,10 @@ def publish_command(ctx: click.Context, directory: Path, base_url: str | None) -
     from .publish import publish
 
     with _store(ctx) as store:
-        result = publish(store, directory, base_url=base_url)
+        try:
+            result = publish(store, directory, base_url=base_url)
+        except OSError as exc:  # a folder that cannot be written, a full disk
+            _fail(f"cannot write the edition to {directory}: {exc.strerror or exc}")
     click.echo(f"Published {result.items:,} items (data version {result.data_version:,}) to {result.directory} "
                f"in {result.seconds:.1f} s: {result.items_rendered:,} item pages made, "
                f"{result.files_written:,} files written, {result.files_linked:,} unchanged")
