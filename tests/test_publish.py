@@ -303,3 +303,45 @@ def test_the_feed_reads_and_links_into_the_edition(seeded_edition):
         assert (site / entry.link[len(base):].split("#")[0]).is_file(), entry.link
     changes = (site / "changes.html").read_text(encoding="utf-8")
     assert parsed.entries[0].title.split(": ")[0] in changes.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_a_reader_always_finds_a_whole_edition(seeded_edition):
+    """While an edition is being written, the folder keeps pointing at a complete one: every
+    look during a publish finds the manifest and every file it lists."""
+    import threading
+
+    db, site, _ = seeded_edition
+    with Store(db) as store:
+        frame = store.items_frame()
+        item_id = frame[frame["kind"] == "commitment"]["id"].iloc[0]
+        store.record_assessment(item_id, Assessment(status="stalled", evidence="Now.", assessed_on=TODAY),
+                                expected_version=None, by="t")
+    done = threading.Event()
+    seen, problems = set(), []
+
+    def look() -> None:
+        while True:
+            stop = done.is_set()  # the last look starts after the publish returned
+            edition = site.resolve()
+            try:
+                manifest = json.loads((edition / "edition.json").read_text())
+            except (OSError, ValueError) as exc:  # a half-made or missing edition
+                problems.append((edition.name, str(exc)))
+                continue
+            missing = [path for path in manifest["files"] if not (edition / path).exists()]
+            if missing:
+                problems.append((edition.name, missing[:3]))
+            seen.add(manifest["data_version"])
+            if stop:
+                return
+
+    reader = threading.Thread(target=look)
+    reader.start()
+    try:
+        with Store(db) as store:
+            publish(store, site, base_url="https://example.org/tracker/")
+    finally:
+        done.set()
+        reader.join()
+    assert problems == []
+    assert len(seen) == 2  # the reader saw the old edition, then the new one, nothing between
