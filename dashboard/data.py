@@ -59,7 +59,7 @@ class Snapshot:
 
 @contextmanager
 def _open(path: str) -> Iterator[Store]:
-    store = Store(path)
+    store = Store(path, create=False)  # the running dashboard never makes a database
     try:
         yield store
     finally:
@@ -510,3 +510,15 @@ def changes(snap: Snapshot, since: dt.date, *, kinds: tuple[str, ...] = ()) -> l
     as-of date, only those recorded by the end of that day."""
     until = (snap.as_of + dt.timedelta(days=1)).isoformat() if snap.as_of else None
     return _changes(snap.path, snap.version, since.isoformat(), until, tuple(kinds))
+
+@st.cache_data(**CACHE)
+def _staff_roles(path: str, version: int) -> dict[str, str]:
+    with _open(path) as store:
+        return store.staff_roles()
+
+
+def recorder_label(snap: Snapshot, username: str) -> str:
+    """Who recorded something, as the public sees it: the role, never the username (a username
+    is half of what signs in, and a staff member's name is theirs to give)."""
+    role = _staff_roles(snap.path, snap.version).get(username)
+    return f"a tracker {role}" if role else "the tracker's staff"

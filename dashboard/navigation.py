@@ -85,7 +85,14 @@ def _account_box() -> None:
 
 
 def _staff_failed(what: str) -> None:
-    logger.exception("the staff workspace's %s failed to load", what)
+    import sys
+
+    from tracker.errors import TrackerError
+
+    if isinstance(sys.exc_info()[1], TrackerError):  # the database, not a bug: no traceback
+        logger.warning("the staff workspace's %s failed to load: %s", what, sys.exc_info()[1])
+    else:
+        logger.exception("the staff workspace's %s failed to load", what)
     st.sidebar.warning(f"The staff {what} could not be loaded; the public pages are unaffected.",
                        icon=":material/warning:")
 

@@ -7,14 +7,20 @@ ensure_venv() {
     echo "Creating .venv with $("$PYTHON" --version)" >&2
     "$PYTHON" -m venv .venv
   fi
-  # Reinstall only when pyproject.toml changed since the last install.
+  # Reinstall only when pyproject.toml or the lock changed since the last install.
   local stamp=".venv/.installed${extra}"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ] \
+      || [ requirements.hashes -nt "$stamp" ]; then
     echo "Installing the tracker${extra:+ with $extra} into .venv ..." >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-    # The versions in requirements.lock are the ones the suite audits, so they are what we run.
+    # Every dependency (and pip and setuptools) exactly as locked, each file checked against its
+    # SHA-256 in requirements.hashes: a file that differs from the one locked is refused. The
+    # versions are the ones the suite audits (requirements.lock), so they are what we run.
     .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-      -c requirements.lock -e ".${extra}" >&2
+      --require-hashes --no-deps -r requirements.hashes >&2
+    # Then the tracker itself from this folder, built with the setuptools just installed: nothing
+    # more is fetched.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+      --no-deps --no-build-isolation -e ".${extra}" >&2
     touch "$stamp"
   fi
 }

@@ -295,7 +295,7 @@ def test_counts_kept_on_the_users_row_before_004_carry_over(db_path, clock):
             auth.create_user(store, UserIn(username=username, display_name=username), PASSWORD, by="test")
             store.db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
                              (failures, locked_until and locked_until.isoformat(), username))
-        assert store.migrate() == ["004_sign_in_attempts"]
+        assert store.migrate()[0] == "004_sign_in_attempts"  # then any later migration
         with pytest.raises(AccountLockedError, match="10 minutes"):
             sign_in(store, clock)
         fail(store, clock, 1, username="ada")  # the 3rd failure in a row
@@ -329,6 +329,10 @@ def test_session_names_its_user_and_follows_role_changes(accounts, clock):
     token = sign_in(accounts, clock).token
     assert check(accounts, clock, token).role == Role.EDITOR
     auth.set_role(accounts, "edna", Role.ADMIN, by="test")
+    # Issue 11: a role change ends the account's open sessions; the next one has the new role.
+    with pytest.raises(SessionEndedError):
+        check(accounts, clock, token)
+    token = sign_in(accounts, clock).token
     assert check(accounts, clock, token).is_admin
 
 
@@ -414,7 +418,7 @@ def test_oidc_identity_is_matched_by_email(accounts, clock):
     assert signed.principal.username == "olga"
     assert check(accounts, clock, signed.token).username == "olga"
     # The account with a password can use the provider too, matched the same way.
-    assert auth.sign_in_oidc(accounts, {"email": "edna@example.org"}, clock=clock).principal.username == "edna"
+    assert auth.sign_in_oidc(accounts, {"email": "edna@example.org", "email_verified": True}, clock=clock).principal.username == "edna"
 
 
 @pytest.mark.parametrize(
@@ -422,7 +426,7 @@ def test_oidc_identity_is_matched_by_email(accounts, clock):
     [
         ({"is_logged_in": False}, "not signed in"),
         ({"is_logged_in": True}, "no email"),
-        ({"is_logged_in": True, "email": "stranger@example.org"}, "no tracker account"),
+        ({"is_logged_in": True, "email": "stranger@example.org", "email_verified": True}, "no tracker account"),
         ({"is_logged_in": True, "email": "olga@example.org", "email_verified": False}, "not verified"),
     ],
 )
@@ -432,10 +436,19 @@ def test_oidc_identity_refused(accounts, clock, identity, message):
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize("claim", [None, "false", "true", 1, "missing"])
+def test_oidc_email_counts_as_verified_only_when_the_provider_says_true(accounts, clock, claim):
+    identity = {"is_logged_in": True, "email": "olga@example.org"}
+    if claim != "missing":
+        identity["email_verified"] = claim
+    with pytest.raises(AuthenticationError, match="not verified"):
+        auth.sign_in_oidc(accounts, identity, clock=clock)
+
+
 def test_oidc_disabled_user_refused(accounts, clock):
     auth.disable_user(accounts, "olga", by="test")
     with pytest.raises(AuthenticationError) as info:
-        auth.sign_in_oidc(accounts, {"email": "olga@example.org"}, clock=clock)
+        auth.sign_in_oidc(accounts, {"email": "olga@example.org", "email_verified": True}, clock=clock)
     assert "disabled" in str(info.value)
 
 
@@ -574,14 +587,14 @@ def test_a_session_whose_account_was_disabled_behind_the_stores_back_is_logged(a
 
 
 def test_oidc_sign_ins_and_refusals_are_logged(accounts, clock):
-    signed = auth.sign_in_oidc(accounts, {"email": "olga@example.org"}, clock=clock)
+    signed = auth.sign_in_oidc(accounts, {"email": "olga@example.org", "email_verified": True}, clock=clock)
     with pytest.raises(AuthenticationError):
         auth.sign_in_oidc(accounts, {"email": "olga@example.org", "email_verified": False}, clock=clock)
     with pytest.raises(AuthenticationError):
-        auth.sign_in_oidc(accounts, {"email": "stranger@example.org"}, clock=clock)  # no account: not logged
+        auth.sign_in_oidc(accounts, {"email": "stranger@example.org", "email_verified": True}, clock=clock)  # no account: not logged
     auth.disable_user(accounts, "olga", by="test")
     with pytest.raises(AuthenticationError):
-        auth.sign_in_oidc(accounts, {"email": "olga@example.org"}, clock=clock)
+        auth.sign_in_oidc(accounts, {"email": "olga@example.org", "email_verified": True}, clock=clock)
     events = [e for e in sign_in_events(accounts) if e["action"] != "session ended"]
     assert [(e["username"], e["action"], e["after"].get("reason")) for e in events] == [
         ("olga", "sign in", None), ("olga", "sign-in failed", "email not verified"),

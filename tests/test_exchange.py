@@ -28,7 +28,7 @@ def test_json_round_trip_loses_nothing(sample_store, tmp_path):
                                  revised_on="2023-01-01"), expected_version=v, by="alice")
     first = exchange.export_json(sample_store).encode()
     with Store(tmp_path / "copy.db") as empty:
-        exchange.import_file(empty, first, "export.json", by="import")
+        exchange.import_file(empty, first, "export.json", by="import", as_recorded=True)  # an operator's restore
         again = export_without_timestamp(empty)
     original = export_without_timestamp(sample_store)
     # Versions restart in a new database; everything recorded is identical.
@@ -175,3 +175,28 @@ def test_json_validation_errors_name_record_and_field(fresh_store, sample_bundle
     problems = info.value.problems
     assert any(p.startswith("items[1] (data-unreliable): made") for p in problems), problems
     assert any(p.startswith("items[2] (track-abuse): history.0.implementation") for p in problems), problems
+
+
+def test_an_import_records_the_importer_and_now_not_what_the_file_claims(sample_store, tmp_path):
+    # Issue 11: a file could make the public page say "Recorded by ada on 2019-01-01".
+    import datetime as dt
+
+    data = exchange.export_json(sample_store).encode()
+    claimed = [(h["recorded_by"], h["recorded_at"]) for i in json.loads(data)["items"] for h in i["history"]]
+    assert claimed
+    before = dt.datetime.now(dt.timezone.utc).isoformat()
+    with Store(tmp_path / "copy.db") as empty:
+        exchange.import_file(empty, data, "export.json", by="edna")
+        rows = empty.db.execute("SELECT recorded_by, recorded_at, reported_by FROM assessments ORDER BY id").fetchall()
+        audit = empty.audit_log(action="import").iloc[0]
+    assert {r[0] for r in rows} == {"edna"} and all(r[1] >= before for r in rows)
+    assert sorted(r[2] for r in rows) == sorted(c[0] for c in claimed)
+    assert "improve-data" in str(audit["after"]) or "improve-data" in str(audit.to_dict())
+
+
+@pytest.mark.parametrize("by", ["seed", " Seed "])
+def test_only_the_seed_loader_records_as_seed(sample_store, tmp_path, by):
+    from tracker.errors import InvalidInputError
+
+    with Store(tmp_path / "copy.db") as empty, pytest.raises(InvalidInputError, match="first dataset"):
+        exchange.import_file(empty, exchange.export_json(sample_store).encode(), "export.json", by=by)

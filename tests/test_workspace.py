@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from tracker import auth
 from tracker.auth import SessionEndedError, SignInPolicy
 from tracker.errors import (
+    AuthenticationError,
     ImportRejectedError,
     InvalidInputError,
     PermissionDeniedError,
@@ -180,10 +181,15 @@ def test_admin_can_do_everything(workspace, tokens, name):
 
 def test_role_is_reread_on_every_action(workspace, tokens):
     workspace.set_role(tokens["ada"], "edna", Role.ADMIN)
-    assert {u.username for u in workspace.users(tokens["edna"])} == {"ada", "edna", "eric"}
-    workspace.set_role(tokens["ada"], "edna", Role.EDITOR)
-    with pytest.raises(PermissionDeniedError):
+    # Issue 11: a role change ends the account's sessions; the next sign-in carries the new role.
+    with pytest.raises(SessionEndedError):
         workspace.users(tokens["edna"])
+    edna = workspace.sign_in("edna", PASSWORD).token
+    assert {u.username for u in workspace.users(edna)} == {"ada", "edna", "eric"}
+    workspace.set_role(tokens["ada"], "edna", Role.EDITOR)
+    edna = workspace.sign_in("edna", PASSWORD).token
+    with pytest.raises(PermissionDeniedError):
+        workspace.users(edna)
 
 
 def test_audit_log_needs_a_session(workspace, tokens):
@@ -193,8 +199,16 @@ def test_audit_log_needs_a_session(workspace, tokens):
 
 
 def test_an_editor_may_change_only_their_own_password(workspace, tokens):
-    workspace.set_password(tokens["edna"], "edna", "a brand new password")
+    with pytest.raises(AuthenticationError):  # issue 11: your own change needs the current password
+        workspace.set_password(tokens["edna"], "edna", "a brand new password")
+    with pytest.raises(AuthenticationError):
+        workspace.set_password(tokens["edna"], "edna", "a brand new password", current="not it at all")
+    other = workspace.sign_in("edna", PASSWORD).token
+    workspace.set_password(tokens["edna"], "edna", "a brand new password", current=PASSWORD)
     assert workspace.sign_in("edna", "a brand new password")
+    workspace.principal(tokens["edna"])  # the session that changed it stays open
+    with pytest.raises(SessionEndedError):  # every other one ends
+        workspace.principal(other)
 
 
 def test_admin_cannot_lock_everyone_out(workspace, tokens):

@@ -34,5 +34,5 @@ def init_database(
         if seed and store.is_empty():
             directory = Path(seed_dir) if seed_dir else default_seed_dir()
             bundle = load_seed_files(directory)
-            result.seeded = store.import_bundle(bundle, by=SEED_USER)
+            result.seeded = store.import_bundle(bundle, by=SEED_USER, seed=True)
     return result

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -21,6 +23,8 @@ from .store import DEFAULT_DB_ENV, Store, resolve_db_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_APP = PROJECT_ROOT / "dashboard" / "app.py"
+#: What `tracker serve` runs: app.py behind the guard that binds staff sessions to the browser.
+DASHBOARD_SERVER = PROJECT_ROOT / "dashboard" / "server.py"
 
 
 class TextPath(click.Path):
@@ -38,8 +42,21 @@ class TextPath(click.Path):
             self.fail("the path is not valid text (check the terminal's encoding)", param, ctx)
 
 
+#: Characters a terminal acts on or that reorder text: C0/C1 controls (a newline, ESC starting
+#: an OSC sequence) and Unicode's bidi embeddings, overrides and isolates.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _printable(text: str) -> str:
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """``text`` safe to print on one terminal line: undecodable bytes, controls and bidi
+    characters shown as escapes (``\\x1b``, ``\\u202e``)."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNSAFE_FOR_TERMINAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _say(text: str, **kwargs) -> None:
+    """``click.echo`` for a line that may quote stored or typed text (see ``_printable``)."""
+    click.echo(_printable(text), **kwargs)
 
 
 def _fail(message: str, details: list[str] | None = None) -> None:
@@ -135,14 +152,14 @@ def _init(path: Path, seed_dir: Path | None, *, seed: bool = True):
 
 
 def _report_init(result) -> None:
-    click.echo(f"Database: {result.path}")
+    _say(f"Database: {result.path}")
     if result.migrations_applied:
-        click.echo(f"Applied migrations: {', '.join(result.migrations_applied)}")
+        _say(f"Applied migrations: {', '.join(result.migrations_applied)}")
     if result.seeded:
         parts = ", ".join(f"{n} {name}" for name, n in result.seeded.items())
-        click.echo(f"Loaded the seed dataset: {parts}")
+        _say(f"Loaded the seed dataset: {parts}")
     elif not result.migrations_applied:
-        click.echo("Already up to date; the database holds data, so no seeds were loaded.")
+        _say("Already up to date; the database holds data, so no seeds were loaded.")
 
 
 @cli.command()
@@ -158,9 +175,9 @@ def check(seed_dir: Path | None, shared_dir: Path | None) -> None:
     problems = check_seeds(directory, shared_dir)
     if problems:
         for line in problems:
-            click.echo(line, err=True)
+            _say(line, err=True)
         _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}")
-    click.echo(f"{directory}: no problems found")
+    _say(f"{directory}: no problems found")
 
 
 @cli.command(name="export")
@@ -175,7 +192,7 @@ def export_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
         text = exchange.export_json(store) if fmt == "json" else exchange.export_csv(store)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"Wrote {output}", err=True)
+        _say(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -184,14 +201,19 @@ def export_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
 @click.argument("file", type=TextPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name.")
 @click.option("--by", default="import", show_default=True, help="Name recorded as the importer.")
+@click.option("--as-recorded", is_flag=True,
+              help="Keep the file's recorded_by and recorded_at (restoring your own export); "
+                   "otherwise the history is recorded by --by now, the file's recorder kept as reported_by.")
 @click.pass_context
 @domain_errors
-def import_command(ctx: click.Context, file: Path, fmt: str | None, by: str) -> None:
+def import_command(ctx: click.Context, file: Path, fmt: str | None, by: str, as_recorded: bool) -> None:
     """Import a JSON or CSV file in the export's format: all of it, or nothing."""
+    if file.stat().st_size > exchange.MAX_IMPORT_BYTES:  # refused before it is read
+        raise ImportRejectedError([f"the file is larger than {exchange.MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
     data = file.read_bytes()
     with _store(ctx) as store:
-        counts = exchange.import_file(store, data, file.name, by=by, fmt=fmt)
-    click.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        counts = exchange.import_file(store, data, file.name, by=by, fmt=fmt, as_recorded=as_recorded)
+    _say("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 
 @cli.group()
@@ -210,10 +232,10 @@ def status_show(ctx: click.Context, item_id: str) -> None:
         history = store.history(item_id)
     fields = ("response", "implementation") if item["kind"] == ItemKind.RECOMMENDATION else ("status",)
     now = ", ".join(f"{f}: {item[f] or 'not yet assessed'}" for f in fields)
-    click.echo(f"{item['id']} ({item['kind']}) version {item['version']}: {now}")
+    _say(f"{item['id']} ({item['kind']}) version {item['version']}: {now}")
     for entry in history:
         words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
-        click.echo(f"  {entry['assessed_on']}  {words}  ({entry['recorded_by']}): {entry['evidence']}")
+        _say(f"  {entry['assessed_on']}  {words}  ({entry['recorded_by']}): {entry['evidence']}")
 
 
 @status.command(name="set")
@@ -250,7 +272,7 @@ def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on
             values["status"] = new_status
         assessment = Assessment.model_validate(values)
         version = store.record_assessment(item_id, assessment, expected_version=expect_version, by=by)
-    click.echo(f"{item_id}: recorded; now at version {version}")
+    _say(f"{item_id}: recorded; now at version {version}")
 
 
 @cli.group()
@@ -278,10 +300,10 @@ def user_add(ctx, username, display_name, email, role, password_stdin, no_passwo
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
             raise InvalidInputError("no terminal to ask for a password: use --password-stdin")
-        auth.check_password_rules(password)
+        auth.check_password_rules(password, user_inputs=(username, display_name, email or ""))
     with _store(ctx) as store:
         auth.create_user(store, account, password, by="cli")
-    click.echo(f"Added {role} {username}")
+    _say(f"Added {role} {username}")
 
 
 @user.command(name="list")
@@ -292,10 +314,11 @@ def user_list(ctx):
     with _store(ctx) as store:
         users = store.users()
     if not users:
-        click.echo("No staff accounts yet: add one with `tracker user add`.")
+        _say("No staff accounts yet: add one with `tracker user add`.")
     for account in users:
         state = "disabled" if account.disabled else "active"
-        click.echo(f"{account.username}\t{account.role}\t{state}\t{account.display_name}\t{account.email or ''}")
+        click.echo("\t".join(_printable(str(cell)) for cell in (
+            account.username, account.role, state, account.display_name, account.email or "")))
 
 
 @user.command(name="disable")
@@ -306,7 +329,7 @@ def user_disable(ctx, username):
     """Disable an account; its open sessions stop working at their next action."""
     with _store(ctx) as store:
         auth.disable_user(store, username, by="cli")
-    click.echo(f"Disabled {username}")
+    _say(f"Disabled {username}")
 
 
 @user.command(name="role")
@@ -318,7 +341,7 @@ def user_role(ctx, username, role):
     """Change an account's role."""
     with _store(ctx) as store:
         auth.set_role(store, username, Role(role), by="cli")
-    click.echo(f"{username} is now {role}")
+    _say(f"{username} is now {role}")
 
 
 @cli.command()
@@ -329,7 +352,7 @@ def backup(ctx, path: Path):
     """Copy the database to PATH with SQLite's online backup (safe while it is in use)."""
     with _store(ctx) as store:
         store.backup(path)
-    click.echo(f"Backed up {ctx.obj['db']} to {path}")
+    _say(f"Backed up {ctx.obj['db']} to {path}")
 
 
 @cli.command()
@@ -350,7 +373,7 @@ def restore(ctx, backup_file: Path, yes: bool):
                 raise InvalidInputError(f"{target} exists: pass --yes to replace it")
             click.confirm(f"Replace {target} with {backup_file}?", abort=True)
         source.backup(target, replace=True)
-    click.echo(f"Restored {target} from {backup_file}")
+    _say(f"Restored {target} from {backup_file}")
 
 
 @cli.command()
@@ -364,7 +387,7 @@ def serve(ctx, port: int, host: str):
     _report_init(_init(db, None))
     env = {**os.environ, DEFAULT_DB_ENV: str(db.resolve())}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_SERVER),
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", host,
@@ -377,8 +400,17 @@ def serve(ctx, port: int, host: str):
         # A served dashboard does not reload its modules when files change under it: a half
         # reloaded app (new page code on old library code) is what readers would otherwise see.
         "--server.fileWatcherType", "none",
+        # No request body (an upload to /_stcore/upload_file, signed in or not) larger than an
+        # import may be: Streamlit refuses it while it streams, before it is held whole.
+        "--server.maxUploadSize", str(exchange.MAX_IMPORT_BYTES // (1024 * 1024)),
+        # A closed tab's Streamlit session (its widgets' state) goes after a minute, not two.
+        "--server.disconnectedSessionTTL", "60",
+        # The guard (dashboard/guard.py) hashes each browser's cookie into this header; as part of
+        # Streamlit's user identity, it keeps a reconnect from another browser from resuming a
+        # session, whatever session id it presents.
+        "--server.trustedUserHeaders", json.dumps({"X-Tracker-Browser": "tracker_browser"}),
     ]
-    click.echo(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
+    _say(f"Dashboard: http://{host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
     sys.stderr.flush()
     # Become the Streamlit server rather than its parent, so Ctrl+C or a service manager's

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,22 @@ from .models import Actor, Bundle, Document, ItemKind, ItemRecord, describe_vali
 from .store import Store
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+#: At most this many JSON objects in an import file (an item with its history and links is a
+#: handful): parsing stops there, so no file within MAX_IMPORT_BYTES takes more than a few
+#: hundred MB to read (issue 11: 1.5 million small items took 12 GB).
+MAX_IMPORT_OBJECTS = 1_000_000
+#: At most this many JSON values (structural commas, counted before parsing): a list of 8
+#: million two-letter strings, which no object hook sees, took 950 MB to parse.
+MAX_IMPORT_VALUES = 4_000_000
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: 20x faster on long strings
+#: At most this many actors, documents and items together: the write phase holds the write lock
+#: for as long as it takes (about 1 s per 2,000 items here), and others wait that long.
+MAX_IMPORT_RECORDS = 100_000
+#: Problems reported for a file: checking stops after this many and says how many records
+#: were not checked, so a file of a million bad rows costs no more than one of 200.
+MAX_IMPORT_PROBLEMS = 200
+
+SECTIONS = ("actors", "documents", "items")
 
 CSV_COLUMNS = [
     "id", "kind", "title", "quote", "document_id", "origin_document_id", "makers", "owners",
@@ -180,12 +197,51 @@ def check_file(store: Store, data: bytes, filename: str = "import", fmt: str | N
     the file as a whole cannot be read."""
     reading = read_file(data, filename, fmt)
     stored = store.import_problems(reading.bundle, also_known=reading.unread_ids)
-    return reading.bundle, reading.problems + [reading.rename(p) for p in stored]
+    return reading.bundle, capped(reading.problems + [reading.rename(p) for p in stored])
+
+
+def capped(problems: list[str]) -> list[str]:
+    """The first MAX_IMPORT_PROBLEMS problems, and a last line counting the rest."""
+    if len(problems) <= MAX_IMPORT_PROBLEMS + 1:
+        return problems
+    rest = len(problems) - MAX_IMPORT_PROBLEMS
+    return problems[:MAX_IMPORT_PROBLEMS] + [f"and {rest:,} more problems"]
+
+
+class _TooManyObjects(Exception):
+    pass
+
+
+def _counting_objects():
+    count = 0
+
+    def make(pairs):
+        nonlocal count
+        count += 1
+        if count > MAX_IMPORT_OBJECTS:
+            raise _TooManyObjects
+        return dict(pairs)
+
+    return make
+
+
+def _stopped(problems: list[str], unchecked: int) -> list[str]:
+    if unchecked:
+        problems.append(f"checking stopped after {MAX_IMPORT_PROBLEMS} problems: "
+                        f"{unchecked} more record{'s were' if unchecked != 1 else ' was'} not checked")
+    return problems
 
 
 def _read_json(text: str) -> FileReading:
+    values = _JSON_STRING.sub("", text).count(",") + 1
+    if values > MAX_IMPORT_VALUES:
+        raise ImportRejectedError([f"the file holds more than {MAX_IMPORT_VALUES:,} JSON values: "
+                                   "split it into smaller files"])
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_counting_objects())
+    except _TooManyObjects:
+        raise ImportRejectedError([f"the file holds more than {MAX_IMPORT_OBJECTS:,} JSON objects: "
+                                   "split it into smaller files"]) from None
     except json.JSONDecodeError as exc:
         raise ImportRejectedError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
     except RecursionError:  # json raises this, not JSONDecodeError, for very deep nesting
@@ -200,35 +256,46 @@ def _read_json(text: str) -> FileReading:
             problems.append(f"{section}: must be a list")
     if problems:
         raise ImportRejectedError(problems)
-    names = {section: [f"{section}[{i}]" for i in range(len(raw.get(section, [])))]
-             for section in ("actors", "documents", "items")}
+    records = sum(len(raw.get(section, [])) for section in SECTIONS)
+    if records > MAX_IMPORT_RECORDS:
+        raise ImportRejectedError([f"the file holds {records:,} records, more than {MAX_IMPORT_RECORDS:,}: "
+                                   "split it into smaller files"])
+    # The file's own fields first (format, version, any unknown key), then record by record,
+    # so checking can stop at MAX_IMPORT_PROBLEMS; the records that read are kept, so their
+    # references can be checked too.
     try:
-        return FileReading(bundle=Bundle.model_validate(raw), names=names)
+        header = Bundle.model_validate({k: v for k, v in raw.items() if k not in SECTIONS})
     except ValidationError as exc:
-        problems = _json_problems(raw, exc)
-    # Keep the records that read on their own, so their references can be checked too.
+        header = None
+        problems.extend(_json_problems(raw, exc))
     kept: dict[str, list] = {"actors": [], "documents": [], "items": []}
     kept_names: dict[str, list[str]] = {"actors": [], "documents": [], "items": []}
     unread: set[str] = set()
+    unchecked = 0
     for section, model in (("actors", Actor), ("documents", Document), ("items", ItemRecord)):
         for index, record in enumerate(raw.get(section, [])):
+            if len(problems) >= MAX_IMPORT_PROBLEMS:
+                unchecked += 1
+                continue
             try:
                 kept[section].append(model.model_validate(record))
                 kept_names[section].append(f"{section}[{index}]")
-            except ValidationError:
+            except ValidationError as exc:
+                problems.extend(_json_problems(raw, exc, at=(section, index)))
                 if isinstance(record, dict) and isinstance(record.get("id"), str):
                     unread.add(record["id"])
-    try:
-        bundle = Bundle(**kept)
-    except ValidationError:  # nothing more can be said about references
-        bundle, kept_names = Bundle(), {}
+    problems = _stopped(problems[:MAX_IMPORT_PROBLEMS], unchecked)
+    fields = {} if header is None else {"format": header.format, "version": header.version,
+                                        "exported_at": header.exported_at}
+    bundle = Bundle.model_construct(**fields, **kept) if header is not None else Bundle(**kept)
     return FileReading(bundle=bundle, problems=problems, unread_ids=unread, names=kept_names)
 
 
-def _json_problems(raw: dict, error: ValidationError) -> list[str]:
+def _json_problems(raw: dict, error: ValidationError, at: tuple = ()) -> list[str]:
+    """Lines for ``error``; ``at`` is where the validated value sits in ``raw`` (section, index)."""
     lines = []
-    for problem in error.errors():
-        loc = list(problem["loc"])
+    for problem in error.errors(include_url=False, include_context=False, include_input=False):
+        loc = list(at) + list(problem["loc"])
         message = problem["msg"].removeprefix("Value error, ")
         where = ""
         if len(loc) >= 2 and loc[0] in ("actors", "documents", "items") and isinstance(loc[1], int):
@@ -248,7 +315,12 @@ def _read_csv(text: str) -> FileReading:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
-        rows = list(reader)
+        rows = []
+        for row in reader:  # row by row, so a file of a million short lines stops at the ceiling
+            rows.append(row)
+            if len(rows) > MAX_IMPORT_RECORDS:
+                raise ImportRejectedError([f"the file holds more than {MAX_IMPORT_RECORDS:,} rows: "
+                                           "split it into smaller files"])
     except csv.Error as exc:
         raise ImportRejectedError([f"not valid CSV: {exc}"]) from None
     missing = [c for c in CSV_REQUIRED if c not in header]
@@ -264,14 +336,21 @@ def _read_csv(text: str) -> FileReading:
     rows_of_items: list[str] = []
     problems = []
     unread: set[str] = set()
+    unchecked = 0
     for number, row in enumerate(rows, start=2):
         if None in row:  # more cells than the header has columns
+            if len(problems) >= MAX_IMPORT_PROBLEMS:
+                unchecked += 1
+                continue
             problems.append(f"row {number}: more cells than the header has columns")
             if isinstance(row.get("id"), str) and row["id"]:
                 unread.add(restore_cell(row["id"]))
             continue
         cells = {k: restore_cell(v or "") for k, v in row.items()}
         if not any(cells.values()):
+            continue
+        if len(problems) >= MAX_IMPORT_PROBLEMS:
+            unchecked += 1
             continue
         record: dict[str, Any] = {
             k: cells.get(k, "")
@@ -290,6 +369,7 @@ def _read_csv(text: str) -> FileReading:
                 unread.add(cells["id"].strip())
             for line in describe_validation_error(exc):
                 problems.append(f"row {number} ({ident}): {line}")
+    problems = _stopped(problems[:MAX_IMPORT_PROBLEMS], unchecked)
     return FileReading(bundle=Bundle(items=items), problems=problems, unread_ids=unread,
                        names={"items": rows_of_items})
 
@@ -317,8 +397,10 @@ def _csv_history(cells: dict[str, str]) -> dict | None:
     return entry
 
 
-def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str | None = None) -> dict[str, int]:
-    """Validate and import a JSON or CSV file in one transaction; all or nothing.
+def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str | None = None,
+                as_recorded: bool = False) -> dict[str, int]:
+    """Validate and import a JSON or CSV file in one transaction; all or nothing. The history is
+    recorded by ``by`` now, unless ``as_recorded`` (see ``Store.import_bundle``).
 
     Raises ImportRejectedError with every problem (CSV problems name their row number): the
     rows that do not read and the references of those that do, together.
@@ -326,11 +408,11 @@ def import_file(store: Store, data: bytes, filename: str, *, by: str, fmt: str |
     reading = read_file(data, filename, fmt)
     if reading.problems:
         stored = store.import_problems(reading.bundle, also_known=reading.unread_ids)
-        raise ImportRejectedError(reading.problems + [reading.rename(p) for p in stored])
+        raise ImportRejectedError(capped(reading.problems + [reading.rename(p) for p in stored]))
     try:
-        return store.import_bundle(reading.bundle, by=by)
+        return store.import_bundle(reading.bundle, by=by, as_recorded=as_recorded)
     except ImportRejectedError as exc:
-        exc.problems = [reading.rename(p) for p in exc.problems]
+        exc.problems = capped([reading.rename(p) for p in exc.problems])
         raise
 
 

@@ -125,25 +125,37 @@ Slug = Annotated[
     Field(pattern=SLUG_PATTERN, description="lower-case letters, digits and hyphens"),
 ]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: C0 and C1 controls but tab and line breaks, and Unicode's bidi embeddings, overrides and
+#: isolates (text that reads one way and displays another: issue 11). Left- and right-to-left
+#: marks (U+200E, U+200F) stay: quotes in Arabic or Hebrew need them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: One-line text (names, titles) takes no tab or line break either.
+_LINE_CONTROL = re.compile("[\t\n\r\u2028\u2029]")
 
 
 def _clean_text(value: str) -> str:
-    """Strip surrounding space and refuse control characters (NUL and friends)."""
+    """Strip surrounding space and refuse control and bidi-override characters."""
     if _CONTROL.search(value):
         raise ValueError("contains control characters")
     return value.strip()
 
 
-def _text(max_length: int, min_length: int = 1):
+def _clean_line(value: str) -> str:
+    value = _clean_text(value)
+    if _LINE_CONTROL.search(value):
+        raise ValueError("must be one line, without tabs or line breaks")
+    return value
+
+
+def _text(max_length: int, min_length: int = 1, *, one_line: bool = False):
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_clean_text),
+        AfterValidator(_clean_line if one_line else _clean_text),
     ]
 
 
-ShortText = _text(200)
+ShortText = _text(200, one_line=True)
 Quote = _text(2000)
 LongText = _text(5000)
 ThemeName = Annotated[

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -75,6 +75,9 @@ def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 _RECORDER = TypeAdapter(ShortText)
+#: What the seed loader records its data under (``tracker.bootstrap.SEED_USER``): public pages
+#: show such history as the tracker's first dataset, so no other writer may use the name.
+SEED_RECORDER = "seed"
 
 
 def _recorder(by: str) -> str:
@@ -88,11 +91,32 @@ def _recorder(by: str) -> str:
             by.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8
             raise InvalidInputError("who records the change (--by): is not valid UTF-8 text") from None
+    if isinstance(by, str) and by.strip().lower() == SEED_RECORDER:
+        raise InvalidInputError(f"who records the change (--by): {SEED_RECORDER!r} is kept for the tracker's "
+                                "first dataset, which only the seed loader writes")
     try:
         return _RECORDER.validate_python(by)
     except ValidationError as exc:
         reason = "; ".join(describe_validation_error(exc))
         raise InvalidInputError(f"who records the change (--by): {reason[:1].lower()}{reason[1:]}") from None
+
+
+#: What a WAL file is cut back to after a checkpoint (see ``Store.__init__``).
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
+
+
+def _storage_fault(exc: sqlite3.OperationalError) -> Exception:
+    """A storage error as a plain sentence (DatabaseUnavailableError), or ``exc`` itself."""
+    text = str(exc).lower()
+    if "full" in text:
+        return DatabaseUnavailableError("the disk holding the database is full: nothing was saved")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseUnavailableError("the database cannot be written (it is read-only): nothing was saved")
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError("the database is busy with other writers; please try again")
+    if "disk i/o" in text or "unable to open" in text or "no such table" in text:
+        return DatabaseUnavailableError(f"the database cannot be read or written ({exc}): nothing was saved")
+    return exc
 
 
 def _now() -> str:
@@ -509,6 +533,28 @@ def _m004_sign_in_attempts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL")
 
 
+@migrations(name="005_browser_bound_sessions")
+def _m005_browser_bound_sessions(db: sqlite_utils.Database) -> None:
+    """Sessions a browser must claim, second factors, and who reported imported history.
+
+    A password sign-in in the served dashboard opens a session that only the browser holding
+    the sign-in page's cookie may claim, within a minute (``bind_browser``: the SHA-256 of that
+    cookie; ``bind_until``); claiming it rotates its token into an HttpOnly cookie. Imported
+    assessments keep what the file said about who recorded them in ``reported_by``, while
+    ``recorded_by``/``recorded_at`` say who imported them and when.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN bind_browser TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN bind_until TEXT")
+    db.execute("CREATE INDEX sessions_bind_browser ON sessions(bind_browser) WHERE bind_browser IS NOT NULL")
+    db.execute("CREATE INDEX sessions_open_by_user ON sessions(username) WHERE ended_at IS NULL")
+    # A second factor: the TOTP secret, the last time step used (a code works once) and the
+    # SHA-256 of each unused recovery code (a JSON list).
+    db.execute("ALTER TABLE users ADD COLUMN totp_secret TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN totp_last_step INTEGER")
+    db.execute("ALTER TABLE users ADD COLUMN recovery_hashes TEXT")
+    db.execute("ALTER TABLE assessments ADD COLUMN reported_by TEXT")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -531,16 +577,22 @@ class Store:
     Not thread-safe: open one Store per thread (a Streamlit script run, a worker process).
     """
 
-    def __init__(self, path: str | os.PathLike, *, migrate: bool = True):
+    def __init__(self, path: str | os.PathLike, *, migrate: bool = True, create: bool = True):
+        """Open (with ``create``, make) the database at ``path`` and apply any outstanding
+        migrations. The running dashboard passes ``create=False``: a database deleted under it
+        is then DatabaseUnavailableError ("missing"), not silently a new empty one."""
         self.path = Path(path)
-        if str(path) != ":memory:":
+        if str(path) != ":memory:" and create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path) != ":memory:" and not create and not self.path.is_file():
+            raise DatabaseUnavailableError(f"the database {path} is missing")
         try:
             conn = sqlite3.connect(
-                str(path),
+                str(path) if create or str(path) == ":memory:" else f"{self.path.resolve().as_uri()}?mode=rw",
                 timeout=BUSY_TIMEOUT_SECONDS,
                 isolation_level=None,  # we issue BEGIN/COMMIT ourselves
                 check_same_thread=False,
+                uri=not create and str(path) != ":memory:",
             )
         except sqlite3.OperationalError as exc:
             raise DatabaseUnavailableError(f"cannot open the database {path}: {exc}") from None
@@ -549,10 +601,17 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
             # Checked before anything is set: switching to WAL already rewrites the file header.
-            foreign = [] if self.applied_migrations() else self.db.table_names()
+            applied = self.applied_migrations()
+            foreign = [] if applied else self.db.table_names()
+            if not create and not applied and not foreign:
+                conn.close()
+                raise DatabaseUnavailableError(f"the database {path} is empty: run `tracker init` first")
             if not foreign and str(path) != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
+                # A long reader lets the WAL grow (129 MB seen); once a checkpoint has caught up,
+                # the next writer truncates it back to this (issue 11).
+                conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         except sqlite3.OperationalError as exc:  # "unable to open database file", "locked"
             conn.close()
             raise DatabaseUnavailableError(f"cannot open the database {path}: {exc}") from None
@@ -605,15 +664,24 @@ class Store:
                 raise DatabaseBusyError(
                     "the database is busy with other writers; please try again"
                 ) from exc
-            raise
+            raise _storage_fault(exc) from exc
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _storage_fault(exc) from exc
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise _storage_fault(exc) from exc
 
     def _bump_version(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
@@ -942,12 +1010,13 @@ class Store:
             self._bump_version(conn)
         return current["version"] + 1
 
-    def _insert_assessment(self, conn, item_id: str, a: Assessment, by: str, at: str) -> None:
+    def _insert_assessment(self, conn, item_id: str, a: Assessment, by: str, at: str,
+                           reported_by: str | None = None) -> None:
         try:
             conn.execute(
                 "INSERT INTO assessments (item_id, status, response, implementation, evidence, "
-                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at, reported_by) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     item_id,
                     a.status.value if a.status else None,
@@ -959,6 +1028,7 @@ class Store:
                     a.assessed_on.isoformat(),
                     by,
                     at,
+                    reported_by,
                 ),
             )
         except sqlite3.IntegrityError:
@@ -1673,13 +1743,20 @@ class Store:
                 problems.append(f"items[{index}] ({item.id}): {problem}")
         return problems
 
-    def import_bundle(self, bundle: Bundle, *, by: str) -> dict[str, int]:
+    def import_bundle(self, bundle: Bundle, *, by: str, as_recorded: bool = False, seed: bool = False) -> dict[str, int]:
         """Add everything in ``bundle`` in one transaction, or nothing.
 
         Raises ImportRejectedError listing every problem (unknown references, ids that already
         exist) before anything is written. Returns counts of what was added.
+
+        The history is recorded by ``by`` now, whatever the file says: a file's own
+        ``recorded_by`` is kept as ``reported_by`` beside it (issue 11: a file could make the
+        public page say "Recorded by ada on 2019-01-01"). ``as_recorded`` keeps the file's
+        recorders and times instead: for an operator restoring an export (``tracker import
+        --as-recorded``), never for the dashboard. Only the seed loader passes ``seed``, which
+        lets it record under ``SEED_RECORDER``. The audit entry lists the imported item ids.
         """
-        by = _recorder(by)
+        by = SEED_RECORDER if seed else _recorder(by)
         with self._write() as conn:
             problems = self._import_problems(conn, bundle)
             if problems:
@@ -1701,10 +1778,14 @@ class Store:
                     plain = plain.model_copy(update={"deadline": None})
                 self._insert_item(conn, plain, by)
                 for revision in item.deadline_revisions:
-                    self._insert_deadline(conn, item.id, revision, revision.recorded_by or by)
+                    self._insert_deadline(conn, item.id, revision,
+                                          (revision.recorded_by or by) if as_recorded else by)
                 for entry in item.history:  # file order is entry order
-                    at = entry.recorded_at.isoformat() if entry.recorded_at else now
-                    self._insert_assessment(conn, item.id, entry, entry.recorded_by or by, at)
+                    if as_recorded:
+                        at = entry.recorded_at.isoformat() if entry.recorded_at else now
+                        self._insert_assessment(conn, item.id, entry, entry.recorded_by or by, at)
+                    else:
+                        self._insert_assessment(conn, item.id, entry, by, now, reported_by=entry.recorded_by)
                     counts["assessments"] += 1
                 if item.history:
                     self._refresh_status_cache(conn, item.id)
@@ -1714,7 +1795,9 @@ class Store:
                         conn, Link(source_id=item.id, kind=link.kind, target_id=link.target_id, note=link.note), by
                     )
                     counts["links"] += 1
-            self._audit(conn, by, "import", "bundle", f"{len(bundle.items)} items", after=counts)
+            self._audit(conn, by, "import", "bundle", f"{len(bundle.items)} items",
+                        after={**counts, "item ids": [item.id for item in bundle.items],
+                               **({"as recorded": True} if as_recorded else {})})
             self._bump_version(conn)
         return counts
 
@@ -1748,12 +1831,16 @@ class Store:
 
     def users(self) -> list[User]:
         return [
-            User.model_validate(_drop(r, "password_hash", "failed_logins", "locked_until", "version"))
+            User.model_validate(_drop(r, "password_hash", "failed_logins", "locked_until", "version",
+                                      "totp_secret", "totp_last_step", "recovery_hashes"))
             for r in self._rows("SELECT * FROM users ORDER BY username")
         ]
 
-    def update_user(self, username: str, *, by: str, **changes: Any) -> None:
-        """Change a user's role, display name, email, password hash or disabled flag."""
+    def update_user(self, username: str, *, by: str, keep_session: str | None = None, **changes: Any) -> None:
+        """Change a user's role, display name, email, password hash or disabled flag.
+
+        Disabling the account, changing its role or its password ends its open sessions (a new
+        password keeps ``keep_session``, the token hash of the session that changed it)."""
         by = _recorder(by)
         allowed = {"role", "display_name", "email", "password_hash", "disabled"}
         unknown = set(changes) - allowed
@@ -1769,17 +1856,14 @@ class Store:
                 f"UPDATE users SET {sets}, version = version + 1 WHERE username = :username",
                 {**changes, "username": username},
             )
+            # A disabled account, a new role or a new password ends every session the account
+            # had open: whoever held one may be why the change was made.
             if changes.get("disabled"):
-                for (number,) in conn.execute(
-                    "SELECT rowid FROM sessions WHERE username = ? AND ended_at IS NULL ORDER BY rowid",
-                    (username,),
-                ).fetchall():
-                    self._audit(conn, username, "session ended", "user", username,
-                                after={"session": number, "reason": f"account disabled by {by}"})
-                conn.execute(
-                    "UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL",
-                    (_now(), username),
-                )
+                self._end_user_sessions(conn, username, reason=f"account disabled by {by}")
+            elif "role" in changes and changes["role"] != before[0]["role"]:
+                self._end_user_sessions(conn, username, reason=f"role changed by {by}")
+            elif "password_hash" in changes:
+                self._end_user_sessions(conn, username, reason=f"password changed by {by}", keep=keep_session)
             shown = {k: ("(changed)" if k == "password_hash" else v) for k, v in changes.items()}
             self._audit(conn, by, "update", "user", username, before=before[0], after=shown)
             self._bump_version(conn)
@@ -1832,6 +1916,8 @@ class Store:
         at: dt.datetime,
         wait_after: Callable[[int], dt.timedelta | None],
         forget_after: dt.timedelta,
+        key: str | None = None,
+        also: Sequence[tuple[str, Callable[[int], dt.timedelta | None]]] = (),
     ) -> dict:
         """Count a sign-in attempt for the typed (normalised) ``name`` before its password is
         checked, in one write transaction.
@@ -1844,12 +1930,16 @@ class Store:
         before its wait is over); forgotten rows are deleted a batch per attempt, so the table
         holds little more than the names tried within the last ``forget_after``.
 
+        ``key`` replaces ``sign_in_key(name)`` (the name at one address, say); ``also`` counts
+        the attempt under more keys at once, each with its own waits (the address, the account
+        from anywhere, the whole server): a wait on any of them refuses the attempt.
+
         Returns ``user`` (the account's row, None when the name is no account), ``failures``
         and ``wait_until`` as counted, and ``refused_until``: set, with nothing counted, when an
-        earlier failure already made the name wait past ``at``.
+        earlier failure already made the name (or, ``refused_by``, another key) wait past ``at``.
         """
         now = _utc_text(at)
-        key = sign_in_key(name)
+        key = key or sign_in_key(name)
         with self._write() as conn:
             conn.execute(
                 "DELETE FROM sign_in_attempts WHERE name_key IN (SELECT name_key FROM sign_in_attempts "
@@ -1865,17 +1955,34 @@ class Store:
             ).fetchone()
             failures, wait_until = counted or (0, None)
             if wait_until and wait_until > now:
-                return {"user": user, "failures": failures, "wait_until": wait_until, "refused_until": wait_until}
+                return {"user": user, "failures": failures, "wait_until": wait_until, "refused_until": wait_until,
+                        "refused_by": key}
+            others = []
+            for other, _ in also:
+                row = conn.execute(
+                    "SELECT failures, wait_until FROM sign_in_attempts WHERE name_key = ? AND forget_at > ?",
+                    (other, now),
+                ).fetchone()
+                if row and row[1] and row[1] > now:
+                    return {"user": user, "failures": failures, "wait_until": row[1], "refused_until": row[1],
+                            "refused_by": other}
+                others.append(row[0] if row else 0)
             failures += 1
-            wait = wait_after(failures)
-            until = _utc_text(at + wait) if wait else None
-            conn.execute(
-                "INSERT INTO sign_in_attempts (name_key, failures, wait_until, forget_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, "
-                "wait_until = excluded.wait_until, forget_at = excluded.forget_at",
-                (key, failures, until, max(_utc_text(at + forget_after), until or "")),
-            )
-            return {"user": user, "failures": failures, "wait_until": until, "refused_until": None}
+            until = None
+            for counted_key, count, waits in [(key, failures, wait_after)] + [
+                    (other, n + 1, waits) for (other, waits), n in zip(also, others)]:
+                wait = waits(count)
+                wait_until = _utc_text(at + wait) if wait else None
+                if counted_key == key:
+                    until = wait_until
+                conn.execute(
+                    "INSERT INTO sign_in_attempts (name_key, failures, wait_until, forget_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, "
+                    "wait_until = excluded.wait_until, forget_at = excluded.forget_at",
+                    (counted_key, count, wait_until, max(_utc_text(at + forget_after), wait_until or "")),
+                )
+            return {"user": user, "failures": failures, "wait_until": until, "refused_until": None,
+                    "refused_by": None}
 
     def record_sign_in_refused(
         self,
@@ -1894,16 +2001,26 @@ class Store:
         with self._write() as conn:
             if forget_failures:
                 conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (sign_in_key(username),))
+                if forget_failures is not True:
+                    for key in forget_failures:
+                        conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (key,))
             for action, values in events:
                 self._audit(conn, username, action, "user", username, after=values, at=at)
 
-    def start_session(self, token_hash: str, username: str, *, at: dt.datetime, method: str = "password") -> int:
+    def start_session(self, token_hash: str, username: str, *, at: dt.datetime, method: str = "password",
+                      forget: Sequence[str] = (), uncount: Sequence[str] = ()) -> int:
         """Open a session signed in by ``method`` at ``at`` and record the sign-in, in one
-        transaction; a password sign-in also resets the account's failure count. Returns the
+        transaction; a password sign-in also resets the account's failure count (and the counts
+        keyed ``forget``; those keyed ``uncount`` lose the attempt that succeeded). Returns the
         session's number (what the audit log calls it; the token is never written)."""
         with self._write() as conn:
             if method == "password":
                 conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (sign_in_key(username),))
+                for key in forget:
+                    conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (key,))
+                for key in uncount:
+                    conn.execute("UPDATE sign_in_attempts SET failures = max(failures - 1, 0) WHERE name_key = ?",
+                                 (key,))
             cursor = conn.execute(
                 "INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?,?,?,?)",
                 (token_hash, username, at.isoformat(), at.isoformat()),
@@ -2001,6 +2118,110 @@ class Store:
             "WHERE a.action = 'update' AND a.entity IN ('item', 'document') "
             "AND a.at >= :since AND a.at < :until ORDER BY a.at, a.id", params)
         return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits}
+
+    # -- browser-bound sessions (issue 11: staff sessions that cannot be taken over) ---------
+
+    def await_browser(self, token_hash: str, browser_hash: str, *, until: dt.datetime) -> None:
+        """Let the browser whose cookie hashes to ``browser_hash`` claim the open session
+        ``token_hash`` until ``until`` (see ``claim_session``)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET bind_browser = ?, bind_until = ? WHERE token_hash = ? AND ended_at IS NULL",
+                (browser_hash, _utc_text(until), token_hash),
+            )
+
+    def claim_session(self, browser_hash: str, new_token_hash: str, *, at: dt.datetime) -> str | None:
+        """Give the newest open session waiting for ``browser_hash`` (and not past its
+        ``bind_until``) the token ``new_token_hash``, once: the old token no longer opens it.
+        Returns the session's username, or None when no session waits for that browser."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT rowid, username FROM sessions WHERE bind_browser = ? AND bind_until > ? "
+                "AND ended_at IS NULL ORDER BY rowid DESC LIMIT 1",
+                (browser_hash, _utc_text(at)),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE sessions SET token_hash = ?, bind_browser = NULL, bind_until = NULL, last_seen_at = ? "
+                "WHERE rowid = ?",
+                (new_token_hash, _utc_text(at), row[0]),
+            )
+            return row[1]
+
+    def end_user_sessions(self, username: str, *, reason: str, at: dt.datetime | None = None,
+                          keep_token_hash: str | None = None) -> int:
+        """End every open session of ``username`` (but ``keep_token_hash``'s), each recorded in
+        the audit log with ``reason``. Returns how many ended."""
+        with self._write() as conn:
+            return self._end_user_sessions(conn, username, reason=reason, at=at, keep=keep_token_hash)
+
+    def _end_user_sessions(self, conn, username: str, *, reason: str, at: dt.datetime | None = None,
+                           keep: str | None = None) -> int:
+        rows = conn.execute(
+            "SELECT rowid FROM sessions WHERE username = ? AND ended_at IS NULL AND token_hash IS NOT ? "
+            "ORDER BY rowid", (username, keep),
+        ).fetchall()
+        when = _now() if at is None else _utc_text(at)
+        for (number,) in rows:
+            conn.execute("UPDATE sessions SET ended_at = ? WHERE rowid = ?", (when, number))
+            self._audit(conn, username, "session ended", "user", username,
+                        after={"session": number, "reason": reason}, at=at)
+        return len(rows)
+
+    def set_second_factor(self, username: str, secret: str | None, recovery_hashes: list[str], *, by: str) -> None:
+        """Turn an account's second factor on (``secret``) or off (None), in the audit log."""
+        by = _recorder(by)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE users SET totp_secret = ?, totp_last_step = NULL, recovery_hashes = ?, "
+                "version = version + 1 WHERE username = ?",
+                (secret, json.dumps(recovery_hashes) if secret else None, username),
+            )
+            self._audit(conn, by, "update", "user", username,
+                        after={"second factor": "on" if secret else "off"})
+
+    def use_totp_step(self, username: str, step: int) -> bool:
+        """Record that the code of time step ``step`` was used; False if it or a later one was."""
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE users SET totp_last_step = ? WHERE username = ? "
+                "AND (totp_last_step IS NULL OR totp_last_step < ?)", (step, username, step),
+            ).rowcount == 1
+
+    def use_recovery_code(self, username: str, code_hash: str) -> bool:
+        """Strike an unused recovery code off; False if the account has no such code."""
+        with self._write() as conn:
+            row = conn.execute("SELECT recovery_hashes FROM users WHERE username = ?", (username,)).fetchone()
+            left = json.loads(row[0]) if row and row[0] else []
+            if code_hash not in left:
+                return False
+            left.remove(code_hash)
+            conn.execute("UPDATE users SET recovery_hashes = ? WHERE username = ?", (json.dumps(left), username))
+            self._audit(conn, username, "update", "user", username,
+                        after={"recovery codes left": len(left)})
+            return True
+
+    def second_factor_given(self, token_hash: str, pending: str, *, forget: Sequence[str] = ()) -> None:
+        """Open the session ``token_hash`` that waited (``pending``) for its second factor, and
+        forget the failure counts keyed ``forget``."""
+        with self._write() as conn:
+            conn.execute("UPDATE sessions SET bind_browser = NULL, bind_until = NULL "
+                         "WHERE token_hash = ? AND bind_browser = ?", (token_hash, pending))
+            for key in forget:
+                conn.execute("DELETE FROM sign_in_attempts WHERE name_key = ?", (key,))
+
+    def staff_roles(self) -> dict[str, str]:
+        """Every account's role by username: what public pages say instead of a username."""
+        return {r["username"]: r["role"] for r in self._rows("SELECT username, role FROM users")}
+
+    def session_is_open(self, token_hash: str) -> bool:
+        """Whether ``token_hash`` names an open, claimed session (a cheap check, without the
+        timeouts ``tracker.auth.check_session`` applies)."""
+        return bool(self._rows(
+            "SELECT 1 FROM sessions WHERE token_hash = ? AND ended_at IS NULL AND bind_browser IS NULL",
+            (token_hash,),
+        ))
 
     # -- maintenance -------------------------------------------------------
 

@@ -316,10 +316,11 @@ def generate(
     plan = default_plan(items, assessments_per_item, links=links, actors=actors, themes=themes,
                         documents=documents)
     builder = _Builder(plan, seed)
-    totals = store.import_bundle(Bundle(actors=builder.actors(), documents=builder.documents()), by=by)
+    totals = store.import_bundle(Bundle(actors=builder.actors(), documents=builder.documents()), by=by,
+                                 as_recorded=True)
     for start in range(0, plan.items, chunk_size):
         chunk = [builder.item(index) for index in range(start, min(start + chunk_size, plan.items))]
-        counts = store.import_bundle(Bundle(items=chunk), by=by)
+        counts = store.import_bundle(Bundle(items=chunk), by=by, as_recorded=True)  # made-up recorders
         for key in ("items", "assessments", "links"):
             totals[key] += counts[key]
         if progress is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import auth, exchange
 from .auth import Clock, Principal, SignedIn, SignInPolicy, utc_now
-from .errors import InvalidInputError, PermissionDeniedError
+from .errors import AuthenticationError, InvalidInputError, PermissionDeniedError
 from .models import (
     Actor,
     Assessment,
@@ -45,8 +45,20 @@ class Workspace:
 
     # -- signing in and out ------------------------------------------------
 
-    def sign_in(self, username: str, password: str) -> SignedIn:
-        return auth.sign_in(self.store, username, password, policy=self.policy, clock=self.clock)
+    def sign_in(self, username: str, password: str, *, address: str | None = None,
+                code: str | None = None) -> SignedIn:
+        return auth.sign_in(self.store, username, password, address=address, code=code, policy=self.policy,
+                            clock=self.clock)
+
+    def await_browser(self, token: str, browser_secret: str) -> None:
+        """Let only the browser holding ``browser_secret`` claim ``token``'s new session (from
+        then on ``token`` itself opens nothing)."""
+        self.principal(token)  # a live session, just opened
+        auth.await_browser(self.store, token, browser_secret, clock=self.clock)
+
+    def complete_second_factor(self, ticket: str | None, code: str, *, address: str | None = None) -> SignedIn:
+        return auth.complete_second_factor(self.store, ticket, code, address=address, policy=self.policy,
+                                           clock=self.clock)
 
     def sign_in_oidc(self, identity: Mapping[str, object]) -> SignedIn:
         return auth.sign_in_oidc(self.store, identity, clock=self.clock)
@@ -60,9 +72,33 @@ class Workspace:
 
     def _require(self, token: str | None, role: Role = Role.EDITOR) -> Principal:
         principal = self.principal(token)
+        if principal.needs_second_factor:
+            raise PermissionDeniedError("admins need a second factor: set one up on Your account first")
         if role == Role.ADMIN and not principal.is_admin:
             raise PermissionDeniedError("only an admin can do that")
         return principal
+
+    # -- the second factor (any signed-in account, for itself; admins for others) ------------
+
+    def enable_second_factor(self, token: str | None, secret: str, code: str) -> list[str]:
+        """Turn TOTP on for the signed-in account; returns its recovery codes (shown once)."""
+        who = self.principal(token)
+        return auth.enable_second_factor(self.store, who.username, secret, code, by=who.username, clock=self.clock)
+
+    def disable_second_factor(self, token: str | None, username: str) -> None:
+        """Turn a second factor off: your own (not an admin's where admins need one), or, as an
+        admin, anyone's (someone who lost their phone and recovery codes)."""
+        who = self.principal(token)
+        if username != who.username:
+            self._require(token, Role.ADMIN)
+        elif who.is_admin and auth.admin_second_factor_required():
+            raise InvalidInputError("admins need a second factor: it cannot be turned off")
+        auth.disable_second_factor(self.store, username, by=who.username)
+        if username != who.username:
+            self.store.end_user_sessions(username, reason=f"second factor turned off by {who.username}")
+
+    def recovery_codes_left(self, token: str | None) -> int:
+        return auth.recovery_codes_left(self.store, self.principal(token).username)
 
     # -- status and evidence -------------------------------------------------
 
@@ -200,12 +236,19 @@ class Workspace:
             self._keep_an_admin(username)
         auth.set_role(self.store, username, Role(role), by=who.username)
 
-    def set_password(self, token: str | None, username: str, password: str) -> None:
-        """An admin sets anyone's password; anyone signed in may set their own."""
+    def set_password(self, token: str | None, username: str, password: str, *, current: str | None = None) -> None:
+        """An admin sets anyone else's password; anyone signed in may set their own, giving the
+        ``current`` one (AuthenticationError when it is missing or wrong). Every other session
+        of the account ends; the one that changed its own password stays open."""
         who = self._require(token)
         if username != who.username and not who.is_admin:
             raise PermissionDeniedError("only an admin can set another user's password")
-        auth.set_password(self.store, username, password, by=who.username)
+        if username == who.username:
+            if not current:
+                raise AuthenticationError("enter your current password")
+            auth.set_password(self.store, username, password, by=who.username, current=current, keep_token=token)
+        else:
+            auth.set_password(self.store, username, password, by=who.username)
 
     def _keep_an_admin(self, username: str) -> None:
         """Refuse a change that would leave no active admin to manage users from the browser."""

@@ -1,8 +1,13 @@
-"""The staff session in Streamlit: the token in session state, and the way to the workspace.
+"""The staff session in Streamlit: where its token is, and the way to the workspace.
 
-The token lives only in this browser session's state (server-side, per tab); the database keeps
-its hash. Nothing here decides who may write: ``tracker.workspace`` re-checks the session on
-every action. What this module decides is presentation: which pages and controls to draw.
+Served by ``tracker serve``, the token is the HttpOnly cookie the guard (dashboard/guard.py)
+gives the browser that signed in, read from the websocket's handshake on every run; it is never
+in session state, where anyone resuming this Streamlit session by its id would find it. A
+password sign-in reloads the page through the guard's claim route to collect that cookie. In
+AppTest (no browser) and with OIDC (Streamlit binds the session to the provider's cookie) it
+is kept in session state. The database keeps the token's hash. Nothing here decides who may
+write: ``tracker.workspace`` re-checks the session on every action. What this module decides is
+presentation: which pages and controls to draw.
 
 Sign-in mode (see dashboard/staff/README.md): ``$TRACKER_AUTH`` = ``local`` or ``oidc``; when it
 is unset, ``oidc`` if ``.streamlit/secrets.toml`` has an ``[auth]`` section, else ``local``.
@@ -13,9 +18,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
+from dashboard import guard
 from tracker.auth import Principal, SessionEndedError
 from tracker.errors import AuthenticationError
 from tracker.models import Role
@@ -23,6 +30,7 @@ from tracker.store import Store, resolve_db_path
 from tracker.workspace import Workspace
 
 TOKEN_KEY = "staff_token"
+ENDED_KEY = "staff_ended_cookie"
 NOTICE_KEY = "staff_notice"
 AUTH_MODE_ENV = "TRACKER_AUTH"
 LOCAL, OIDC = "local", "oidc"
@@ -43,15 +51,73 @@ def auth_mode() -> str:
 @contextmanager
 def workspace() -> Iterator[Workspace]:
     """A workspace on its own connection, closed afterwards (connections are per thread)."""
-    store = Store(resolve_db_path())
+    store = Store(resolve_db_path(), create=False)  # never makes a database
     try:
         yield Workspace(store)
     finally:
         store.close()
 
 
+def served() -> bool:
+    """Whether this page came through the guard of ``tracker serve`` (dashboard/guard.py)."""
+    try:
+        return st.context.headers.get(guard.GUARD_HEADER) == "1"
+    except Exception:  # no browser connection at all (AppTest): nothing to read
+        return False
+
+
+def _connected() -> bool:
+    """Whether a browser is on the other end (False only in AppTest, which has no websocket)."""
+    try:
+        return len(st.context.headers) > 0
+    except Exception:
+        return False
+
+
 def token() -> str | None:
+    """The staff session's token: served, the HttpOnly cookie the browser sent when this page
+    opened (never in session state, where a resumed Streamlit session would find it); in AppTest,
+    which has no browser, session state."""
+    if served() and auth_mode() == LOCAL:
+        value = st.context.cookies.get(guard.STAFF_COOKIE)
+        if value and value == st.session_state.get(ENDED_KEY):
+            return None  # ended and already reported: the browser still sends it until reload
+        return value or None
+    if _connected() and auth_mode() == LOCAL:
+        return None  # a browser without the guard (`streamlit run dashboard/app.py`): no staff
+    # OIDC: Streamlit resumes a session only for a connection with the same identity cookie.
     return st.session_state.get(TOKEN_KEY)
+
+
+def _address() -> str | None:
+    """The browser's network address, for the sign-in throttle (None when unknown)."""
+    try:
+        address = st.context.ip_address
+    except Exception:
+        return None
+    return address if isinstance(address, str) and address else None  # AppTest gives a mock
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to ``url`` (a full page load), as ``st.login`` does.
+
+    Streamlit has no public call for this; ``st.login`` and ``st.logout`` use this message."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = url
+    ctx.enqueue(message)
+
+
+def _here() -> str:
+    """This page's path and query, for coming back to it after a redirect."""
+    path = urlsplit(st.context.url or "/").path or "/"
+    query = urlencode(st.query_params.to_dict())
+    return f"{path}?{query}" if query else path
 
 
 def notify(message: str) -> None:
@@ -90,11 +156,14 @@ def current() -> Principal | None:
                 return None
         st.session_state[TOKEN_KEY] = signed.token
         return signed.principal
+    held = token()
     with workspace() as ws:
         try:
-            return ws.principal(token())
+            return ws.principal(held)
         except SessionEndedError as exc:
             st.session_state.pop(TOKEN_KEY, None)
+            if served():
+                st.session_state[ENDED_KEY] = held
             notify(str(exc))
     if _oidc_identity() is not None:
         st.logout()
@@ -102,10 +171,40 @@ def current() -> Principal | None:
 
 
 def sign_in(username: str, password: str) -> None:
-    """Open a local session; raises AuthenticationError (AccountLockedError) with the reason."""
+    """Open a local session; raises AuthenticationError (AccountLockedError) with the reason.
+
+    Served, the session is then claimed by this browser (dashboard/guard.py): the page reloads
+    through ``/api/staff/session``, which gives the browser its HttpOnly session cookie and
+    comes back to this page signed in."""
+    _browser_can_sign_in()
     with workspace() as ws:
-        signed = ws.sign_in(username, password)
-        ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
+        signed = ws.sign_in(username, password, address=_address())  # may raise SecondFactorNeeded
+        _opened(ws, signed)
+
+
+def complete_second_factor(ticket: str, code: str) -> None:
+    """The second step of a sign-in (``auth.SecondFactorNeeded``): the code opens the session."""
+    _browser_can_sign_in()
+    with workspace() as ws:
+        _opened(ws, ws.complete_second_factor(ticket, code, address=_address()))
+
+
+def _browser_can_sign_in() -> None:
+    if served():
+        if not st.context.cookies.get(guard.BROWSER_COOKIE):
+            raise AuthenticationError("your browser did not send this site's cookie: allow cookies for "
+                                      "this site and reload the page")
+    elif _connected():
+        raise AuthenticationError("staff sign-in needs the tracker's own server: start it with `tracker serve`")
+
+
+def _opened(ws: Workspace, signed) -> None:
+    ws.sign_out(token())  # a second sign-in in the same tab replaces the first session
+    if served():
+        ws.await_browser(signed.token, st.context.cookies.get(guard.BROWSER_COOKIE))
+        st.session_state.pop(ENDED_KEY, None)
+        _redirect(f"{guard.CLAIM_PATH}?next={quote(_here(), safe='')}")
+        return
     st.session_state[TOKEN_KEY] = signed.token
 
 
@@ -115,6 +214,8 @@ def sign_out() -> None:
     st.session_state.pop(TOKEN_KEY, None)
     if _oidc_identity() is not None:
         st.logout()
+    elif served():
+        _redirect(f"{guard.SIGN_OUT_PATH}?next={quote(_here(), safe='')}")
 
 
 def require(role: Role = Role.EDITOR) -> Principal:
@@ -128,6 +229,13 @@ def require(role: Role = Role.EDITOR) -> Principal:
 
         st.info("This page is for policy staff. Sign in to use it.", icon=":material/lock:")
         sign_in_form.show()
+        st.stop()
+    if principal.needs_second_factor:
+        from dashboard.staff import page
+
+        st.warning("Admins need a second factor (a code from an authenticator app) before they can "
+                   "change anything. Set it up on your account page.", icon=":material/key:")
+        st.page_link(page("account"), label="Set up a second factor")
         st.stop()
     if role == Role.ADMIN and not principal.is_admin:
         st.warning("Only an admin can manage users.", icon=":material/block:")

@@ -168,7 +168,8 @@ for entry in reversed(history):
             st.caption(f"From the tracker's first dataset, read from its source (loaded on "
                        f"{md(entry['recorded_at'][:10])})")
         else:
-            st.caption(f"Recorded by {md(entry['recorded_by'])} on {md(entry['recorded_at'][:10])}")
+            st.caption(f"Recorded by {md(data.recorder_label(snap, entry['recorded_by']))} "
+                       f"on {md(entry['recorded_at'][:10])}")
 if detail["later_entries"]:
     st.caption(f"{detail['later_entries']} later assessment(s) are hidden by the as-of date.")
 

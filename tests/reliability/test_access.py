@@ -122,8 +122,10 @@ def test_a_role_taken_away_is_refused_at_the_next_call(staff):
     workspace, tokens, _ = staff
     workspace.users(tokens["ada"])
     auth.set_role(workspace.store, "ada", Role.EDITOR, by="test")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(SessionEndedError):  # issue 11: a role change ends the account's sessions
         workspace.users(tokens["ada"])
+    with pytest.raises(PermissionDeniedError):  # and the next one has the new role
+        workspace.users(workspace.sign_in("ada", PASSWORD).token)
 
 
 # ---------------------------------------------------------------------------
