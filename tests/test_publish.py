@@ -160,10 +160,14 @@ def test_republishing_rewrites_only_what_changed_and_swaps_at_once(seeded_editio
 
 def test_no_staff_data_in_the_edition(seeded_db, tmp_path):
     with Store(seeded_db) as store:
-        auth.create_user(store, UserIn(username="alice", display_name="Alice Secretname",
+        auth.create_user(store, UserIn(username="zq-staffer-7", display_name="Alice Secretname",
                                        email="alice.secret@example.org", role="editor"),
                          "correct horse battery staple", by="admin")
-        token = auth.sign_in(store, "alice", "correct horse battery staple").token  # a session, audit rows
+        token = auth.sign_in(store, "zq-staffer-7", "correct horse battery staple").token  # a session, audit rows
+        frame = store.items_frame()
+        store.record_assessment(frame[frame["kind"] == "commitment"]["id"].iloc[0],
+                                Assessment(status="stalled", evidence="Seen by staff.", assessed_on=TODAY),
+                                expected_version=None, by="zq-staffer-7")
         for _ in range(2):  # sign-in attempts
             with pytest.raises(auth.AuthenticationError):
                 auth.sign_in(store, "nobody-here", "wrong password here")
@@ -176,7 +180,12 @@ def test_no_staff_data_in_the_edition(seeded_db, tmp_path):
     conn.close()
     assert tables.isdisjoint(Store.STAFF_TABLES) and "items" in tables
     assert not Path(f"{published}-wal").exists()
-    secrets = [b"Alice Secretname", b"alice.secret@example.org", *(h.encode() for h in hashes if h)]
+    import csv
+
+    with open(tmp_path / "site" / "data" / "history.csv", encoding="utf-8-sig", newline="") as handle:
+        recorded = {row["evidence"]: row["recorded_by"] for row in csv.DictReader(handle)}
+    assert recorded["Seen by staff."] == "editor"  # by role, never the username
+    secrets = [b"Alice Secretname", b"alice.secret@example.org", b"zq-staffer-7", *(h.encode() for h in hashes if h)]
     for path in (tmp_path / "site").resolve().rglob("*"):
         if path.is_file():
             data = path.read_bytes()
@@ -272,8 +281,8 @@ def test_published_json_is_the_export_also_when_made_from_the_last_publish(seede
     """tracker.json re-exports only changed items; it must still be exactly `tracker export`."""
     db, site, _ = seeded_edition
 
-    def without_time(text: str) -> str:
-        return re.sub(r'"exported_at": "[^"]+"', "", text)
+    def without_time(text: str) -> str:  # and who recorded (published by role, never username)
+        return re.sub(r'"recorded_by": "[^"]+"', "", re.sub(r'"exported_at": "[^"]+"', "", text))
 
     from tracker import exchange
 

@@ -2236,6 +2236,9 @@ class Store:
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not
     #: published before someone has decided it may be.
     STAFF_TABLES = frozenset({"users", "sessions", "sign_in_attempts", "audit_log"})
+    #: Columns of public tables that name a staff account: published as its role.
+    RECORDER_COLUMNS = (("assessments", "recorded_by"), ("assessments", "reported_by"),
+                        ("deadline_revisions", "recorded_by"), ("links", "created_by"))
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -2320,6 +2323,25 @@ class Store:
             conn.execute("PRAGMA journal_mode = DELETE")
             present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             conn.execute("BEGIN")
+            # Who recorded what, as public pages say it: the account's role, never its username
+            # (half of what signs in). The append-only triggers are lifted for this one rewrite
+            # of the copy and put back as they were.
+            roles = json.dumps(self.staff_roles())
+            triggers = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%append_only%'"
+            ).fetchall()
+            for name, _ in triggers:
+                conn.execute(f"DROP TRIGGER [{name}]")
+            for table, column in self.RECORDER_COLUMNS:
+                conn.execute(
+                    f"UPDATE [{table}] SET [{column}] = CASE WHEN [{column}] IS NULL THEN NULL "
+                    f"WHEN [{column}] = 'seed' THEN 'seed' "
+                    f"ELSE coalesce(json_extract(:roles, '$.\"' || [{column}] || '\"'), 'staff') END",
+                    {"roles": roles},
+                )
+            for _, sql in triggers:
+                if sql:
+                    conn.execute(sql)
             for table in sorted(self.STAFF_TABLES & present):
                 conn.execute(f"DROP TABLE [{table}]")  # its indexes and triggers go with it
             conn.execute("COMMIT")

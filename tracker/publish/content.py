@@ -30,6 +30,15 @@ SCORECARD_KINDS = ("commitment", "recommendation")
 THEME_KINDS = ("commitment", "recommendation", "call")
 
 
+def recorder(roles: dict[str, str], username: str | None) -> str:
+    """Who recorded something, as the edition publishes it: "seed" for the first dataset, else
+    the account's role ("editor", "admin"), or "staff"; never the username, which is half of
+    what signs in (the rule the dashboard's item page keeps, and ``Store.publishable_copy``)."""
+    if username == "seed":
+        return "seed"
+    return roles.get(username or "", "staff")
+
+
 @dataclass
 class Overview:
     headline: progress.Headline
@@ -64,6 +73,7 @@ class Record:
     document_counts: pd.DataFrame
     items: pd.DataFrame  # every item, annotated (progress.annotate), oldest first
     links: pd.DataFrame
+    roles: dict[str, str]  # staff roles by username, to name recorders by role
 
 
 def documents_frame(store: Store) -> pd.DataFrame:
@@ -133,4 +143,5 @@ def read_record(store: Store, *, today: dt.date) -> Record:
         document_counts=summary.document_counts(store),
         items=annotated,
         links=links,
+        roles=store.staff_roles(),
     )

@@ -47,8 +47,11 @@ HISTORY = {
     "evidence_url": "the address of the evidence, if any",
     "evidence_document_id": "the document the evidence comes from, if it is in documents.csv",
     "assessed_on": "the date the evidence refers to (the history is ordered by it)",
-    "recorded_by": "the staff account that recorded the assessment ('seed': the first dataset)",
+    "recorded_by": "who recorded the assessment: the role of the staff account (editor, admin), 'staff', or "
+                   "'seed' for the first dataset; never a username",
     "recorded_at": "when it was recorded (UTC)",
+    "reported_by": "for history imported from a file: who the file said recorded it, published like "
+                   "recorded_by (empty: recorded in this tracker)",
 }
 STATUSES = {
     "item_id": "the item (items.csv)",
@@ -69,7 +72,7 @@ DEADLINES = {
     "deadline_precision": "day, month or year: how precise the deadline is",
     "reason": "why the deadline was set or moved",
     "revised_on": "the date of the change",
-    "recorded_by": "the staff account that recorded it",
+    "recorded_by": "who recorded it: the role of the staff account (editor, admin), 'staff', or 'seed'",
     "recorded_at": "when it was recorded (UTC)",
 }
 LINKS = {
@@ -153,7 +156,7 @@ SQLITE_TABLES = {
     "assessments": ("Every assessment (history.csv).", HISTORY),
     "deadline_revisions": ("Every deadline revision (deadline_revisions.csv).", DEADLINES),
     "links": ("Links between items (links.csv).", {
-        "id": "the link's number", **LINKS, "created_by": "the staff account that made the link",
+        "id": "the link's number", **LINKS, "created_by": "who made the link: a staff role, 'staff' or 'seed'",
         "created_at": "when it was made (UTC)"}),
     "documents": ("The source documents (documents.csv).", DOCUMENTS),
     "actors": ("Actors (actors.csv).", ACTORS),

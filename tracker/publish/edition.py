@@ -99,6 +99,7 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
         }
         global_key = hashlib.sha256(json.dumps(
             [_code_version(), repr(settings), today.isoformat(), sorted(record.names.items()),
+             sorted(record.roles.items()),
              sorted((k, sorted((kk, str(vv)) for kk, vv in v.items())) for k, v in documents.items())],
             default=str).encode()).hexdigest()
         writer = EditionWriter(directory, previous, manifest)
@@ -112,7 +113,8 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
             _write_pages(writer, env, record, site, settings, changes, credits, published_at)
             same_data = (manifest.get("data_version") == record.data_version
                          and manifest.get("global_key") == global_key)
-            write_open_data(writer, store, record.items, record.names, title=site_name, base_url=base_url,
+            write_open_data(writer, store, record.items, record.names, record.roles, title=site_name,
+                            base_url=base_url,
                             item_keys=data_keys, cache=editions_folder(directory) / ".cache" / "items-json.tsv",
                             unchanged=same_data)
             _write_data_page(writer, env, site)
@@ -211,7 +213,8 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
             item_href = f"{base}items/{name}.html" if base else f"items/{name}.html"
             context = pages.item_context(row, history=history.get(row["id"], []),
                                          revisions=revisions.get(row["id"], []), links=links.get(row["id"], []),
-                                         names=record.names, documents=documents, today=record.today)
+                                         names=record.names, documents=documents, today=record.today,
+                                         roles=record.roles)
             badge_text = f"{badge['label']}: {badge['value']}"
             writer.write(f"items/{name}.html", item_page.render(
                 site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",

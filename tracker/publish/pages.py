@@ -26,7 +26,7 @@ from .. import progress, timeline
 from ..gaps import STALE_EVIDENCE_DAYS
 from ..progress import date_label, long_date, split_list
 from ..status import STATUS_COLOURS, display_status, response_label
-from .content import Record
+from .content import Record, recorder
 from .render import names_of, page_name, web_url
 
 def headline_figures(head: progress.Headline) -> list[tuple[str, str, str, str]]:
@@ -353,7 +353,8 @@ def tracker_context(record: Record) -> dict:
 
 
 def item_context(row: dict, *, history: list[dict], revisions: list[dict], links: list[dict],
-                 names: Mapping[str, str], documents: Mapping[str, dict], today: dt.date) -> dict:
+                 names: Mapping[str, str], documents: Mapping[str, dict], today: dt.date,
+                 roles: Mapping[str, str]) -> dict:
     """An item page's values; ``row`` is the item's annotated row."""
     kind = row["kind"]
     status = row["status_label"]
@@ -362,8 +363,11 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
         said = display_status(kind, h["status"], h["response"], h["implementation"])
         if kind == "recommendation":
             said = f"response: {response_label(h['response'])} · implementation: {said}"
+        who = recorder(roles, h["recorded_by"])
         recorded = (f"From the tracker's first dataset, read from its source (loaded on {h['recorded_at'][:10]})"
-                    if h["recorded_by"] == "seed" else f"Recorded by {h['recorded_by']} on {h['recorded_at'][:10]}")
+                    if who == "seed" else
+                    f"Recorded by {'the tracker' + chr(39) + 's staff' if who == 'staff' else 'a tracker ' + who} "
+                    f"on {h['recorded_at'][:10]}")
         entries.append({"date": date_label(h["assessed_on"], "day"), "said": said, "evidence": h["evidence"],
                         "url": web_url(h.get("evidence_url")),
                         "document": documents.get(h.get("evidence_document_id")), "recorded": recorded})
