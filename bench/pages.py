@@ -105,7 +105,7 @@ def _items_to_draw(store) -> dict[str, tuple[str, int]]:
 
 
 def _check_item(at, chained: bool) -> None:
-    headings = [h.value for h in at.subheader]
+    headings = [h.value for h in at.header] + [h.value for h in at.subheader]
     if "History" not in headings or (chained and "The chain this item belongs to" not in headings):
         raise RuntimeError(f"the item page did not show the item and its chain: {headings}")
 

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import about, changes as record_changes, currency, exchange, filters, gaps, progress, summary, timeline
+from tracker.bootstrap import SEED_USER
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -340,6 +341,9 @@ def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
     frame = frame.where(frame.notna(), None)
     found: dict[str, list[dict]] = {}
     for row in frame.to_dict("records"):
+        # Who recorded it as the public sees it (a role), never the username.
+        who = row["recorded_by"]
+        row["recorded_by"] = "the tracker's first dataset" if who == SEED_USER else recorder_label(snap, who)
         found.setdefault(row.pop("item_id"), []).append(row)
     return found
 
@@ -510,6 +514,7 @@ def changes(snap: Snapshot, since: dt.date, *, kinds: tuple[str, ...] = ()) -> l
     as-of date, only those recorded by the end of that day."""
     until = (snap.as_of + dt.timedelta(days=1)).isoformat() if snap.as_of else None
     return _changes(snap.path, snap.version, since.isoformat(), until, tuple(kinds))
+
 
 @st.cache_data(**CACHE)
 def _staff_roles(path: str, version: int) -> dict[str, str]:

@@ -105,8 +105,7 @@ def _currency_line(chosen) -> None:
     except Exception:  # noqa: BLE001 - the page itself reports an unreadable database
         logger.exception("the record's dates could not be read")
         return
-    st.caption(currency_line(found), help="When staff last changed the record, and the latest date "
-               "any evidence in it refers to: the record is only as current as its newest evidence.")
+    st.caption(currency_line(found))
 
 
 def build_navigation():

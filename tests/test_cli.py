@@ -294,3 +294,19 @@ def test_serve_hides_error_details_from_readers_and_does_not_reload_code(cli_db,
     assert settings["--server.fileWatcherType"] == "none"
     assert settings["--server.port"] == "8599"
     assert started["env"]["TRACKER_DB"] == str(cli_db.resolve())
+
+
+def test_changes_lists_and_writes_the_feed(tmp_path, sample_store, db_path):
+    import feedparser
+
+    listed = run("changes", "--since", "2000-01-01", db=db_path)
+    assert listed.exit_code == 0
+    lines = listed.output.splitlines()
+    assert len(lines) == 6 and any("status change  improve-data" in line for line in lines)
+    out = tmp_path / "changes.atom"
+    wrote = run("changes", "--since", "2000-01-01", "--atom", "--output", str(out), db=db_path)
+    assert wrote.exit_code == 0, wrote.output
+    parsed = feedparser.parse(out.read_bytes())
+    assert not parsed.bozo and len(parsed.entries) == 6
+    assert run("changes", "--since", "2999-01-01", db=db_path).output == ""
+    assert run("changes", "--since", "yesterday", db=db_path).exit_code == 2

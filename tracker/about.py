@@ -195,6 +195,11 @@ METHOD: tuple[tuple[str, tuple[str, ...]], ...] = (
         "The history is append-only: an assessment is never edited or deleted. A later "
         "assessment supersedes it, and both stay visible on the item's page.",
     )),
+    ("How current the record is", (
+        "Every page opens with the day staff last changed the record and the date of its newest "
+        "evidence. A status is only as current as the evidence it cites: an item assessed in 2023 "
+        "and not since is shown as it stood in 2023, whatever today's date.",
+    )),
     ("Dates and deadlines", (
         "Sources often give only a month or a year. Such dates are shown as given (\u201cApril "
         "2023\u201d, \u201c2022\u201d); a deadline of a month or a year counts as passed only "

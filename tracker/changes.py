@@ -49,7 +49,9 @@ class Change:
     """One change to the record, in words a reader can follow.
 
     ``key`` is stable and unique ("assessment:12"): the Atom feed derives its entry ids from it.
-    ``item_id`` is None for a change to a document (``document_id`` names it then).
+    ``item_id`` is None for a change to a document (``document_id`` names it then). Who
+    recorded a change is left out: a username is half of what signs in (see
+    ``dashboard.data.recorder_label``), and everything here is for publication.
     """
 
     key: str
@@ -63,7 +65,6 @@ class Change:
     document_id: str | None = None
     effective_on: str = ""
     url: str | None = None
-    by: str | None = None
 
     @property
     def recorded_on(self) -> dt.date:
@@ -107,7 +108,7 @@ def _assessment(row: dict) -> Change:
         key=f"assessment:{row['id']}", kind=STATUS_CHANGE, recorded_at=_utc(row["at"]), title=row["item_title"],
         summary=f"{summary} (evidence dated {date_label(row['assessed_on'], 'day')})", detail=row["evidence"] or "",
         item_id=row["item_id"], item_kind=kind, document_id=row["evidence_document_id"],
-        effective_on=row["assessed_on"], url=_web(row["evidence_url"]), by=row["recorded_by"],
+        effective_on=row["assessed_on"], url=_web(row["evidence_url"]),
     )
 
 
@@ -121,7 +122,7 @@ def _deadline(row: dict) -> Change:
     return Change(
         key=f"deadline:{row['id']}", kind=kind, recorded_at=_utc(row["at"]), title=row["item_title"],
         summary=summary, detail=row["reason"] or "", item_id=row["item_id"], item_kind=row["item_kind"],
-        effective_on=row["revised_on"], by=row["recorded_by"],
+        effective_on=row["revised_on"],
     )
 
 
@@ -179,12 +180,12 @@ def _correction(row: dict) -> Change | None:
             key=f"correction:{row['id']}", kind=CORRECTION, recorded_at=_utc(row["at"]),
             title=row["item_title"] or row["entity_id"], summary=f"Corrected: {what}",
             detail=_edit_detail(before, after, fields), item_id=row["entity_id"],
-            item_kind=row["item_kind"], by=row["username"],
+            item_kind=row["item_kind"],
         )
     return Change(
         key=f"correction:{row['id']}", kind=CORRECTION, recorded_at=_utc(row["at"]),
         title=row["document_title"] or row["entity_id"], summary=f"Source document corrected: {what}",
-        document_id=row["entity_id"], by=row["username"],
+        document_id=row["entity_id"],
     )
 
 
@@ -222,7 +223,7 @@ def _bound(when: dt.date | dt.datetime) -> str:
 
 #: The columns of ``changes_frame``, for tables and downloads.
 FRAME_COLUMNS = ["recorded_at", "kind", "title", "summary", "detail", "effective_on", "item_id",
-                 "item_kind", "document_id", "url", "by", "key"]
+                 "item_kind", "document_id", "url", "key"]
 
 
 def changes_frame(changes: list[Change]) -> pd.DataFrame:

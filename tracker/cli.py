@@ -197,6 +197,40 @@ def export_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command(name="changes")
+@click.option("--since", "since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="List the changes recorded from this day (YYYY-MM-DD, UTC).")
+@click.option("--atom", is_flag=True, help="Write an Atom feed (RFC 4287) instead of one line per change.")
+@click.option("--output", "-o", type=TextPath(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+@domain_errors
+def changes_command(ctx: click.Context, since: dt.datetime, atom: bool, output: Path | None) -> None:
+    """List what changed since a day: new items, status changes, deadlines, corrections."""
+    from . import changes, feed
+    from .about import site_settings
+
+    with _store(ctx) as store:
+        found = changes.changes_since(store, since.date())
+    if atom:
+        settings = site_settings()
+        data = feed.atom_feed(found, settings=settings)
+        if output:
+            output.write_bytes(data)
+            click.echo(f"Wrote {output} ({min(len(found), feed.MAX_ENTRIES)} entries)", err=True)
+        else:
+            click.echo(data.decode("utf-8"))
+        return
+    lines = [f"{c.recorded_at:%Y-%m-%d %H:%M}Z  {c.kind}  {c.item_id or c.document_id}  {c.summary}"
+             for c in found]
+    text = "".join(_printable(line) + "\n" for line in lines)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output} ({len(found)} changes)", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.command(name="import")
 @click.argument("file", type=TextPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name.")

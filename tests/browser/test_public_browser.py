@@ -136,6 +136,7 @@ def test_filter_the_tracker_by_status_share_it_and_download_csv(served, page):
 
     open_page(page, url + "/tracker", "Tracker")
     page.get_by_text(f"{len(frame)} of {len(frame)} items").wait_for()
+    page.get_by_text("Filters: kind, status", exact=False).click()  # the filters are folded away
     box = page.locator('[data-testid="stMultiSelect"]').filter(
         has=page.locator('[data-testid="stWidgetLabel"]', has_text="Status"))
     box.locator("input").click()
