@@ -61,6 +61,8 @@ def _add_status(page, status: str, timeout_ms: float) -> float:
     counter = page.get_by_text(MATCH_COUNT)
     before = counter.first.inner_text() if counter.count() else ""
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Status")
+    if not box.locator("input").is_visible():  # the filters are folded away until opened
+        page.get_by_text("Filters: kind, status", exact=False).click()
     box.locator("input").click()
     option = page.get_by_role("option", name=status, exact=True)
     option.wait_for(timeout=timeout_ms)

@@ -21,7 +21,7 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import about, changes as record_changes, currency, exchange, filters, gaps, progress, summary, timeline
+from tracker import about, changes as record_changes, currency, exchange, filters, gaps, ids, progress, summary, timeline
 from tracker.bootstrap import SEED_USER
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
@@ -428,6 +428,7 @@ def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -
         history = store.history(item_id)
         revisions = store.deadline_revisions(item_id)
         links = store.links_of(item_id)
+        quote_check = store.quote_check(item_id)
     later = 0
     if as_of is not None:
         cutoff = as_of.isoformat()
@@ -437,7 +438,7 @@ def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -
         revisions = [r for r in revisions if r["revised_on"] <= cutoff]
         links = [lk for lk in links if lk["other_made"] <= cutoff]  # the other item existed then
     return {"item": item, "history": history, "revisions": revisions, "links": links,
-            "later_entries": later}
+            "later_entries": later, "quote_check": quote_check}
 
 
 def item_detail(snap: Snapshot, item_id: str) -> dict | None:
@@ -459,6 +460,13 @@ def _item_exists(path: str, version: int, item_id: str) -> bool:
 def item_exists(snap: Snapshot, item_id: str) -> bool:
     """Whether ``item_id`` exists at all (it may be later than the as-of date)."""
     return _item_exists(snap.path, snap.version, item_id)
+
+
+def suggested_id(entity: str, title: str, *, year: int | None = None) -> str:
+    """An id for a new ``entity`` ("item", "document", "actor") called ``title`` that no
+    record has now (``tracker.ids.suggest_id``); read fresh, not cached, just before a save."""
+    with _open(str(resolve_db_path())) as store:
+        return ids.suggest_id(title, taken=store.ids_of(entity), year=year, fallback=entity)
 
 
 def export_json() -> str:

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -80,6 +81,10 @@ def _cookies(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return jar
 
 
+def _header_map(scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
 def _cookie_header(name: str, value: str, *, secure: bool, clear: bool = False) -> str:
     # No Max-Age: the cookie ends with the browser. SameSite=Strict: no other site's page or
     # link ever sends it.
@@ -103,6 +108,15 @@ def _safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def _from_another_site(headers) -> bool:
+    """Whether the browser says another site started this request (``Sec-Fetch-Site``). Such a
+    request arrives without our SameSite=Strict cookies; it may neither sign anyone out nor be
+    given a new browser cookie, which would overwrite the one the browser already has (a link
+    from another site would then sign its reader out). A browser that sends no ``Sec-Fetch-Site``
+    is taken at its word: its requests carry the cookies it has."""
+    return headers.get("sec-fetch-site") in ("cross-site", "same-site")
 
 
 def _max_body_bytes() -> int:
@@ -151,10 +165,14 @@ def _end(token: str | None, reason: str | None = None) -> None:
 
 
 def sign_out(request: Request) -> Response:
-    """``GET /api/staff/sign-out?next=/path``: end the session and forget its cookie."""
-    _end(request.cookies.get(STAFF_COOKIE))
+    """``GET /api/staff/sign-out?next=/path``: end the session and forget its cookie; nothing,
+    for a request another site started (a link or form elsewhere signs no one out)."""
     response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
     response.headers["Cache-Control"] = "no-store"
+    token = request.cookies.get(STAFF_COOKIE)
+    if token is None or _from_another_site(request.headers):
+        return response
+    _end(token)
     response.headers.append("Set-Cookie", _cookie_header(STAFF_COOKIE, "", secure=_is_secure(request.scope),
                                                          clear=True))
     return response
@@ -204,7 +222,9 @@ class Guard:
                 await refusal(scope, receive, send)
                 return
             receive = self._bounded(receive, _max_body_bytes())
-        new_browser = None if _valid(cookies.get(BROWSER_COOKIE)) else secrets.token_urlsafe(32)
+        new_browser = None
+        if not _valid(cookies.get(BROWSER_COOKIE)) and not _from_another_site(_header_map(scope)):
+            new_browser = secrets.token_urlsafe(32)
         secure = _is_secure(scope)
 
         async def send_with_headers(message) -> None:
@@ -232,7 +252,9 @@ class Guard:
 
     @staticmethod
     def _bounded(receive, limit: int):
-        """``receive`` that stops a body (e.g. chunked, without a length) once it passes ``limit``."""
+        """``receive`` that stops a body (e.g. chunked, without a length) once it passes ``limit``,
+        with a 413 (an HTTPException, which the route's exception handling answers, as Streamlit's
+        own streaming check does; a faked disconnect left a traceback in the server's log)."""
         seen = 0
 
         async def bounded():
@@ -240,8 +262,8 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit + 1024 * 1024:  # Streamlit refuses from ``limit``; this is a backstop
-                    return {"type": "http.disconnect"}
+                if seen > limit + 1024 * 1024:  # a multipart body's framing is allowed for, as Streamlit does
+                    raise HTTPException(status_code=413, detail="File too large")
             return message
 
         return bounded

@@ -610,3 +610,21 @@ def test_record_changes_and_sign_in_events_can_be_read_apart(accounts, clock):
     assert set(changes["action"]) == {"create"} and len(changes) == 3
     assert set(accounts.audit_log(sign_ins=True)["action"]) == {"sign in"}
     assert len(accounts.audit_log()) == 4
+
+
+def test_guessing_the_current_password_on_a_password_change_is_throttled(accounts, clock):
+    """Issue 11 review: whoever holds an open session (an unattended browser) could try current
+    passwords on the password-change form as fast as they liked, and learn the real one."""
+    new = "a brand new passphrase for edna"
+    for attempt in range(POLICY.lock_after):
+        with pytest.raises(AuthenticationError, match="current password is wrong"):
+            auth.set_password(accounts, "edna", new, by="edna", current=f"guess number {attempt}",
+                              policy=POLICY, clock=clock)
+        clock.advance(minutes=2)  # past any short wait: only the lock is left to stop it
+    with pytest.raises(AccountLockedError, match="wrong current passwords"):  # not even the right one is checked
+        auth.set_password(accounts, "edna", new, by="edna", current=PASSWORD, policy=POLICY, clock=clock)
+    assert auth.verify_password(accounts.get_user("edna")["password_hash"], PASSWORD)
+    assert sign_in(accounts, clock).principal.username == "edna"  # signing in is another matter
+    clock.advance(minutes=16)
+    auth.set_password(accounts, "edna", new, by="edna", current=PASSWORD, policy=POLICY, clock=clock)
+    assert auth.verify_password(accounts.get_user("edna")["password_hash"], new)

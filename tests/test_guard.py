@@ -183,3 +183,55 @@ def test_session_ids_are_redacted_from_streamlit_log_lines(caplog):
     for f in log.filters:
         f.filter(record)
     assert record.getMessage() == "Ignoring reconnect to active session id <session id>"
+
+
+def test_a_cross_site_link_neither_signs_out_nor_replaces_the_browser_cookie(db, client):
+    """A link on another site to the sign-out route (or any page) arrives without this site's
+    SameSite=Strict cookies: it must not clear the staff cookie nor hand out a new browser cookie
+    (which would overwrite the browser's own, ending its Streamlit identity and a pending claim)."""
+    token = signed_in(db, client)
+    browser = client.cookies[guard.BROWSER_COOKIE]
+    stranger = TestClient(client.app, base_url="http://127.0.0.1")  # what a cross-site request carries: no cookies
+    cross_site = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}
+    out = stranger.get(guard.SIGN_OUT_PATH, headers=cross_site, follow_redirects=False)
+    assert out.status_code == 303
+    assert "set-cookie" not in out.headers, out.headers
+    page = stranger.get("/", headers=cross_site)
+    assert "set-cookie" not in page.headers, page.headers
+    # The same browser, same-origin, still has both and is still signed in.
+    with Store(db) as store:
+        assert auth.check_session(store, token).username == "ada"
+    assert client.cookies[guard.BROWSER_COOKIE] == browser
+    # A first visit that is not cross-site still gets its browser cookie.
+    assert guard.BROWSER_COOKIE in stranger.get("/", headers={"sec-fetch-site": "same-origin"}).headers["set-cookie"]
+    older = TestClient(client.app, base_url="http://127.0.0.1")  # no Sec-Fetch-* at all (an older browser)
+    assert guard.BROWSER_COOKIE in older.get("/").headers["set-cookie"]
+
+
+def test_a_sign_out_from_another_site_does_not_end_the_session(db, client):
+    """Even were the staff cookie sent (a same-site but cross-origin page, or a lax browser), a
+    request another site started ends nothing."""
+    token = signed_in(db, client)
+    for fetch_site in ("cross-site", "same-site"):
+        answer = client.get(guard.SIGN_OUT_PATH, headers={"sec-fetch-site": fetch_site}, follow_redirects=False)
+        assert answer.status_code == 303 and "set-cookie" not in answer.headers
+        with Store(db) as store:
+            assert auth.check_session(store, token).username == "ada"
+    client.get(guard.SIGN_OUT_PATH, headers={"sec-fetch-site": "same-origin"}, follow_redirects=False)
+    with Store(db) as store, pytest.raises(SessionEndedError):
+        auth.check_session(store, token)
+
+
+def test_a_chunked_upload_over_the_limit_gets_a_413_not_a_server_error(db, client, monkeypatch):
+    """No Content-Length (Transfer-Encoding: chunked): the body is cut off as it passes the limit
+    with a plain 413, not a dropped connection and a traceback in the server's log."""
+    monkeypatch.setattr(guard, "_max_body_bytes", lambda: 1024 * 1024)
+    signed_in(db, client)
+
+    def body():
+        for _ in range(4):
+            yield b"x" * (1024 * 1024)
+
+    answer = client.put("/_stcore/upload_file/s/f", content=body())
+    assert answer.status_code == 413
+    assert client.put("/_stcore/upload_file/s/f", content=iter([b"x" * 1000])).status_code == 204

@@ -91,3 +91,18 @@ def test_cli_refuses_a_file_over_the_limit_before_reading_it(tmp_path, monkeypat
     result = CliRunner().invoke(cli.cli, ["--db", str(tmp_path / "t.db"), "import", str(big)])
     assert result.exit_code == 1 and "larger than 50 MB" in result.output
     assert not read
+
+
+@pytest.mark.parametrize("fmt,ident", [("json", "x" * 2_000_000), ("json", [["x" * 1000] * 1000]),
+                                       ("csv", "x" * 100_000)])  # (a CSV field stops at 128 KB)
+def test_a_huge_id_is_shortened_in_every_problem_line(store, fmt, ident):
+    """Review of issue 11: each problem line repeated the record's raw id, so one 45 MB id in a
+    45 MB file became 330 MB of problem lines and a 1 GB peak in whatever checked it."""
+    if fmt == "json":
+        data = json.dumps({"items": [{"id": ident}]}).encode()
+    else:
+        data = f"id,kind,title,quote,document_id,makers,made\n{ident},x,,,,,\n".encode()
+    _, problems = exchange.check_file(store, data, f"f.{fmt}")
+    assert problems
+    assert all(len(line) < 300 for line in problems), [line[:120] for line in problems]
+    assert all("…" in line for line in problems if line.startswith(("items[0]", "row 2")))

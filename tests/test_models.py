@@ -177,3 +177,18 @@ def test_bundle_rejects_other_formats():
 @pytest.mark.parametrize("deadline", ["2024", "2024-05", "2024-05-01", "2030"])
 def test_a_deadline_in_the_period_made_or_later_is_accepted(deadline):
     assert item(made="2024-05", deadline=deadline).deadline.iso() == deadline
+
+
+def test_seed_is_no_staff_username():
+    """The seed loader records under "seed", and public pages show such history as the tracker's
+    first dataset: an account of that name could only be a trap (its every write is refused)."""
+    for name in ("seed", "SEED"):
+        with pytest.raises(ValidationError):
+            UserIn(username=name, display_name="Seed")
+    UserIn(username="seeder", display_name="Seeder")
+
+
+@pytest.mark.parametrize("email", ["e\x1b@x.org", "e@x\u202e.org", "e\x85@x.org", "e\x00@x.org"])
+def test_an_email_refuses_control_and_bidi_characters(email):
+    with pytest.raises(ValidationError):
+        UserIn(username="eve", display_name="Eve", email=email)

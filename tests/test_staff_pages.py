@@ -23,7 +23,7 @@ from tracker.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 PASSWORD = "correct horse battery"
-STAFF_PAGES = ["assess", "items", "sources", "import_file", "audit", "users"]
+STAFF_PAGES = ["assess", "items", "review", "bulk_status", "sources", "import_file", "audit", "users"]
 
 
 @pytest.fixture(autouse=True)
@@ -590,3 +590,56 @@ def test_oidc_disabled_user_and_idle_session(staff_db):
         store.db.conn.commit()
     ok(at.run())
     assert at.user == {"is_logged_in": False}  # the provider sign-in was ended too
+
+
+def test_document_text_is_pasted_checked_and_shown_on_the_item_page(staff_db):
+    at = ok(signed_in().switch_page("staff/sources.py").run())
+    ok(at.selectbox(key="edit_document").set_value("rochdale-online-2020").run())
+    prefix = "document_text:rochdale-online-2020"
+    at.text_area(key=f"{prefix}:text_pasted").input("A different article, about something else entirely.")
+    ok(button(at, "Store the text").click().run())
+    refused = " ".join(texts(at))
+    assert "nothing was stored" in refused and "deport-rochdale-gang" in refused
+    with Store(staff_db) as store:
+        assert store.document_text("rochdale-online-2020") is None
+    article = (ROOT.parent / "shared" / "seeds" / "000_c362edf7ffb8e156.txt")
+    if not article.is_file():
+        pytest.skip("the seed source texts (../shared/seeds) are not here")
+    at.text_area(key=f"{prefix}:text_pasted").input(article.read_text(encoding="utf-8"))
+    ok(button(at, "Store the text").click().run())
+    assert any("quotes from this document are now checked" in s for s in texts(at, "success"))
+    with Store(staff_db) as store:
+        assert store.document_text_info("rochdale-online-2020")["source"] == "pasted"
+    page = AppTest.from_file(str(APP), default_timeout=30)
+    page.query_params["id"] = "honour-deportation"
+    ok(page.switch_page("views/item.py").run())
+    assert any("Checked word for word" in c.value for c in page.caption)
+    page.query_params["id"] = "ethnicity-in-custody"
+    ok(page.run())
+    assert any("Not checked: the tracker holds no text" in c.value for c in page.caption)
+
+
+def test_a_paraphrased_quote_is_refused_beside_the_quote_field_with_the_nearest_passage(staff_db):
+    from tracker.source_text import pasted_text
+
+    with Store(staff_db) as store:
+        store.set_document_text("hmicfrs-2023", pasted_text(
+            "In 2022 the Home Office asked the police to collect ethnicity data for every suspected "
+            "offender taken into custody.\nData collection was \u201cunreliable\u201d, it said, and more."), by="test",
+            allow_unmatched=True)  # the fixture's other items quote what this short text leaves out
+    at = ok(signed_in().switch_page("staff/items.py").run())
+    ok(at.selectbox(key="edit_item").set_value("ethnicity-in-custody").run())
+    key = "item:ethnicity-in-custody:quote"
+    at.text_area(key=key).input("the Home Office told police to record the ethnicity of every suspect in custody")
+    ok(button(at, "Save changes").click().run())
+    message = error_after(at, key)
+    assert "not found verbatim in the text of document" in message
+    assert "nearest passage" in message and "Home Office asked the police" in message
+    with Store(staff_db) as store:
+        assert store.get_item("ethnicity-in-custody")["version"] == 1
+    # Typographic quotes and a line break in what staff type are not a difference.
+    at.text_area(key=key).input("In 2022 the Home Office asked the police\nto collect ethnicity data")
+    ok(button(at, "Save changes").click().run())
+    assert not error_after(at, key), texts(at)
+    with Store(staff_db) as store:
+        assert store.quote_check("ethnicity-in-custody") == "checked"

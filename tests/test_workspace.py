@@ -26,6 +26,7 @@ from tracker.models import (
     ItemIn,
     Link,
     Role,
+    StatusUpdate,
     UserIn,
 )
 from tracker.workspace import Workspace
@@ -87,6 +88,8 @@ def version_of(workspace, item_id="improve-data") -> int:
 WRITES = {
     "record_assessment": lambda w, t: w.record_assessment(
         t, "improve-data", assessment(), expected_version=version_of(w)),
+    "record_assessments": lambda w, t: w.record_assessments(t, [StatusUpdate(
+        item_id="improve-data", expected_version=version_of(w), assessment=assessment())]),
     "revise_deadline": lambda w, t: w.revise_deadline(
         t, "improve-data", DeadlineRevision(deadline="2025", reason="Moved", revised_on="2024-01-01"),
         expected_version=version_of(w)),

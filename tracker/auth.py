@@ -69,7 +69,7 @@ class AccountLockedError(AuthenticationError):
     #: Who must wait, by what the refusal counted: the typed name (at this address), the
     #: address (every name tried from it), or the whole server.
     SCOPES = {"account": "for this account", "address": "from your network address",
-              "server": "on this server"}
+              "server": "on this server", "current password": "for this account's password change"}
 
     def __init__(self, until: dt.datetime, now: dt.datetime, scope: str = "account"):
         seconds = max(1, math.ceil((until - now).total_seconds()))
@@ -78,7 +78,8 @@ class AccountLockedError(AuthenticationError):
         else:
             minutes = math.ceil(seconds / 60)
             wait = f"{minutes} minutes"
-        attempts = "sign-in attempts" if scope == "server" else "failed sign-ins"
+        attempts = {"server": "sign-in attempts", "current password": "wrong current passwords"}.get(
+            scope, "failed sign-ins")
         super().__init__(f"too many {attempts} {self.SCOPES[scope]}: try again in {wait}")
         self.until = until
         self.scope = scope
@@ -286,16 +287,32 @@ def set_role(store: Store, username: str, role: Role, *, by: str) -> None:
 
 
 def set_password(store: Store, username: str, password: str, *, by: str, current: str | None = None,
-                 keep_token: str | None = None) -> None:
+                 keep_token: str | None = None, policy: SignInPolicy | None = None,
+                 clock: Clock = utc_now) -> None:
     """Replace an account's password (checked against the password rules first) and end its
     other sessions (all but ``keep_token``'s).
 
     ``current``, when given, must be the account's present password (a person changing their
-    own): AuthenticationError if it is not.
+    own): AuthenticationError if it is not. Wrong ones are counted like wrong sign-ins of a name
+    (``SignInPolicy.wait_after``, under a key of their own): after a few the change waits, after
+    ``lock_after`` it is refused (AccountLockedError) for ``lock_for`` without checking, so an
+    open session is no way to guess the password. Signing in is not affected.
     """
     user = store.get_user(username)
-    if current is not None and not verify_password(user.get("password_hash"), current):
-        raise AuthenticationError("the current password is wrong")
+    if current is not None:
+        policy = policy or SignInPolicy.from_env()
+        now = clock()
+        key = sign_in_key(f"\ncurrent password\n{username}")
+        attempt = store.begin_login_attempt(username, at=now, wait_after=policy.wait_after,
+                                            forget_after=policy.forget_after, key=key)
+        if attempt["refused_until"]:
+            raise AccountLockedError(dt.datetime.fromisoformat(attempt["refused_until"]), now, "current password")
+        if not verify_password(user.get("password_hash"), current):
+            store.record_sign_in_refused(username, [("password change refused", {
+                "reason": "wrong current password", "failures": attempt["failures"]})], at=now)
+            raise AuthenticationError("the current password is wrong")
+        # Right: this count restarts (and the name's own, as a right password at sign-in does).
+        store.record_sign_in_refused(username, [], at=now, forget_failures=[key])
     inputs = (username, user.get("display_name") or "", user.get("email") or "")
     store.update_user(username, password_hash=hash_password(password, user_inputs=inputs), by=by,
                       keep_session=token_hash(keep_token) if keep_token else None)

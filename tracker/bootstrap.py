@@ -35,4 +35,26 @@ def init_database(
             directory = Path(seed_dir) if seed_dir else default_seed_dir()
             bundle = load_seed_files(directory)
             result.seeded = store.import_bundle(bundle, by=SEED_USER, seed=True)
+            texts = _attach_source_texts(store, bundle)
+            if texts:
+                result.seeded["source texts"] = texts
     return result
+
+
+def _attach_source_texts(store: Store, bundle) -> int:
+    """Store the source text of every seed document that names one found in the shared
+    folder, so its quotes stay checked on later edits and items can be proposed from it."""
+    from .seeds import find_shared_dir
+    from .source_text import SourceText
+
+    shared = find_shared_dir()
+    if shared is None:
+        return 0
+    attached = 0
+    for document in bundle.documents:
+        path = shared / "seeds" / document.text_file if document.text_file else None
+        if path is not None and path.is_file():
+            text = SourceText(text=path.read_text(encoding="utf-8"), source="txt", filename=document.text_file)
+            store.set_document_text(document.id, text, by=SEED_USER, seed=True)
+            attached += 1
+    return attached

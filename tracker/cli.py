@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from . import auth, exchange
 from .bootstrap import init_database
 from .errors import ImportRejectedError, InvalidInputError, TrackerError
-from .models import Assessment, ItemKind, Role, UserIn, describe_validation_error
+from .models import SLUG_PATTERN, Assessment, ItemKind, PartialDate, Role, UserIn, describe_validation_error
 from .store import DEFAULT_DB_ENV, Store, resolve_db_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -167,17 +167,176 @@ def _report_init(result) -> None:
               help="Seed folder to check (default: the project's seeds/).")
 @click.option("--sources", "shared_dir", type=TextPath(file_okay=False, exists=True, path_type=Path),
               help="Folder holding seeds/ source texts for the verbatim quote check (default: ../shared).")
-def check(seed_dir: Path | None, shared_dir: Path | None) -> None:
-    """Validate the seed files; report every problem with file, line and item id."""
+@click.pass_context
+@domain_errors
+def check(ctx: click.Context, seed_dir: Path | None, shared_dir: Path | None) -> None:
+    """Validate the seed files; report every problem with file, line and item id.
+
+    When the database exists, also report its items whose quotes are not in their document's
+    stored text.
+    """
     from .seeds import check_seeds, default_seed_dir
 
     directory = seed_dir or default_seed_dir()
     problems = check_seeds(directory, shared_dir)
+    db_path = ctx.obj["db"]
+    if db_path.is_file():
+        with Store(db_path) as store:
+            problems += [f"{db_path}: {problem}" for problem in store.quote_problems()]
     if problems:
         for line in problems:
             _say(line, err=True)
         _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}")
     _say(f"{directory}: no problems found")
+
+
+@cli.group()
+def document() -> None:
+    """A document's own text, against which its quotes are checked."""
+
+
+@document.command(name="text")
+@click.argument("document_id")
+@click.argument("file", type=TextPath(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--by", default="cli", show_default=True, help="Name recorded in the audit log.")
+@click.option("--allow-unmatched", is_flag=True,
+              help="Store the text even if quotes of the document's items are not in it.")
+@click.pass_context
+@domain_errors
+def document_text(ctx, document_id: str, file: Path, by: str, allow_unmatched: bool) -> None:
+    """Attach the text of DOCUMENT_ID from FILE (.txt, .html or .pdf; - reads text from stdin).
+
+    Refused when the document's items already quote what the text does not contain (each is
+    listed with the nearest passage), unless --allow-unmatched.
+    """
+    from .source_text import pasted_text, read_source_text
+
+    if str(file) == "-":
+        source = pasted_text(_read_stdin_text())
+    else:
+        with open(file, "rb") as stream:
+            source = read_source_text(stream, file.name)
+    with _store(ctx) as store:
+        info = store.set_document_text(document_id, source, by=by, allow_unmatched=allow_unmatched)
+        unmatched = [i for i in store.item_quotes(document_id) if store.quote_check(i) == "not found"]
+    click.echo(f"{document_id}: stored {info['chars']:,} characters of text ({info['source']})")
+    for ident in unmatched:
+        click.echo(f"  warning: the quote of item {ident} is not in this text", err=True)
+
+
+def _read_stdin_text() -> str:
+    from .source_text import MAX_TEXT_CHARS, SourceTextError
+
+    text = sys.stdin.read(MAX_TEXT_CHARS + 1)
+    if len(text) > MAX_TEXT_CHARS:
+        raise SourceTextError(f"standard input: more than {MAX_TEXT_CHARS:,} characters of text; nothing was stored")
+    return text
+
+
+def _published_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return PartialDate.model_validate(value)
+    except ValidationError as exc:
+        raise click.BadParameter(describe_validation_error(exc)[0]) from None
+
+
+@cli.command(name="extract")
+@click.argument("file", type=TextPath(exists=True, dir_okay=False, path_type=Path))
+@click.option("--published", callback=_published_date,
+              help="Publication date, YYYY-MM-DD (or YYYY-MM, YYYY): made date of the items and the "
+                   "base of relative deadlines. Default: the stored document's.")
+@click.option("--document", "document_id", help="Id of the document the items quote (stored, or added to the output).")
+@click.option("--publisher", help="Publisher of a new document (default: unknown: review it).")
+@click.option("--title", "doc_title", help="Title of a new document (default: the text's first line).")
+@click.option("--output", "-o", type=TextPath(dir_okay=False, path_type=Path),
+              help="Write the JSON to this file instead of standard output.")
+@click.option("--explain", is_flag=True, help="On stderr, one line per candidate: offsets, reference, deadline phrase.")
+@click.pass_context
+@domain_errors
+def extract_command(ctx, file: Path, published, document_id, publisher, doc_title, output, explain) -> None:
+    """Propose items from FILE (.txt, .html or .pdf) as JSON in the import format, for review.
+
+    Each item has kind, quote (verbatim from the text), title, makers, owners and deadline;
+    bodies not yet known are proposed as new actors. Nothing is written to the database:
+    review the file, then `tracker import` it.
+    """
+    from .extract import extract_candidates, slugify
+    from .source_text import read_source_text
+
+    if document_id is not None and not re.fullmatch(SLUG_PATTERN, document_id):
+        raise click.BadParameter("use lower-case letters, digits and hyphens", param_hint="--document")
+    with open(file, "rb") as stream:
+        source = read_source_text(stream, file.name)
+    db_path = ctx.obj["db"]
+    stored = None
+    actors, quotes, ids = [], {}, set()
+    if not db_path.is_file():
+        click.echo(f"No database at {db_path}: no known actors or items to match against.", err=True)
+    else:
+        with Store(db_path) as store:
+            actors, ids = store.actors(), store.item_ids()
+            if document_id and document_id in {d["id"] for d in store.documents()}:
+                stored = store.get_document(document_id)
+                if store.document_text_info(document_id) is None:
+                    click.echo(f"Document {document_id} has no stored text: attach it with `tracker document "
+                               "text` so these quotes are checked when imported.", err=True)
+            quotes = store.item_quotes(document_id if stored else None)
+    if stored is not None:
+        stored_date = PartialDate(start=stored["published_start"], precision=stored["published_precision"])
+        if published is not None and published.start > stored_date.end:
+            raise InvalidInputError(
+                f"--published {published.iso()} is after document {document_id!r} was published "
+                f"({stored_date.iso()}); items cannot be made after their document")
+        published = published or stored_date
+        publisher = stored["publisher"]
+    if published is None:
+        raise click.UsageError("give --published YYYY-MM-DD (the document is not in the database)")
+    extraction = extract_candidates(source.text, published=published, actors=actors, existing_quotes=quotes,
+                                    taken_ids=ids, publisher=publisher)
+    document_id = document_id or slugify(file.stem, 60)
+    bundle: dict = {"format": "policy-tracker", "version": 1}
+    bundle["actors"] = [a.model_dump(mode="json") for a in extraction.actors_named(extraction.candidates)]
+    if stored is None:
+        first_line = next((line.strip() for line in source.text.splitlines() if line.strip()), file.stem)
+        bundle["documents"] = [{
+            "id": document_id, "title": (doc_title or first_line)[:200].strip(),
+            "publisher": publisher or "unknown", "kind": "other", "published": published.iso(),
+        }]
+    bundle["items"] = [c.exchange_dict(document_id, published) for c in extraction.candidates]
+    text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    _explain_extraction(extraction, len(bundle["actors"]), stored is None and not publisher, explain)
+
+
+def _explain_extraction(extraction, new_actors: int, unknown_publisher: bool, explain: bool) -> None:
+    counts: dict[str, int] = {}
+    for candidate in extraction.candidates:
+        counts[candidate.kind.value] = counts.get(candidate.kind.value, 0) + 1
+    summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()) or "no candidates"
+    click.echo(f"Proposed {summary}; {new_actors} new actor{'s' if new_actors != 1 else ''}. "
+               "Review before `tracker import`.", err=True)
+    if unknown_publisher:
+        click.echo("  the new document's publisher is 'unknown': give --publisher or edit it", err=True)
+    for index, c in enumerate(extraction.candidates):
+        notes = []
+        if c.existing_item_ids:
+            notes.append(f"already quoted by {', '.join(c.existing_item_ids)}")
+        if not c.makers:
+            notes.append("no maker found: add one")
+        if c.kind.value == "recommendation" and not c.owners:
+            notes.append("no addressee found: add one to owners")
+        if explain:
+            notes.insert(0, f"characters {c.start}-{c.end}, {c.kind.value}"
+                            + (f", {c.reference}" if c.reference else "")
+                            + (f", deadline {c.deadline.iso()} from \"{c.deadline_phrase}\"" if c.deadline else "")
+                            + f", because \"{c.trigger}\"")
+        if notes:
+            click.echo(f"  items[{index}] ({c.suggested_id}): " + "; ".join(notes), err=True)
 
 
 @cli.command(name="export")

@@ -66,3 +66,18 @@ class PermissionDeniedError(TrackerError):
 
 class AuthenticationError(TrackerError):
     "Sign-in failed or the session is no longer valid"
+
+
+class StatusUpdatesRefusedError(TrackerError):
+    "A bulk status update met conflicts or problems; nothing was written"
+
+    def __init__(self, conflicts: list[VersionConflictError], problems: list[str]):
+        parts = []
+        if conflicts:
+            parts.append(f"{len(conflicts)} item{'s' if len(conflicts) != 1 else ''} changed by someone "
+                         "else since you read them")
+        if problems:
+            parts.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        super().__init__(f"nothing was saved: {' and '.join(parts)}")
+        self.conflicts = conflicts
+        self.problems = [str(c) for c in conflicts] + problems

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +292,22 @@ def _read_json(text: str) -> FileReading:
     return FileReading(bundle=bundle, problems=problems, unread_ids=unread, names=kept_names)
 
 
+#: How much of a record's id a problem line shows: an id is checked only after the line is made,
+#: so a raw one can be as long as the file, and every problem of the record repeats it.
+SHOWN_ID_CHARS = 80
+
+
+def _shown_id(ident: object) -> str:
+    """``ident`` as a problem line names its record: its first ``SHOWN_ID_CHARS`` characters
+    (not a string: the start of its repr, which is never built whole)."""
+    if not isinstance(ident, str):
+        shorter = reprlib.Repr()
+        shorter.maxlevel, shorter.maxlist, shorter.maxdict = 2, 4, 4
+        shorter.maxstring = shorter.maxother = SHOWN_ID_CHARS
+        ident = shorter.repr(ident)
+    return ident if len(ident) <= SHOWN_ID_CHARS else ident[:SHOWN_ID_CHARS] + "…"
+
+
 def _json_problems(raw: dict, error: ValidationError, at: tuple = ()) -> list[str]:
     """Lines for ``error``; ``at`` is where the validated value sits in ``raw`` (section, index)."""
     lines = []
@@ -302,7 +319,7 @@ def _json_problems(raw: dict, error: ValidationError, at: tuple = ()) -> list[st
             section, index = loc[0], loc[1]
             record = raw.get(section, [])[index] if index < len(raw.get(section, [])) else None
             ident = record.get("id") if isinstance(record, dict) else None
-            where = f"{section}[{index}]" + (f" ({ident})" if ident else "")
+            where = f"{section}[{index}]" + (f" ({_shown_id(ident)})" if ident else "")
             rest = ".".join(str(part) for part in loc[2:])
             lines.append(f"{where}: {rest}: {message}" if rest else f"{where}: {message}")
         else:
@@ -364,7 +381,7 @@ def _read_csv(text: str) -> FileReading:
             items.append(ItemRecord.model_validate(record))
             rows_of_items.append(f"row {number}")
         except ValidationError as exc:
-            ident = cells.get("id") or "?"
+            ident = _shown_id(cells.get("id") or "?")
             if cells.get("id"):
                 unread.add(cells["id"].strip())
             for line in describe_validation_error(exc):

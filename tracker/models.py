@@ -389,9 +389,30 @@ class Assessment(Model):
     evidence_url: Optional(WebUrl) = None
     evidence_document_id: Optional(Slug) = None
     assessed_on: PastDate = Field(description="the date the evidence refers to")
+    assessed_on_precision: DatePrecision = Field(
+        default=DatePrecision.DAY,
+        description="how much of that date is known; for a month or a year, assessed_on is its first day",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_assessed_on(cls, value: Any) -> Any:
+        """"2024-03" or "2024" (a progress report dated to a month or a year) is read as its
+        first day with that precision; a full date keeps the precision given (day by default)."""
+        if isinstance(value, dict) and isinstance(value.get("assessed_on"), str):
+            text = value["assessed_on"].strip()
+            if re.fullmatch(r"\d{4}(-\d{2})?", text):
+                when = PartialDate.model_validate(text)
+                value = {**value, "assessed_on": when.start, "assessed_on_precision": when.precision}
+        return value
 
     @model_validator(mode="after")
     def _some_status(self) -> "Assessment":
+        # Stored as the first day of its period, whatever day was given.
+        if self.assessed_on_precision == DatePrecision.MONTH:
+            object.__setattr__(self, "assessed_on", self.assessed_on.replace(day=1))
+        elif self.assessed_on_precision == DatePrecision.YEAR:
+            object.__setattr__(self, "assessed_on", self.assessed_on.replace(month=1, day=1))
         if self.status is None and self.response is None and self.implementation is None:
             raise ValueError("give a status (or a response and implementation status)")
         if self.status is not None and (self.response or self.implementation):
@@ -415,6 +436,20 @@ class Assessment(Model):
                 raise ValueError("a recommendation needs both a response and an implementation status")
         elif self.status is None:
             raise ValueError(f"a {kind} takes a status such as 'in progress' or 'delivered'")
+
+
+class StatusUpdate(Model):
+    """One item's change in a bulk status update: the assessment to record and the version of
+    the item it was decided on (the update is refused if the item has moved on since).
+
+    Today an item has one status. When items get a status per addressee, an optional
+    ``addressee`` field here will name whose status this is (None: the item's own), so callers
+    of ``Store.record_assessments`` keep working.
+    """
+
+    item_id: Slug
+    expected_version: Annotated[int, Field(strict=True, ge=1)]
+    assessment: Assessment
 
 
 class RecordedAssessment(Assessment):
@@ -461,9 +496,20 @@ class UserIn(Model):
     email: Optional(Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]) = None
     role: Role = Role.EDITOR
 
+    @field_validator("username")
+    @classmethod
+    def _not_the_seed_loader(cls, value: str) -> str:
+        # The seed loader records under this name (tracker.store.SEED_RECORDER) and public pages
+        # show its history as the tracker's first dataset: no account may take it.
+        if value == "seed":
+            raise ValueError("'seed' is kept for the tracker's first dataset: choose another username")
+        return value
+
     @field_validator("email")
     @classmethod
     def _lower_email(cls, value: str | None) -> str | None:
+        if value and _CONTROL.search(value):
+            raise ValueError("contains control characters")
         return value.lower() if value else value
 
 

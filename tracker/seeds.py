@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from .errors import TrackerError
 from .models import Bundle, describe_validation_error
+from .source_text import normalise_for_quote_check
 
 SEEDS_ENV = "TRACKER_SEEDS"
 SHARED_DIR_ENV = "TRACKER_SHARED_DIR"
@@ -56,19 +57,6 @@ def find_shared_dir() -> Path | None:
         return Path(override)
     candidate = _REPO_ROOT.parent / "shared"
     return candidate if candidate.is_dir() else None
-
-
-# Typographic quotes differ between a source's web page, its saved text and what an editor
-# types; nothing else is forgiven (dashes, case and spelling must match the source).
-_QUOTE_MARKS = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-})
-
-
-def normalise_for_quote_check(text: str) -> str:
-    """``text`` with typographic quotes made straight and every run of whitespace one space."""
-    return " ".join(text.translate(_QUOTE_MARKS).split())
 
 
 def load_seed_files(directory: str | os.PathLike) -> Bundle:

@@ -32,6 +32,7 @@ from .errors import (
     InvalidInputError,
     NotATrackerDatabaseError,
     NotFoundError,
+    StatusUpdatesRefusedError,
     VersionConflictError,
 )
 from .models import (
@@ -39,6 +40,7 @@ from .models import (
     Assessment,
     Bundle,
     CurrentStatus,
+    DatePrecision,
     DeadlineRevision,
     Document,
     HistoryEntry,
@@ -54,10 +56,12 @@ from .models import (
     PartialDate,
     ResponseStatus,
     ShortText,
+    StatusUpdate,
     User,
     UserIn,
     describe_validation_error,
 )
+from .source_text import SourceText, normalise_for_quote_check, quote_not_found_message
 
 DEFAULT_DB_ENV = "TRACKER_DB"
 DEFAULT_DB_PATH = Path("data") / "tracker.db"
@@ -555,6 +559,36 @@ def _m005_browser_bound_sessions(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE assessments ADD COLUMN reported_by TEXT")
 
 
+@migrations(name="006_document_text")
+def _m006_document_text(db: sqlite_utils.Database) -> None:
+    """A document's own text, so quotes can be checked against it on every save and items
+    proposed from it. Its own table, not a column of ``documents``: lists of documents are read
+    on every page and must not drag megabytes of text along."""
+    db.execute(
+        """
+        CREATE TABLE document_texts (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id),
+            text TEXT NOT NULL,
+            normalised TEXT NOT NULL,  -- normalise_for_quote_check(text): the check is one instr()
+            chars INTEGER NOT NULL,
+            source TEXT NOT NULL,      -- pasted, txt, html or pdf
+            filename TEXT,
+            sha256 TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations(name="007_assessment_date_precision")
+def _m007_assessment_date_precision(db: sqlite_utils.Database) -> None:
+    """Evidence dated to a month or a year ("the progress report of March 2024"): ``assessed_on``
+    stays the first day of the period (what ordering and "as of" compare), and this says how
+    much of it is known. Every earlier assessment was dated to the day."""
+    db.execute("ALTER TABLE assessments ADD COLUMN assessed_on_precision TEXT NOT NULL DEFAULT 'day'")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -884,7 +918,8 @@ class Store:
         return None
 
     def _insert_item(self, conn: sqlite3.Connection, item: ItemIn, by: str) -> None:
-        problem = self._made_after_document_problem(conn, item)
+        problem = self._made_after_document_problem(conn, item) or self._quote_problem(
+            conn, item.document_id, item.quote)
         if problem:
             raise InvalidInputError(f"item {item.id!r}: {problem}")
         now = _now()
@@ -949,7 +984,8 @@ class Store:
             current = self._check_item_version(conn, item_id, expected_version)
             if fields.kind.value != current["kind"]:
                 raise InvalidInputError("an item's kind cannot change once it has been recorded")
-            problem = self._made_after_document_problem(conn, fields)
+            problem = self._made_after_document_problem(conn, fields) or self._quote_problem(
+                conn, fields.document_id, fields.quote)
             if problem:
                 raise InvalidInputError(problem)
             try:
@@ -1015,8 +1051,8 @@ class Store:
         try:
             conn.execute(
                 "INSERT INTO assessments (item_id, status, response, implementation, evidence, "
-                "evidence_url, evidence_document_id, assessed_on, recorded_by, recorded_at, reported_by) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "evidence_url, evidence_document_id, assessed_on, assessed_on_precision, "
+                "recorded_by, recorded_at, reported_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     item_id,
                     a.status.value if a.status else None,
@@ -1026,6 +1062,7 @@ class Store:
                     a.evidence_url,
                     a.evidence_document_id,
                     a.assessed_on.isoformat(),
+                    a.assessed_on_precision.value,
                     by,
                     at,
                     reported_by,
@@ -1113,6 +1150,76 @@ class Store:
         if row[0]:
             end = PartialDate(start=row[0], precision=row[1]).end.isoformat()
         conn.execute("UPDATE items SET deadline_end = ? WHERE id = ?", (end, item_id))
+
+    # -- intake (issue 14): ids for new records, bulk status updates ---------
+
+    def ids_of(self, entity: str) -> set[str]:
+        """Every id of ``entity``: "item", "document" or "actor"."""
+        table = {"item": "items", "document": "documents", "actor": "actors"}[entity]
+        return {row[0] for row in self.db.conn.execute(f"SELECT id FROM {table}")}
+
+    def record_assessments(self, updates: Sequence[StatusUpdate], *, by: str) -> dict[str, int]:
+        """Record many status changes in one transaction, all or nothing (a progress report
+        that updates dozens of items at once). Returns each item's new version.
+
+        Every update is checked before anything is written: its item against the version it was
+        read at (``expected_version``), its status against the item's kind, its evidence
+        document. Any conflict or problem raises StatusUpdatesRefusedError listing all of them
+        and nothing is written. Each item gets its own history row and audit entry ("assess"),
+        exactly as ``record_assessment`` writes them, so "changed meanwhile" reads the same.
+        """
+        by = _recorder(by)
+        if not updates:
+            raise InvalidInputError("no status change to record")
+        with self._write() as conn:
+            wanted = [u.item_id for u in updates]
+            stored = {
+                ident: (kind, version)
+                for ident, kind, version in conn.execute(
+                    f"SELECT id, kind, version FROM items WHERE id IN {_LISTED_IDS}", {"ids": json.dumps(wanted)})
+            }
+            documents = {u.assessment.evidence_document_id for u in updates} - {None}
+            known_documents = {
+                row[0] for row in conn.execute(
+                    f"SELECT id FROM documents WHERE id IN {_LISTED_IDS}", {"ids": json.dumps(sorted(documents))})
+            }
+            conflicts: list[VersionConflictError] = []
+            problems: list[str] = []
+            seen: set[str] = set()
+            for update in updates:
+                ident = update.item_id
+                if ident in seen:
+                    problems.append(f"item {ident!r}: listed twice; give it one status change")
+                    continue
+                seen.add(ident)
+                if ident not in stored:
+                    problems.append(f"item {ident!r} does not exist")
+                    continue
+                kind, version = stored[ident]
+                if version != update.expected_version:
+                    conflicts.append(VersionConflictError("item", ident, update.expected_version, version))
+                try:
+                    update.assessment.check_kind(ItemKind(kind))
+                except ValueError as exc:
+                    problems.append(f"item {ident!r}: {exc}")
+                document = update.assessment.evidence_document_id
+                if document is not None and document not in known_documents:
+                    problems.append(f"item {ident!r}: evidence document {document!r} does not exist")
+            if conflicts or problems:
+                raise StatusUpdatesRefusedError(conflicts, problems)
+            now = _now()
+            versions = {}
+            for update in updates:
+                ident = update.item_id
+                before = self._current_status(conn, ident)
+                self._insert_assessment(conn, ident, update.assessment, by, now)
+                conn.execute("UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (now, ident))
+                self._refresh_status_cache(conn, ident)
+                self._audit(conn, by, "assess", "item", ident, before=before,
+                            after=update.assessment.model_dump(mode="json"))
+                versions[ident] = stored[ident][1] + 1
+            self._bump_version(conn)
+        return versions
 
     # -- links -------------------------------------------------------------
 
@@ -1680,6 +1787,7 @@ class Store:
                     evidence=h["evidence"], evidence_url=h["evidence_url"],
                     evidence_document_id=h["evidence_document_id"],
                     assessed_on=dt.date.fromisoformat(h["assessed_on"]),
+                    assessed_on_precision=DatePrecision(h["assessed_on_precision"]),
                     recorded_by=h["recorded_by"],
                     recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
                 )
@@ -1741,6 +1849,9 @@ class Store:
             problem = self._made_after_document_problem(conn, item, published[item.document_id])
             if problem:
                 problems.append(f"items[{index}] ({item.id}): {problem}")
+            problem = self._quote_problem(conn, item.document_id, item.quote)
+            if problem:
+                problems.append(f"items[{index}] ({item.id}): {problem}")
         return problems
 
     def import_bundle(self, bundle: Bundle, *, by: str, as_recorded: bool = False, seed: bool = False) -> dict[str, int]:
@@ -1800,6 +1911,128 @@ class Store:
                                **({"as recorded": True} if as_recorded else {})})
             self._bump_version(conn)
         return counts
+
+
+    # -- document source texts (issue 14: a document's own text) --------------------------------
+    # The text a document's quotes are checked against on every save (add_item, update_item,
+    # import_bundle) and that items are proposed from (tracker.extract).
+
+    def set_document_text(
+        self, document_id: str, text: SourceText, *, by: str, allow_unmatched: bool = False, seed: bool = False
+    ) -> dict:
+        """Store (or replace) the text of a document. Returns its description (as
+        ``document_text_info``).
+
+        Refused, with nothing stored, when the document does not exist (NotFoundError) or when
+        items already quoting the document have quotes the text does not contain
+        (InvalidInputError listing each with the nearest passage): the wrong text was probably
+        chosen. ``allow_unmatched`` stores it anyway; those items' pages then say their quote
+        was not found in the source text. ``seed`` (the seed loader only) records it under
+        ``SEED_RECORDER``, as ``import_bundle`` does.
+        """
+        by = SEED_RECORDER if seed else _recorder(by)
+        normalised = normalise_for_quote_check(text.text)
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is None:
+                raise NotFoundError(f"document {document_id!r} does not exist")
+            if not allow_unmatched:
+                problems = [
+                    f"item {ident!r}: " + quote_not_found_message(quote, text.text, "this text")
+                    for ident, quote in conn.execute(
+                        "SELECT id, quote FROM items WHERE document_id = ? ORDER BY id", (document_id,))
+                    if normalise_for_quote_check(quote) not in normalised
+                ]
+                if problems:
+                    raise InvalidInputError(
+                        f"{len(problems)} item{'s' if len(problems) != 1 else ''} of document "
+                        f"{document_id!r} quote{'s' if len(problems) == 1 else ''} what this text does "
+                        "not contain; nothing was stored (is it the right text?)",
+                        problems,
+                    )
+            before = self._document_text_info(conn, document_id)
+            info = {
+                "document_id": document_id, "chars": len(text.text), "source": text.source,
+                "filename": text.filename,
+                "sha256": hashlib.sha256(text.text.encode("utf-8", "surrogatepass")).hexdigest(),
+                "set_by": by, "set_at": _now(),
+            }
+            conn.execute(
+                "INSERT OR REPLACE INTO document_texts (document_id, text, normalised, chars, source, "
+                "filename, sha256, set_by, set_at) VALUES (:document_id, :text, :normalised, :chars, "
+                ":source, :filename, :sha256, :set_by, :set_at)",
+                {**info, "text": text.text, "normalised": normalised},
+            )
+            # The audit log names the text by size and hash: megabytes of it there would be kept forever.
+            self._audit(conn, by, "set text", "document", document_id, before=before, after=info)
+            self._bump_version(conn)
+        return info
+
+    def document_text(self, document_id: str) -> str | None:
+        """The stored text of a document, or None when it has none."""
+        row = self.db.conn.execute("SELECT text FROM document_texts WHERE document_id = ?",
+                                   (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def document_text_info(self, document_id: str) -> dict | None:
+        """chars, source, filename, sha256, set_by and set_at of a document's text (not the text)."""
+        return self._document_text_info(self.db.conn, document_id)
+
+    def _document_text_info(self, conn: sqlite3.Connection, document_id: str) -> dict | None:
+        cursor = conn.execute(
+            "SELECT document_id, chars, source, filename, sha256, set_by, set_at FROM document_texts "
+            "WHERE document_id = ?", (document_id,))
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row)) if row else None
+
+    def documents_with_text(self) -> set[str]:
+        """The ids of the documents whose text is stored."""
+        return {r[0] for r in self.db.conn.execute("SELECT document_id FROM document_texts")}
+
+    def quote_problems(self) -> list[str]:
+        """"item X: quote not found verbatim in the text of document Y" for every item whose
+        document has a stored text that does not hold its quote (texts stored with
+        ``allow_unmatched``), in item id order."""
+        problems = []
+        for document_id, normalised in self.db.conn.execute(
+                "SELECT document_id, normalised FROM document_texts ORDER BY document_id"):
+            for ident, quote in self.db.conn.execute(
+                    "SELECT id, quote FROM items WHERE document_id = ? ORDER BY id", (document_id,)):
+                if normalise_for_quote_check(quote) not in normalised:
+                    problems.append(f"item {ident}: quote not found verbatim in the text of document {document_id}")
+        return sorted(problems)
+
+    def item_quotes(self, document_id: str | None = None) -> dict[str, str]:
+        """Item id -> quote, of one document's items or of every item."""
+        if document_id is None:
+            return dict(self.db.conn.execute("SELECT id, quote FROM items"))
+        return dict(self.db.conn.execute("SELECT id, quote FROM items WHERE document_id = ?", (document_id,)))
+
+    def quote_check(self, item_id: str) -> str:
+        """Whether an item's quote was checked against its document's text: ``checked`` (the
+        text holds it), ``not found`` (the text was stored later, with allow_unmatched) or
+        ``no text`` (the document has no stored text). NotFoundError for an unknown item."""
+        row = self.db.conn.execute("SELECT quote, document_id FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"item {item_id!r} does not exist")
+        found = self.db.conn.execute(
+            "SELECT instr(normalised, ?) FROM document_texts WHERE document_id = ?",
+            (normalise_for_quote_check(row[0]), row[1]),
+        ).fetchone()
+        if found is None:
+            return "no text"
+        return "checked" if found[0] else "not found"
+
+    def _quote_problem(self, conn: sqlite3.Connection, document_id: str, quote: str) -> str | None:
+        """Why ``quote`` cannot be saved for ``document_id``: the document has a stored text and
+        the quote is not in it (the nearest passage named); None when it can."""
+        row = conn.execute(
+            "SELECT instr(normalised, ?) FROM document_texts WHERE document_id = ?",
+            (normalise_for_quote_check(quote), document_id),
+        ).fetchone()
+        if row is None or row[0]:
+            return None
+        text = conn.execute("SELECT text FROM document_texts WHERE document_id = ?", (document_id,)).fetchone()[0]
+        return "quote: " + quote_not_found_message(quote, text, f"the text of document {document_id!r}")
 
     # -- users and sessions ------------------------------------------------
 

@@ -21,14 +21,18 @@ from .errors import AuthenticationError, InvalidInputError, PermissionDeniedErro
 from .models import (
     Actor,
     Assessment,
+    Bundle,
     DeadlineRevision,
     Document,
     ItemFields,
     ItemIn,
     Link,
     Role,
+    StatusUpdate,
     UserIn,
 )
+from .extract import Extraction, propose_items
+from .source_text import SourceText
 from .store import Store
 
 #: Audit actions that move an item to a new version (what a version conflict can be about).
@@ -115,6 +119,14 @@ class Workspace:
             item_id, assessment, expected_version=expected_version, by=who.username
         )
 
+    def record_assessments(self, token: str | None, updates: list[StatusUpdate]) -> dict[str, int]:
+        """Record many status changes in one transaction (``Store.record_assessments``); returns
+        each item's new version. Raises StatusUpdatesRefusedError, with every conflict and
+        problem, when any item changed since its ``expected_version`` or any change does not
+        fit; nothing is written then."""
+        who = self._require(token)
+        return self.store.record_assessments(updates, by=who.username)
+
     def revise_deadline(
         self, token: str | None, item_id: str, revision: DeadlineRevision, *, expected_version: int
     ) -> int:
@@ -193,6 +205,22 @@ class Workspace:
         who = self._require(token)
         self.store.remove_link(link, by=who.username)
 
+    # -- a document's own text and the items proposed from it (issue 14) ------
+
+    def set_document_text(
+        self, token: str | None, document_id: str, text: SourceText, *, allow_unmatched: bool = False
+    ) -> dict:
+        """Store a document's text (``Store.set_document_text``: refused when the document's
+        items quote what it does not hold, unless ``allow_unmatched``)."""
+        who = self._require(token)
+        return self.store.set_document_text(document_id, text, by=who.username, allow_unmatched=allow_unmatched)
+
+    def propose_items(self, token: str | None, document_id: str) -> Extraction:
+        """Candidate items from a document's stored text (``tracker.extract.propose_items``);
+        writes nothing."""
+        self._require(token)
+        return propose_items(self.store, document_id)
+
     def import_file(self, token: str | None, data: bytes, filename: str) -> dict[str, int]:
         """Validate and import a JSON or CSV file, all or nothing (as ``tracker import``).
 
@@ -200,6 +228,13 @@ class Workspace:
         """
         who = self._require(token)
         return exchange.import_file(self.store, data, filename, by=who.username)
+
+    def import_bundle(self, token: str | None, bundle: Bundle) -> dict[str, int]:
+        """Write reviewed records (the review queue's accepted items and the actors they name)
+        in one transaction, all or nothing (``Store.import_bundle``); returns the counts added.
+        Raises ImportRejectedError listing every problem."""
+        who = self._require(token)
+        return self.store.import_bundle(bundle, by=who.username)
 
     # -- the audit log (read-only: the store has no way to change it) -------
 

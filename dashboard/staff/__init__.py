@@ -30,6 +30,8 @@ class StaffPage:
 PAGES = (
     StaffPage("assess", "assess.py", "Record assessment", ":material/fact_check:", "record-assessment"),
     StaffPage("items", "items.py", "Items, deadlines, links", ":material/edit_note:", "edit-items"),
+    StaffPage("review", "review.py", "Items from a text", ":material/auto_awesome:", "review-items"),
+    StaffPage("bulk", "bulk_status.py", "Statuses from a report", ":material/checklist:", "bulk-status"),
     StaffPage("sources", "sources.py", "Documents and actors", ":material/library_add:", "edit-sources"),
     StaffPage("import", "import_file.py", "Import a file", ":material/upload_file:", "import"),
     StaffPage("audit", "audit.py", "Audit log", ":material/history_edu:", "audit-log"),

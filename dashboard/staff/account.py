@@ -42,7 +42,7 @@ if who.needs_second_factor:
     st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="account_page_sign_out")
     st.stop()
 st.write("What you can do:")
-for name in ("assess", "items", "sources", "import", "audit") + (("users",) if who.is_admin else ()):
+for name in ("assess", "review", "bulk", "items", "sources", "import", "audit") + (("users",) if who.is_admin else ()):
     st.page_link(page(name))
 st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="account_page_sign_out")
 

@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.navigation import page as public_page
 from dashboard.safe_text import md, md_link
-from dashboard.staff import forms, session
+from dashboard.staff import forms, pickers, session
+from dashboard.staff import page as staff_page
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
 from tracker.progress import date_label
@@ -23,8 +24,9 @@ session.require()
 snap = data.snapshot()
 items = data.items(snap)
 assessable = items[items["kind"] != ItemKind.FINDING]
-titles = dict(zip(assessable["id"], assessable["title"]))
-kinds = dict(zip(assessable["id"], assessable["kind"]))
+documents = data.documents(snap)
+doc_labels = pickers.document_labels(documents)
+titles = pickers.item_labels(assessable, data.document_titles(snap))
 
 st.title("Record an assessment")
 st.caption("A new status with the evidence for it. The history is append-only: earlier "
@@ -32,8 +34,8 @@ st.caption("A new status with the evidence for it. The history is append-only: e
 forms.choice_from_url("item", titles)
 item_id = st.selectbox(
     "Item", list(titles), index=None, key="item", bind="query-params",
-    format_func=lambda ident: f"{titles[ident]}  ({kinds[ident]}, {ident})",
-    placeholder="Type to search the item titles",
+    format_func=titles.get,
+    placeholder="Type or paste words of the title, or the item's id",
 )
 if item_id is None:
     st.stop()
@@ -77,6 +79,8 @@ with right:
     st.caption(f"Version {item['version']}. Made {md(date_label(item['made_start'], item['made_precision']))}.")
     st.page_link(public_page("item"), query_params={"id": item_id}, label="Public page of this item",
                  icon=":material/open_in_new:")
+    st.page_link(staff_page("items"), query_params={"edit_item": item_id}, label="Edit this item, its deadline, its links",
+                 icon=":material/edit_note:")
     if item["version"] != seen:
         st.warning(f"This item changed since you opened this form (you started from version {seen}). "
                    "Saving will show you what changed first.", icon=":material/sync_problem:")
@@ -87,15 +91,14 @@ with right:
     for entry in history:
         words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
         source = md_link("source", entry["evidence_url"]) if entry["evidence_url"] else ""
-        st.markdown(f"**{md(entry['assessed_on'])}**: {md(words)}  \n{md(entry['evidence'])} {source}  \n"
+        when = date_label(entry["assessed_on"], entry.get("assessed_on_precision") or "day")
+        st.markdown(f"**{md(when)}**: {md(words)}  \n{md(entry['evidence'])} {source}  \n"
                     f":gray[recorded by {md(entry['recorded_by'])}]")
 
 with left:
     st.markdown(f"#### {md(item['title'])}")
     st.markdown(f"> {md(item['quote'])}")
     form.show_outcome()
-    documents = data.documents(snap)
-    doc_titles = dict(zip(documents["id"], documents["title"])) if not documents.empty else {}
     with st.form(form.key("form"), border=True):
         for field, options in vocab.items():
             default = item.get(field) or options[0]
@@ -107,9 +110,9 @@ with left:
         st.text_input("Evidence web address (optional)", key=form.seed("evidence_url", ""),
                       persist_state=forms.PERSIST, placeholder="https://...")
         form.field_error("evidence_url")
-        st.selectbox("Source document (optional)", list(doc_titles), index=None,
+        st.selectbox("Source document (optional)", list(doc_labels), index=None,
                      key=form.seed("evidence_document_id", None), persist_state=forms.PERSIST,
-                     format_func=lambda ident: doc_titles.get(ident, ident), placeholder="None")
+                     format_func=lambda ident: doc_labels.get(ident, ident), placeholder="None")
         form.field_error("evidence_document_id")
         st.date_input("Date the evidence refers to", key=form.seed("assessed_on", dt.date.today()),
                       persist_state=forms.PERSIST, format="YYYY-MM-DD")

@@ -15,12 +15,14 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from dashboard import data
 from dashboard.safe_text import md
 from dashboard.staff import session
 from dashboard.staff.changes import changes_table
 from dashboard.staff.form_errors import FORM, field_errors
 from tracker.auth import SessionEndedError
 from tracker.errors import TrackerError, VersionConflictError
+from tracker.models import PartialDate
 
 PERSIST = "session"
 
@@ -34,6 +36,24 @@ def choice_from_url(key: str, options) -> None:
     wanted = st.query_params.get(key)
     if key not in st.session_state and wanted in set(options):
         st.session_state[key] = wanted
+
+
+def with_suggested_id(values: dict[str, Any], entity: str, *, name_field: str = "title",
+                      date_field: str | None = None) -> dict[str, Any]:
+    """``values`` with an id made from its title (``tracker.ids``) when the id was left empty.
+
+    The year of ``date_field`` ends the id when that field reads as a date; an empty title
+    leaves the id empty, and the model then asks for both.
+    """
+    if str(values.get("id") or "").strip() or not str(values.get(name_field) or "").strip():
+        return values
+    year = None
+    if date_field:
+        try:
+            year = PartialDate.model_validate(values.get(date_field)).start.year
+        except (ValidationError, ValueError, TypeError):
+            year = None  # the model reports the date
+    return {**values, "id": data.suggested_id(entity, values[name_field], year=year)}
 
 
 def _sentence(message: str) -> str:

@@ -58,7 +58,9 @@ def deadline_section(snap: data.Snapshot, item_id: str, item: dict) -> None:
 
 
 def links_section(snap: data.Snapshot, item_id: str, titles: dict[str, str]) -> None:
-    """The item's links both ways, a form to add one, and one to remove an outgoing link."""
+    """The item's links both ways, a form to add one, and one to remove an outgoing link.
+
+    ``titles`` labels the items to link to (``pickers.item_labels``)."""
     links = data.item_detail(snap, item_id)["links"]
     if links:
         shown = pd.DataFrame(links)

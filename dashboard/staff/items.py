@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.navigation import page as public_page
 from dashboard.safe_text import md
-from dashboard.staff import forms, item_parts, session
+from dashboard.staff import forms, item_parts, pickers, session
+from dashboard.staff import page as staff_page
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
 
 NEW = "new"
@@ -22,17 +23,19 @@ ALIASES = {"owners": ["addressee", "owners"], "deadline": ["a finding carries no
 session.require()
 snap = data.snapshot()
 items = data.items(snap)
-titles = dict(zip(items["id"], items["title"]))
 documents = data.documents(snap)
-doc_titles = dict(zip(documents["id"], documents["title"])) if not documents.empty else {}
+doc_labels = pickers.document_labels(documents)
+titles = pickers.item_labels(items, data.document_titles(snap))
 actors = data.actor_names(snap)
+actor_labels = pickers.actor_labels(actors)
 themes = data.filter_options(snap).themes
 
 st.title("Items")
 forms.choice_from_url("edit_item", [NEW, *titles])
 choice = st.selectbox(
     "Item", [NEW, *titles], key="edit_item", bind="query-params",
-    format_func=lambda ident: "New item" if ident == NEW else f"{titles[ident]}  ({ident})",
+    format_func=lambda ident: "New item" if ident == NEW else titles[ident],
+    placeholder="Type or paste words of the title, or the item's id",
 )
 is_new = choice == NEW
 item = None if is_new else data.item_detail(snap, choice)["item"]
@@ -58,8 +61,11 @@ def _initial() -> dict:
 
 def _save() -> None:
     if is_new:
-        forms.submit(form, fields, ItemIn.model_validate, lambda ws, token, model: ws.add_item(token, model),
-                     aliases=ALIASES, success=lambda _: "Item added. Choose it above to record its status.")
+        forms.submit(form, fields,
+                     lambda values: ItemIn.model_validate(forms.with_suggested_id(values, "item", date_field="made")),
+                     lambda ws, token, model: (ws.add_item(token, model), model.id)[1],
+                     aliases=ALIASES,
+                     success=lambda ident: f"Item added as “{ident}”. Choose it above to record its status.")
         return
     forms.submit(
         form, fields,
@@ -77,13 +83,18 @@ if item is not None:
     form.seen_version(item["version"])
     st.page_link(public_page("item"), query_params={"id": choice}, label="Public page of this item",
                  icon=":material/open_in_new:")
+    if item["kind"] != ItemKind.FINDING:
+        st.page_link(staff_page("assess"), query_params={"item": choice}, label="Record an assessment of this item",
+                     icon=":material/fact_check:")
 form.show_outcome()
 with st.form(form.key("form")):
     if is_new:
         left, right = st.columns(2)
         with left:
-            st.text_input("Id", key=form.seed("id", ""), persist_state=forms.PERSIST,
-                          help="Lower-case letters, digits and hyphens; it becomes the item's address.")
+            st.text_input("Id (optional)", key=form.seed("id", ""), persist_state=forms.PERSIST,
+                          placeholder="Left empty: made from the title and year",
+                          help="Lower-case letters, digits and hyphens; it becomes the item's address. "
+                               "Left empty, it is made from the title and the year made, unique.")
             form.field_error("id")
         with right:
             st.selectbox("Kind", [k.value for k in ItemKind], key=form.seed("kind", initial["kind"]),
@@ -99,13 +110,13 @@ with st.form(form.key("form")):
     form.field_error("quote")
     for field, label in (("document_id", "Document the quote comes from"),
                          ("origin_document_id", "Document it was first made in, if different (optional)")):
-        st.selectbox(label, list(doc_titles), index=None, key=form.seed(field, initial[field]),
-                     persist_state=forms.PERSIST, format_func=lambda ident: doc_titles.get(ident, ident),
+        st.selectbox(label, list(doc_labels), index=None, key=form.seed(field, initial[field]),
+                     persist_state=forms.PERSIST, format_func=lambda ident: doc_labels.get(ident, ident),
                      placeholder="Choose a document")
         form.field_error(field)
     for field, label in (("makers", "Made by"), ("owners", "Owners or addressees")):
         st.multiselect(label, list(actors), key=form.seed(field, initial[field]), persist_state=forms.PERSIST,
-                       format_func=lambda ident: actors.get(ident, ident))
+                       format_func=lambda ident: actor_labels.get(ident, ident))
         form.field_error(field)
     st.multiselect("Themes", sorted(set(themes) | set(initial["themes"])), accept_new_options=True,
                    key=form.seed("themes", initial["themes"]), persist_state=forms.PERSIST)

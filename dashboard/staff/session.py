@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -114,8 +114,23 @@ def _redirect(url: str) -> None:
 
 
 def _here() -> str:
-    """This page's path and query, for coming back to it after a redirect."""
-    path = urlsplit(st.context.url or "/").path or "/"
+    """This page's path and query, for coming back to it after a redirect.
+
+    Built from the server's base path and the current page's own address, not from
+    ``st.context.url``: Streamlit 1.67 trims any page address that *ends with* another page's
+    (``/edit-sources`` ends with the public ``sources``) and gave ``/edit-/edit-sources``, a page
+    that never loads after signing in there."""
+    from streamlit import config
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    page = ""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        manager = ctx.pages_manager
+        info = manager.get_pages().get(manager.current_page_script_hash) or {}
+        page = str(info.get("url_pathname") or "").strip("/")
+    path = "/" + "/".join(part for part in (base, page) if part)
     query = urlencode(st.query_params.to_dict())
     return f"{path}?{query}" if query else path
 

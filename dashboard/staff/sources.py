@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.staff import forms, session
+from dashboard.staff import document_text, forms, pickers, session
 from tracker.models import Actor, ActorKind, Document, DocumentKind, PartialDate
 from tracker.workspace import Workspace
 
@@ -29,8 +29,12 @@ def _save(form: forms.Form, kind: str, fields: tuple, model, ident: str) -> None
     add = getattr(Workspace, f"add_{kind}")
     update = getattr(Workspace, f"update_{kind}")
     if ident == NEW:
-        forms.submit(form, fields, model.model_validate, lambda ws, token, m: add(ws, token, m),
-                     aliases={"id": ["already exists"]}, success=lambda _: f"The {kind} was added.")
+        name_field, date_field = ("title", "published") if kind == "document" else ("name", None)
+        forms.submit(form, fields,
+                     lambda values: model.model_validate(
+                         forms.with_suggested_id(values, kind, name_field=name_field, date_field=date_field)),
+                     lambda ws, token, m: (add(ws, token, m), m.id)[1],
+                     aliases={"id": ["already exists"]}, success=lambda new_id: f"The {kind} was added as “{new_id}”.")
         return
     forms.submit(
         form, fields, lambda values: model.model_validate({**values, "id": ident}),
@@ -43,9 +47,9 @@ def _save(form: forms.Form, kind: str, fields: tuple, model, ident: str) -> None
 
 with documents_tab:
     docs = data.documents(snap)
-    titles = dict(zip(docs["id"], docs["title"])) if not docs.empty else {}
+    titles = pickers.document_labels(docs)
     doc_id = st.selectbox("Document", [NEW, *titles], key="edit_document",
-                          format_func=lambda d: "New document" if d == NEW else f"{titles[d]}  ({d})")
+                          format_func=lambda d: "New document" if d == NEW else titles[d])
     form = forms.Form("document", doc_id, record=f"document:{doc_id}")
     stored = None if doc_id == NEW else _current("document", doc_id)
     if stored:
@@ -56,7 +60,8 @@ with documents_tab:
     form.show_outcome()
     with st.form(form.key("form")):
         if doc_id == NEW:
-            st.text_input("Id", key=form.seed("id", ""), persist_state=forms.PERSIST)
+            st.text_input("Id (optional)", key=form.seed("id", ""), persist_state=forms.PERSIST,
+                          placeholder="Left empty: made from the title and year")
             form.field_error("id")
         st.text_input("Title", key=form.seed("title", initial["title"] or ""), persist_state=forms.PERSIST)
         form.field_error("title")
@@ -80,6 +85,8 @@ with documents_tab:
         form.field_error("text_file")
         st.form_submit_button("Add document" if doc_id == NEW else "Save document", type="primary",
                               on_click=_save, args=(form, "document", DOCUMENT_FIELDS, Document, doc_id))
+    if doc_id != NEW:
+        document_text.show(doc_id)
 
 with actors_tab:
     names = data.actor_names(snap)
@@ -93,7 +100,8 @@ with actors_tab:
     form.show_outcome()
     with st.form(form.key("form")):
         if actor_id == NEW:
-            st.text_input("Id", key=form.seed("id", ""), persist_state=forms.PERSIST)
+            st.text_input("Id (optional)", key=form.seed("id", ""), persist_state=forms.PERSIST,
+                          placeholder="Left empty: made from the name")
             form.field_error("id")
         st.text_input("Name", key=form.seed("name", initial["name"] or ""), persist_state=forms.PERSIST)
         form.field_error("name")

@@ -13,6 +13,7 @@ from dashboard.safe_text import md, md_link
 from tracker import timeline
 from tracker.bootstrap import SEED_USER
 from tracker.progress import date_label, long_date, split_list
+from tracker.source_text import QUOTE_CHECK_LABELS
 from tracker.status import display_status, is_open, response_label
 
 snap = data.snapshot(as_of.current())
@@ -89,6 +90,7 @@ st.title(md(item["title"]), anchor=False)
 with st.container(border=True):  # the verbatim quote, exactly as stored: plain text, no markdown
     st.caption("Quote")
     st.text(f"“{item['quote']}”")
+    st.caption(QUOTE_CHECK_LABELS[detail["quote_check"]])
 st.markdown(f"**Source:** {document_line(item['document_id'])}")
 if item.get("origin_document_id"):
     st.markdown(f"**First made in:** {document_line(item['origin_document_id'])}")
@@ -155,7 +157,7 @@ for entry in reversed(history):
         said = display_status(kind, entry["status"], entry["response"], entry["implementation"])
         if kind == "recommendation":
             said = f"response: {response_label(entry['response'])} · implementation: {said}"
-        st.markdown(f"**{md(date_label(entry['assessed_on'], 'day'))}** — {md(said)}")
+        st.markdown(f"**{md(date_label(entry['assessed_on'], entry.get('assessed_on_precision') or 'day'))}** — {md(said)}")
         st.text(entry["evidence"])
         sources = []
         if entry.get("evidence_url"):
