@@ -2469,6 +2469,9 @@ class Store:
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not
     #: published before someone has decided it may be.
     STAFF_TABLES = frozenset({"users", "sessions", "sign_in_attempts", "audit_log"})
+    #: Working tables that stay out of the published copy too: the full texts of source
+    #: documents (not ours to republish; ``set_by`` names an account).
+    UNPUBLISHED_TABLES = STAFF_TABLES | {"document_texts"}
     #: Columns of public tables that name a staff account: published as its role.
     RECORDER_COLUMNS = (("assessments", "recorded_by"), ("assessments", "reported_by"),
                         ("deadline_revisions", "recorded_by"), ("links", "created_by"))
@@ -2538,15 +2541,15 @@ class Store:
 
     def publishable_copy(self, destination: str | os.PathLike) -> Path:
         """A copy of the database for anyone to download: the record without the staff tables
-        (``STAFF_TABLES``), vacuumed so none of their deleted pages is left in the file, in
+        (``UNPUBLISHED_TABLES``: staff tables and document texts), vacuumed so none of their deleted pages is left in the file, in
         rollback-journal mode (one file, no ``-wal``). Raises InvalidInputError when the
         database holds a table that is neither public nor staff."""
         destination = Path(destination)
-        unknown = set(self.table_columns()) - self.PUBLIC_TABLES - self.STAFF_TABLES
+        unknown = set(self.table_columns()) - self.PUBLIC_TABLES - self.UNPUBLISHED_TABLES
         if unknown:
             raise InvalidInputError(
                 f"the database holds tables not known to be public or staff ({', '.join(sorted(unknown))}); "
-                "classify them in Store.PUBLIC_TABLES or Store.STAFF_TABLES before publishing"
+                "classify them in Store.PUBLIC_TABLES or Store.UNPUBLISHED_TABLES before publishing"
             )
         if destination.exists():
             destination.unlink()
@@ -2575,7 +2578,7 @@ class Store:
             for _, sql in triggers:
                 if sql:
                     conn.execute(sql)
-            for table in sorted(self.STAFF_TABLES & present):
+            for table in sorted(self.UNPUBLISHED_TABLES & present):
                 conn.execute(f"DROP TABLE [{table}]")  # its indexes and triggers go with it
             conn.execute("COMMIT")
             conn.execute("VACUUM")

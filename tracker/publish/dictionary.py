@@ -46,7 +46,8 @@ HISTORY = {
     "evidence": "the evidence behind the assessment, in the words of the staff who recorded it",
     "evidence_url": "the address of the evidence, if any",
     "evidence_document_id": "the document the evidence comes from, if it is in documents.csv",
-    "assessed_on": "the date the evidence refers to (the history is ordered by it)",
+    "assessed_on": "the date the evidence refers to (the history is ordered by it): the first day of its period",
+    "assessed_on_precision": "day, month or year: how precise assessed_on is",
     "recorded_by": "who recorded the assessment: the role of the staff account (editor, admin), 'staff', or "
                    "'seed' for the first dataset; never a username",
     "recorded_at": "when it was recorded (UTC)",
