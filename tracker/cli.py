@@ -611,6 +611,31 @@ def serve(ctx, port: int, host: str):
     os.execve(sys.executable, command, env)
 
 
+@cli.command(name="publish")
+@click.argument("directory", type=TextPath(file_okay=False, path_type=Path))
+@click.option("--base-url", help="The address the edition will be served from (https://example.org/tracker/), "
+                                 "for the feed, the sitemap and link previews. Without it they are relative.")
+@click.pass_context
+@domain_errors
+def publish_command(ctx: click.Context, directory: Path, base_url: str | None) -> None:
+    """Write the static edition for readers (pages, open data, feed, embeds) to DIRECTORY.
+
+    DIRECTORY becomes a link to the new edition once it is complete; publishing again rewrites
+    only what changed. Serve it with any static web server or CDN."""
+    from .publish import publish
+
+    with _store(ctx) as store:
+        try:
+            result = publish(store, directory, base_url=base_url)
+        except OSError as exc:  # a folder that cannot be written, a full disk
+            _fail(f"cannot write the edition to {directory}: {exc.strerror or exc}")
+    click.echo(f"Published {result.items:,} items (data version {result.data_version:,}) to {result.directory} "
+               f"in {result.seconds:.1f} s: {result.items_rendered:,} item pages made, "
+               f"{result.files_written:,} files written, {result.files_linked:,} unchanged")
+    if not base_url:
+        click.echo("Without --base-url the feed, the sitemap and link previews use relative addresses.", err=True)
+
+
 def main() -> None:
     try:
         cli(prog_name="tracker")

@@ -1724,8 +1724,9 @@ class Store:
 
     # -- import and export -------------------------------------------------
 
-    def export_bundle(self) -> Bundle:
-        """Everything but users and the audit log, in the exchange format."""
+    def export_bundle(self, *, items: bool = True) -> Bundle:
+        """Everything but users and the audit log, in the exchange format (without the items,
+        ``items=False``: the actors and documents)."""
         actors = [Actor.model_validate(_drop(r, "version")) for r in self.actors()]
         documents = [
             Document.model_validate(
@@ -1736,6 +1737,8 @@ class Store:
             )
             for r in self._rows("SELECT * FROM documents ORDER BY rowid")
         ]
+        if not items:
+            return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
         rows = self.item_rows()
         history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
         links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
@@ -2454,6 +2457,134 @@ class Store:
         ))
 
     # -- maintenance -------------------------------------------------------
+
+    # -- the published edition (issue 16): bulk reads and a copy without staff data ----------
+
+    #: Tables that hold the record: published as they are.
+    PUBLIC_TABLES = frozenset({
+        "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
+        "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
+    })
+    #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
+    #: published. A table in neither set stops ``publishable_copy``, so a new table is not
+    #: published before someone has decided it may be.
+    STAFF_TABLES = frozenset({"users", "sessions", "sign_in_attempts", "audit_log"})
+    #: Working tables that stay out of the published copy too: the full texts of source
+    #: documents (not ours to republish; ``set_by`` names an account).
+    UNPUBLISHED_TABLES = STAFF_TABLES | {"document_texts"}
+    #: Columns of public tables that name a staff account: published as its role.
+    RECORDER_COLUMNS = (("assessments", "recorded_by"), ("assessments", "reported_by"),
+                        ("deadline_revisions", "recorded_by"), ("links", "created_by"))
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the database as it stood when the first
+        one ran, whatever other processes write meanwhile (WAL), so a publish's pages and data
+        files come from one data version."""
+        conn = self.db.conn
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def history_of(self, item_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every assessment of the items ``item_ids``, by item id, oldest first (by the date its
+        evidence refers to, then by entry); one query for any number of items."""
+        rows = self._rows(
+            f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, assessed_on, id",
+            {"ids": json.dumps(sorted(set(item_ids)))},
+        )
+        return _group(rows, "item_id")
+
+    def deadline_revisions_of(self, item_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every deadline revision of the items ``item_ids``, by item id, oldest first."""
+        rows = self._rows(
+            f"SELECT * FROM deadline_revisions WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, revised_on, id",
+            {"ids": json.dumps(sorted(set(item_ids)))},
+        )
+        return _group(rows, "item_id")
+
+    def item_records(self, ids: Iterable[str]) -> list[ItemRecord]:
+        """The items ``ids`` as ``export_bundle`` writes them (history, links, deadline
+        revisions, current status), oldest first: so a publish re-exports only the items that
+        changed."""
+        listed = {"ids": json.dumps(sorted(set(ids)))}
+        rows = self.item_rows(ids=sorted(set(ids)))
+        history = _group(self._rows(f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY id",
+                                    listed), "item_id")
+        links = _group(self._rows(f"SELECT * FROM links WHERE source_id IN {_LISTED_IDS} ORDER BY id", listed),
+                       "source_id")
+        deadlines = _group(self._rows(
+            f"SELECT * FROM deadline_revisions WHERE item_id IN {_LISTED_IDS} ORDER BY id", listed), "item_id")
+        return [self._item_record(row, history, links, deadlines) for row in rows]
+
+    def table_rows(self, table: str, columns: list[str]) -> Iterator[tuple]:
+        """The ``columns`` of a public table (``PUBLIC_TABLES``), row by row in entry order, for
+        the open data files (a million history rows stream through; no frame is built).
+        Raises ValueError for any other table or an unknown column."""
+        if table not in self.PUBLIC_TABLES:
+            raise ValueError(f"{table!r} is not a public table")
+        known = self.table_columns()[table]
+        if not set(columns) <= set(known):
+            raise ValueError(f"{table!r} has no column {sorted(set(columns) - set(known))}")
+        selected = ", ".join(f"[{c}]" for c in columns)
+        yield from self.db.conn.execute(f"SELECT {selected} FROM [{table}] ORDER BY rowid")
+
+    def table_columns(self) -> dict[str, list[str]]:
+        """The columns of every table, by table name."""
+        names = [r[0] for r in self.db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: [c[1] for c in self.db.conn.execute(f"PRAGMA table_info([{t}])")] for t in names}
+
+    def publishable_copy(self, destination: str | os.PathLike) -> Path:
+        """A copy of the database for anyone to download: the record without the staff tables
+        (``UNPUBLISHED_TABLES``: staff tables and document texts), vacuumed so none of their deleted pages is left in the file, in
+        rollback-journal mode (one file, no ``-wal``). Raises InvalidInputError when the
+        database holds a table that is neither public nor staff."""
+        destination = Path(destination)
+        unknown = set(self.table_columns()) - self.PUBLIC_TABLES - self.UNPUBLISHED_TABLES
+        if unknown:
+            raise InvalidInputError(
+                f"the database holds tables not known to be public or staff ({', '.join(sorted(unknown))}); "
+                "classify them in Store.PUBLIC_TABLES or Store.UNPUBLISHED_TABLES before publishing"
+            )
+        if destination.exists():
+            destination.unlink()
+        self.backup(destination)
+        conn = sqlite3.connect(str(destination), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            conn.execute("BEGIN")
+            # Who recorded what, as public pages say it: the account's role, never its username
+            # (half of what signs in). The append-only triggers are lifted for this one rewrite
+            # of the copy and put back as they were.
+            roles = json.dumps(self.staff_roles())
+            triggers = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%append_only%'"
+            ).fetchall()
+            for name, _ in triggers:
+                conn.execute(f"DROP TRIGGER [{name}]")
+            for table, column in self.RECORDER_COLUMNS:
+                conn.execute(
+                    f"UPDATE [{table}] SET [{column}] = CASE WHEN [{column}] IS NULL THEN NULL "
+                    f"WHEN [{column}] = 'seed' THEN 'seed' "
+                    f"ELSE coalesce(json_extract(:roles, '$.\"' || [{column}] || '\"'), 'staff') END",
+                    {"roles": roles},
+                )
+            for _, sql in triggers:
+                if sql:
+                    conn.execute(sql)
+            for table in sorted(self.UNPUBLISHED_TABLES & present):
+                conn.execute(f"DROP TABLE [{table}]")  # its indexes and triggers go with it
+            conn.execute("COMMIT")
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        return destination
 
     def integrity_check(self) -> str:
         return self.db.conn.execute("PRAGMA integrity_check").fetchone()[0]

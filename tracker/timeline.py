@@ -140,6 +140,14 @@ def deadline_history(revisions: Iterable[dict]) -> pd.DataFrame:
     "first set", "moved later", "moved earlier", "unchanged", "removed" or "set again";
     ``days_moved`` is the shift of the period's end in days (positive: later).
     """
+    frame = pd.DataFrame(deadline_rows(revisions), columns=HISTORY_COLUMNS)
+    frame["days_moved"] = pd.array(frame["days_moved"].tolist(), dtype="Int64")
+    return frame
+
+
+def deadline_rows(revisions: Iterable[dict]) -> list[dict]:
+    """``deadline_history`` as plain dicts (no frame: the published edition makes one per item,
+    and a pandas frame each cost more than the rest of an item's page)."""
     rows = []
     previous_end: dt.date | None = None
     for number, revision in enumerate(revisions):
@@ -160,9 +168,7 @@ def deadline_history(revisions: Iterable[dict]) -> pd.DataFrame:
             }
         )
         previous_end = end
-    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    frame["days_moved"] = pd.array(frame["days_moved"].tolist(), dtype="Int64")
-    return frame
+    return rows
 
 
 def slippage_days(history: pd.DataFrame) -> int | None:

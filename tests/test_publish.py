@@ -1,0 +1,358 @@
+"""`tracker publish`: the static edition shows the dashboard's figures, holds no staff data,
+escapes stored text, describes every data file, and republishes only what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tracker import auth
+from tracker.cli import cli
+from tracker.models import Assessment, ItemFields, UserIn
+from tracker.publish import publish
+from tracker.publish.dictionary import CSV_FILES, SQLITE_TABLES
+from tracker.store import Store
+from tracker.synthetic import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date.today()
+
+
+def figures_in(html: str) -> dict[str, int | str]:
+    """The ``data-figure`` values of a page, by key (numbers as ints)."""
+    return {key: int(value.replace(",", "")) if re.fullmatch(r"[0-9,]+", value) else value
+            for key, value in re.findall(r'<dd data-figure="([a-z_]+)">([^<]+)</dd>', html)}
+
+
+def embedded_figure(html: str, name: str) -> dict:
+    found = re.search(rf'<script type="application/json" id="fig-{re.escape(name)}">(.*?)</script>', html, re.S)
+    assert found, f"no figure {name}"
+    return json.loads(found.group(1))
+
+
+def dashboard_view(db: Path, monkeypatch) -> dict:
+    """What the dashboard's data layer gives for ``db`` (the calls its pages make)."""
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    from dashboard import charts, data
+
+    snap = data.snapshot()
+    head = data.headline(snap)
+    found = data.gap_tables(snap)
+    names = data.actor_names(snap)
+    owner_card = data.scorecard(snap, by="owner", kinds=("commitment", "recommendation"))
+    theme_card = data.scorecard(snap, by="theme", kinds=("commitment", "recommendation", "call"))
+    return {
+        # as the dashboard's overview shows them: "no deadlines" when no open item has one
+        "headline": {"trackable": head.trackable, "findings": head.findings, "delivered": head.delivered,
+                     "not_delivered": head.not_delivered,
+                     "overdue": head.overdue if head.open_with_deadline else "no deadlines",
+                     "awaiting_response": head.awaiting_response, "open": head.open},
+        "gaps": {name: found[f"{name}_count"] for name in ("delivery", "response", "evidence", "chains", "claimed")},
+        "owner_chart": charts.status_bars(
+            owner_card, title="Commitments and recommendations by owner or addressee, by status",
+            group_title="Actor", subtitle="An item with several owners counts once for each"),
+        "theme_chart": charts.status_bars(
+            theme_card, title="Commitments, recommendations and calls in each theme, by status", group_title="Theme"),
+        "longest": list(data.longest_open(snap, limit=10)["id"]),
+        "sources": data.source_scorecard(snap),
+        "names": names,
+    }
+
+
+def traces(figure: dict) -> list[tuple]:
+    return [(t.get("name"), tuple(t.get("x") or ()), tuple(t.get("y") or ())) for t in figure["data"]]
+
+
+def assert_same_as_dashboard(db: Path, site: Path, monkeypatch) -> None:
+    expected = dashboard_view(db, monkeypatch)
+    overview = (site / "index.html").read_text(encoding="utf-8")
+    shown = figures_in(overview)
+    assert shown == {k: v for k, v in expected["headline"].items() if k != "open"}
+    assert f"{expected['headline']['open']:,} items are still open" in overview
+    assert figures_in((site / "gaps.html").read_text(encoding="utf-8")) == expected["gaps"]
+    assert traces(embedded_figure(overview, "scorecard-by-owner")) == traces(
+        json.loads(expected["owner_chart"].to_json()))
+    assert traces(embedded_figure(overview, "status-by-theme")) == traces(
+        json.loads(expected["theme_chart"].to_json()))
+    for item_id in expected["longest"]:
+        assert f'href="items/{item_id}.html"' in overview
+
+
+@pytest.fixture
+def seeded_edition(seeded_db, tmp_path):
+    site = tmp_path / "site"
+    with Store(seeded_db) as store:
+        result = publish(store, site, base_url="https://example.org/tracker/")
+    return seeded_db, site, result
+
+
+def test_edition_of_the_seeds_shows_the_dashboards_figures(seeded_edition, monkeypatch):
+    db, site, result = seeded_edition
+    assert result.items == 33 and result.items_rendered == 33
+    assert_same_as_dashboard(db, site, monkeypatch)
+    for page in ("index.html", "gaps.html", "tracker.html", "sources.html", "changes.html", "about.html",
+                 "data.html", "feed.xml", "sitemap.xml", "assets/plotly.min.js"):
+        assert (site / page).is_file(), page
+    with Store(db) as store:
+        ids = sorted(store.item_ids())
+    for item_id in ids:
+        for path in (f"items/{item_id}.html", f"badges/{item_id}.svg"):
+            assert (site / path).is_file(), path
+
+
+def test_edition_of_generated_data_after_writes_shows_the_dashboards_figures(tmp_path, monkeypatch):
+    db = tmp_path / "generated.db"
+    with Store(db) as store:
+        generate(store, items=300, seed=3, chunk_size=150)
+        frame = store.items_frame()
+        for item_id in frame[frame["kind"] == "commitment"]["id"].head(12):
+            store.record_assessment(item_id, Assessment(status="delivered", evidence="Seen.", assessed_on=TODAY),
+                                    expected_version=None, by="t")
+        publish(store, tmp_path / "site")
+    assert_same_as_dashboard(db, tmp_path / "site", monkeypatch)
+
+
+def test_republishing_rewrites_only_what_changed_and_swaps_at_once(seeded_edition):
+    db, site, first = seeded_edition
+    assert site.is_symlink()
+    with Store(db) as store:
+        unchanged = publish(store, site, base_url="https://example.org/tracker/")
+        assert unchanged.items_rendered == 0 and unchanged.files_written == 0
+        first_edition = site.resolve()
+        changed = sorted(store.item_ids())[:3]
+        for item_id in changed:
+            item = store.get_item(item_id)
+            if item["kind"] == "finding":
+                store.update_item(item_id, ItemFields(**{**{k: item[k] for k in (
+                    "kind", "quote", "document_id", "done_when")}, "title": item["title"] + " (renamed)",
+                    "makers": item["makers"].split("; "), "made": item["made_start"]}),
+                    expected_version=item["version"], by="t")
+            else:
+                status = {"recommendation": {"response": "accepted"}}.get(item["kind"], {"status": "stalled"})
+                store.record_assessment(item_id, Assessment(**status, evidence="New evidence.", assessed_on=TODAY),
+                                        expected_version=None, by="t")
+        second = publish(store, site, base_url="https://example.org/tracker/")
+    # the changed items, and the items whose pages name a renamed finding
+    assert 3 <= second.items_rendered < second.items
+    assert second.files_linked > second.files_written
+    second_edition = site.resolve()
+    assert second_edition != first_edition and first_edition.is_dir()  # the previous one stays for readers
+    untouched = sorted(set(json.loads((second_edition / "edition.json").read_text())["item_keys"]) - set(changed))
+    same = [i for i in untouched if (first_edition / f"items/{i}.html").stat().st_ino
+            == (second_edition / f"items/{i}.html").stat().st_ino]
+    assert len(same) >= second.items - second.items_rendered  # not rewritten: the same file
+    for item_id in changed:
+        assert (first_edition / f"items/{item_id}.html").read_bytes() != (
+            second_edition / f"items/{item_id}.html").read_bytes()
+    with Store(db) as store:
+        publish(store, site)
+    assert not first_edition.exists()  # two editions back: removed
+
+
+def test_no_staff_data_in_the_edition(seeded_db, tmp_path):
+    with Store(seeded_db) as store:
+        auth.create_user(store, UserIn(username="zq-staffer-7", display_name="Alice Secretname",
+                                       email="alice.secret@example.org", role="editor"),
+                         "correct horse battery staple", by="admin")
+        token = auth.sign_in(store, "zq-staffer-7", "correct horse battery staple").token  # a session, audit rows
+        frame = store.items_frame()
+        store.record_assessment(frame[frame["kind"] == "commitment"]["id"].iloc[0],
+                                Assessment(status="stalled", evidence="Seen by staff.", assessed_on=TODAY),
+                                expected_version=None, by="zq-staffer-7")
+        for _ in range(2):  # sign-in attempts
+            with pytest.raises(auth.AuthenticationError):
+                auth.sign_in(store, "nobody-here", "wrong password here")
+        publish(store, tmp_path / "site")
+        hashes = [r["password_hash"] for r in store._rows("SELECT password_hash FROM users")]
+    assert token
+    published = tmp_path / "site" / "data" / "tracker.db"
+    conn = sqlite3.connect(published)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert tables.isdisjoint(Store.STAFF_TABLES) and "items" in tables
+    assert not Path(f"{published}-wal").exists()
+    import csv
+
+    with open(tmp_path / "site" / "data" / "history.csv", encoding="utf-8-sig", newline="") as handle:
+        recorded = {row["evidence"]: row["recorded_by"] for row in csv.DictReader(handle)}
+    assert recorded["Seen by staff."] == "editor"  # by role, never the username
+    secrets = [b"Alice Secretname", b"alice.secret@example.org", b"zq-staffer-7", *(h.encode() for h in hashes if h)]
+    for path in (tmp_path / "site").resolve().rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in secrets:
+                assert secret not in data, f"{secret!r} in {path}"
+
+
+def test_a_table_nobody_classified_stops_the_publish(seeded_db, tmp_path):
+    conn = sqlite3.connect(seeded_db)
+    conn.execute("CREATE TABLE reviewer_notes (note TEXT)")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert "reviewer_notes" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_stored_text_is_escaped_everywhere(seeded_db, tmp_path):
+    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
+    with Store(seeded_db) as store:
+        item_id = sorted(store.item_ids())[0]
+        item = store.get_item(item_id)
+        store.update_item(item_id, ItemFields(
+            kind=item["kind"], title=hostile, quote=item["quote"], document_id=item["document_id"],
+            makers=item["makers"].split("; "), owners=[o for o in item["owners"].split("; ") if o],
+            themes=[t for t in item["themes"].split("; ") if t], made=item["made_start"]),
+            expected_version=item["version"], by="t")
+        publish(store, tmp_path / "site")
+    site = tmp_path / "site"
+    for path in site.resolve().rglob("*"):
+        if path.suffix in (".html", ".xml", ".svg", ".js") and path.name != "plotly.min.js":
+            text = path.read_text(encoding="utf-8")
+            assert "<script>alert(1)" not in text and "<img src=x" not in text, path
+    page = (site / f"items/{item_id}.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_every_data_file_and_column_is_described(seeded_edition):
+    _, site, _ = seeded_edition
+    for data_file in CSV_FILES:
+        header = (site / data_file.path).read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        assert header == list(data_file.columns), data_file.path
+    conn = sqlite3.connect(site / "data" / "tracker.db")
+    for table in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]:
+        columns = [c[1] for c in conn.execute(f"PRAGMA table_info([{table}])")]
+        assert table in SQLITE_TABLES, table
+        assert set(columns) == set(SQLITE_TABLES[table][1]), table
+    conn.close()
+    metadata = json.loads((site / "data" / "metadata.json").read_text())
+    assert metadata["databases"]["tracker"]["tables"]["items"]["columns"]["quote"]
+    page = (site / "data.html").read_text(encoding="utf-8")
+    for data_file in CSV_FILES:
+        assert data_file.path in page
+
+
+def test_open_data_reads_back(seeded_edition, tmp_path):
+    """The published JSON imports into an empty database and exports the same record."""
+    db, site, _ = seeded_edition
+    copy = tmp_path / "copy.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(copy), "init", "--empty"]).exit_code == 0
+    result = runner.invoke(cli, ["--db", str(copy), "import", str(site / "data" / "tracker.json")])
+    assert result.exit_code == 0, result.output
+    with Store(copy) as store, Store(db) as original:
+        assert store.counts() == original.counts()
+
+
+def test_cli_publish_and_its_errors(seeded_db, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "site")])
+    assert result.exit_code == 0 and "Published 33 items" in result.output
+    bad = runner.invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "x"), "--base-url", "javascript:x"])
+    assert bad.exit_code == 1 and "http(s)" in bad.output
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    refused = runner.invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "mine")])
+    assert refused.exit_code == 1 and "not an edition" in refused.output
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+    unwritable = runner.invoke(cli, ["--db", str(seeded_db), "publish", str(tmp_path / "mine" / "notes.txt" / "site")])
+    assert unwritable.exit_code == 1 and "cannot write the edition" in unwritable.output
+    assert "Traceback" not in unwritable.output
+
+
+def test_publishing_needs_no_streamlit():
+    code = "import sys, tracker.publish, tracker.cli; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.stdout.strip() == "False"
+
+
+def test_published_json_is_the_export_also_when_made_from_the_last_publish(seeded_edition):
+    """tracker.json re-exports only changed items; it must still be exactly `tracker export`."""
+    db, site, _ = seeded_edition
+
+    def without_time(text: str) -> str:  # and who recorded (published by role, never username)
+        return re.sub(r'"recorded_by": "[^"]+"', "", re.sub(r'"exported_at": "[^"]+"', "", text))
+
+    from tracker import exchange
+
+    with Store(db) as store:
+        assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
+        item_id = sorted(store.item_ids())[1]
+        store.record_assessment(item_id, Assessment(status="stalled", response="noted", implementation="not started",
+                                                    evidence="Later.", assessed_on=TODAY)
+                                if store.get_item(item_id)["kind"] == "recommendation" else
+                                Assessment(status="stalled", evidence="Later.", assessed_on=TODAY),
+                                expected_version=None, by="t")
+        publish(store, site, base_url="https://example.org/tracker/")
+        assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
+        assert "Later." in (site / "data" / "tracker.json").read_text()
+
+
+def test_the_feed_reads_and_links_into_the_edition(seeded_edition):
+    import feedparser
+
+    _, site, _ = seeded_edition
+    parsed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries
+    base = "https://example.org/tracker/"
+    for entry in parsed.entries:
+        assert entry.link.startswith(base), entry.link
+        assert (site / entry.link[len(base):].split("#")[0]).is_file(), entry.link
+    changes = (site / "changes.html").read_text(encoding="utf-8")
+    assert parsed.entries[0].title.split(": ")[0] in changes.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_a_reader_always_finds_a_whole_edition(seeded_edition):
+    """While an edition is being written, the folder keeps pointing at a complete one: every
+    look during a publish finds the manifest and every file it lists."""
+    import threading
+
+    db, site, _ = seeded_edition
+    with Store(db) as store:
+        frame = store.items_frame()
+        item_id = frame[frame["kind"] == "commitment"]["id"].iloc[0]
+        store.record_assessment(item_id, Assessment(status="stalled", evidence="Now.", assessed_on=TODAY),
+                                expected_version=None, by="t")
+    done = threading.Event()
+    seen, problems = set(), []
+
+    def look() -> None:
+        while True:
+            stop = done.is_set()  # the last look starts after the publish returned
+            edition = site.resolve()
+            try:
+                manifest = json.loads((edition / "edition.json").read_text())
+            except (OSError, ValueError) as exc:  # a half-made or missing edition
+                problems.append((edition.name, str(exc)))
+                if stop:
+                    return
+                continue
+            missing = [path for path in manifest["files"] if not (edition / path).exists()]
+            if missing:
+                problems.append((edition.name, missing[:3]))
+            seen.add(manifest["data_version"])
+            if stop:
+                return
+
+    reader = threading.Thread(target=look)
+    reader.start()
+    try:
+        with Store(db) as store:
+            publish(store, site, base_url="https://example.org/tracker/")
+    finally:
+        done.set()
+        reader.join()
+    assert problems == []
+    assert len(seen) == 2  # the reader saw the old edition, then the new one, nothing between

@@ -1,0 +1,147 @@
+"""What the published edition shows, read from the store with the functions the dashboard uses.
+
+Every figure here comes from the same call the dashboard makes for the record as it stands
+(``dashboard/data.py``): the headline and scorecards from ``tracker.summary`` (the counts the
+store keeps), the longest-open list from ``summary.oldest_open`` and ``progress.longest_open``,
+the gaps from ``tracker.gaps`` on the annotated record. So the edition and the dashboard give
+the same numbers for the same data version and day (tests/test_publish.py compares them).
+Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import gaps, progress, summary
+from ..store import Store
+
+#: Each gaps table lists at most this many rows (the dashboard's ``GAP_ROWS_SHOWN``); its
+#: count is of them all, and the Tracker page and the open data hold every item.
+GAP_ROWS_SHOWN = 1000
+#: Chains drawn on the gaps page, oldest first (the dashboard's ``MAX_CHAINS_DRAWN``).
+MAX_CHAINS_DRAWN = 8
+#: Claimed-vs-found pairs shown (the dashboard's ``MAX_PAIRS_SHOWN``).
+MAX_PAIRS_SHOWN = 12
+LONGEST_OPEN_SHOWN = 10
+SCORECARD_KINDS = ("commitment", "recommendation")
+THEME_KINDS = ("commitment", "recommendation", "call")
+
+
+def recorder(roles: dict[str, str], username: str | None) -> str:
+    """Who recorded something, as the edition publishes it: "seed" for the first dataset, else
+    the account's role ("editor", "admin"), or "staff"; never the username, which is half of
+    what signs in (the rule the dashboard's item page keeps, and ``Store.publishable_copy``)."""
+    if username == "seed":
+        return "seed"
+    return roles.get(username or "", "staff")
+
+
+@dataclass
+class Overview:
+    headline: progress.Headline
+    by_owner: pd.DataFrame
+    by_maker: pd.DataFrame
+    by_theme: pd.DataFrame
+    longest: pd.DataFrame
+
+
+@dataclass
+class GapTables:
+    counts: dict[str, int]
+    delivery: pd.DataFrame
+    response: pd.DataFrame
+    evidence: pd.DataFrame
+    claimed: pd.DataFrame
+    chain_list: pd.DataFrame
+    chains: list[gaps.Chain] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    """The record as the edition shows it, on ``today``."""
+
+    data_version: int
+    today: dt.date
+    names: dict[str, str]
+    documents: pd.DataFrame
+    overview: Overview
+    gaps: GapTables
+    sources: pd.DataFrame
+    document_counts: pd.DataFrame
+    items: pd.DataFrame  # every item, annotated (progress.annotate), oldest first
+    links: pd.DataFrame
+    roles: dict[str, str]  # staff roles by username, to name recorders by role
+
+
+def documents_frame(store: Store) -> pd.DataFrame:
+    return pd.DataFrame(
+        store.documents(),
+        columns=["id", "title", "publisher", "kind", "published_start", "published_precision", "url",
+                 "reported_in", "text_file", "version"],
+    )
+
+
+def overview(store: Store, *, today: dt.date, names: dict[str, str]) -> Overview:
+    """The overview's figures exactly as ``dashboard.data`` reads them for the current record."""
+    oldest = summary.oldest_open(store, today=today, limit=LONGEST_OPEN_SHOWN)
+    longest = progress.longest_open(oldest, limit=LONGEST_OPEN_SHOWN)
+    longest = longest.join(oldest.set_index("id")[["made", "deadline_end"]], on="id")
+    return Overview(
+        headline=summary.headline(store, today=today),
+        by_owner=summary.scorecard(store, by="owner", kinds=SCORECARD_KINDS, names=names),
+        by_maker=summary.scorecard(store, by="maker", kinds=SCORECARD_KINDS, names=names),
+        by_theme=summary.scorecard(store, by="theme", kinds=THEME_KINDS),
+        longest=longest,
+    )
+
+
+def gap_tables(store: Store, annotated: pd.DataFrame, links: pd.DataFrame, *, today: dt.date) -> GapTables:
+    """The gaps page's tables as ``dashboard.data.gap_tables`` computes them (the first
+    ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws."""
+    claim_history = store.assessments_frame(brief=True, item_ids=gaps.items_in_contradictions(links))
+    chain_list = gaps.chains(annotated, links)
+    found = {
+        "delivery": gaps.delivery_gaps(annotated, today=today),
+        "response": gaps.response_gaps(annotated, today=today),
+        "evidence": gaps.evidence_gaps(annotated, today=today),
+        "claimed": gaps.claimed_vs_found(annotated, links, claim_history),
+        "chains": gaps.chain_summary(chain_list),
+    }
+    dates = annotated.set_index("id")[["made", "deadline_end"]] if not annotated.empty else None
+    delivery = found["delivery"].head(GAP_ROWS_SHOWN)
+    if dates is not None:
+        delivery = delivery.join(dates, on="id")
+    return GapTables(
+        counts={name: len(frame) for name, frame in found.items()},
+        delivery=delivery,
+        response=found["response"].head(GAP_ROWS_SHOWN),
+        evidence=found["evidence"].head(GAP_ROWS_SHOWN),
+        claimed=found["claimed"].head(MAX_PAIRS_SHOWN),
+        chain_list=found["chains"],
+        chains=[c.detached() for c in chain_list[:MAX_CHAINS_DRAWN]],
+    )
+
+
+def read_record(store: Store, *, today: dt.date) -> Record:
+    """Everything the edition's pages show, for the record as it stands, on ``today``."""
+    names = {row["id"]: row["name"] for row in store.actors()}
+    documents = documents_frame(store)
+    doc_titles = dict(zip(documents["id"], documents["title"]))
+    annotated = progress.annotate(store.items_frame(include_quote=True), today=today)
+    links = store.links()
+    return Record(
+        data_version=store.data_version(),
+        today=today,
+        names=names,
+        documents=documents,
+        overview=overview(store, today=today, names=names),
+        gaps=gap_tables(store, annotated, links, today=today),
+        sources=summary.source_scorecard(store, names=doc_titles),
+        document_counts=summary.document_counts(store),
+        items=annotated,
+        links=links,
+        roles=store.staff_roles(),
+    )

@@ -1,0 +1,330 @@
+"""``publish``: the whole edition from a database, written beside the last one and swapped in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .. import about, currency, feed
+from .. import changes as record_changes
+from ..errors import InvalidInputError
+from ..progress import DERIVED_COLUMNS, date_label, long_date
+from ..status import STATUS_COLOURS
+from ..store import Store
+from . import content, pages
+from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
+from .files import EditionWriter, current_edition, editions_folder, publishing, read_manifest
+from .opendata import write_open_data
+from .render import environment, page_name, script_json, web_url
+from .site import edition_settings
+
+#: What changed lists the changes recorded in this many days before the edition's day (at most
+#: ``CHANGES_LISTED`` of them, newest first; the feed as many as ``tracker.feed`` holds).
+CHANGES_DAYS = 30
+CHANGES_LISTED = 200
+NAV = (("index.html", "Overview"), ("gaps.html", "Gaps"), ("tracker.html", "Tracker"), ("sources.html", "Sources"),
+       ("changes.html", "What changed"), ("about.html", "About"), ("data.html", "Open data"))
+#: Items whose history is read and rendered at once (bounded memory at any size).
+ITEM_BATCH = 2000
+#: Sitemaps hold at most 50,000 addresses each (sitemaps.org).
+SITEMAP_LIMIT = 50_000
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class PublishResult:
+    directory: Path
+    edition: Path
+    data_version: int
+    items: int
+    items_rendered: int
+    files_written: int
+    files_linked: int
+    seconds: float
+
+
+def _code_version() -> str:
+    """A hash of the templates, assets and code the pages are made from: when any of them
+    changes, every page is made again."""
+    digest = hashlib.sha256()
+    for folder in (_HERE, _HERE / "templates", _HERE / "static", _HERE.parent.parent / "dashboard"):
+        for path in sorted(folder.glob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".xml", ".svg", ".css", ".js"):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _normal_base_url(base_url: str | None) -> str | None:
+    if base_url is None or base_url == "":
+        return None
+    if web_url(base_url) is None:
+        raise InvalidInputError(f"--base-url must be an http(s) address, not {base_url!r}")
+    return base_url.rstrip("/") + "/"
+
+
+def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
+            today: dt.date | None = None, site_name: str | None = None) -> PublishResult:
+    """Write the edition of the record in ``store`` to ``directory`` (a symbolic link to the
+    edition's folder, swapped at once when done), rewriting only what changed since the last
+    edition there. ``base_url``: the address the edition will be served from, for the feed,
+    the sitemap and link previews. Raises InvalidInputError for a bad ``base_url`` or a
+    ``directory`` that is not an edition, and the store's errors."""
+    started = time.perf_counter()
+    directory = Path(directory).absolute()
+    base_url = _normal_base_url(base_url)
+    today = today or dt.date.today()
+    current_edition(directory)  # refuses a folder it did not write before anything is made
+    with publishing(directory), store.reading():
+        previous = current_edition(directory)
+        manifest = read_manifest(previous)
+        record = content.read_record(store, today=today)
+        published_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        settings = edition_settings(base_url, site_name)
+        site_name = settings.name
+        found = currency.currency(store)
+        published = (f"Published {long_date(today)} from the record as it stood then (data version "
+                     f"{record.data_version:,}).")
+        site = {"name": site_name, "base_url": base_url, "nav": NAV, "currency": published,
+                "currency_line": currency.currency_line(found)}
+        documents = {
+            d["id"]: {**d, "published": date_label(d["published_start"], d["published_precision"])}
+            for d in record.documents.to_dict("records")
+        }
+        global_key = hashlib.sha256(json.dumps(
+            [_code_version(), repr(settings), today.isoformat(), sorted(record.names.items()),
+             sorted(record.roles.items()),
+             sorted((k, sorted((kk, str(vv)) for kk, vv in v.items())) for k, v in documents.items())],
+            default=str).encode()).hexdigest()
+        writer = EditionWriter(directory, previous, manifest)
+        try:
+            env = environment()
+            keys, data_keys, rendered = _write_items(writer, env, store, record, site, documents, global_key,
+                                          manifest if manifest.get("global_key") == global_key else {})
+            changes = record_changes.changes_since(store, today - dt.timedelta(days=CHANGES_DAYS))
+            credits = {page: currency.chart_credit(settings, page, found, today)
+                       for page in ("overview", "gaps", "sources")}
+            _write_pages(writer, env, record, site, settings, changes, credits, published_at)
+            same_data = (manifest.get("data_version") == record.data_version
+                         and manifest.get("global_key") == global_key)
+            write_open_data(writer, store, record.items, record.names, record.roles, title=site_name,
+                            base_url=base_url,
+                            item_keys=data_keys, cache=editions_folder(directory) / ".cache" / "items-json.tsv",
+                            unchanged=same_data)
+            _write_data_page(writer, env, site)
+            _write_assets(writer)
+            edition = writer.finish({
+                "data_version": record.data_version, "published_at": published_at.isoformat(),
+                "today": today.isoformat(), "base_url": base_url, "global_key": global_key, "item_keys": keys,
+            })
+        except BaseException:
+            writer.abandon()
+            raise
+    return PublishResult(directory=directory, edition=edition, data_version=record.data_version,
+                         items=len(record.items), items_rendered=rendered, files_written=writer.written,
+                         files_linked=writer.linked, seconds=time.perf_counter() - started)
+
+
+def _page(env, template: str, path: str, site: dict, **context) -> str:
+    root = "../" * path.count("/")
+    return env.get_template(template).render(site=site, path=path, root=root, **context)
+
+
+def _item_links(record: content.Record) -> dict[str, list[dict]]:
+    """Each item's links in both directions, with the other item's id, title, kind and date made,
+    ordered by that date (as ``Store.links_of``)."""
+    items = record.items.set_index("id")
+    titles, kinds, made = items["title"].to_dict(), items["kind"].to_dict(), items["made_start"].to_dict()
+    found: dict[str, list[dict]] = {}
+    for source, kind, target, note in zip(record.links["source_id"], record.links["kind"],
+                                          record.links["target_id"], record.links["note"]):
+        note = note if isinstance(note, str) else None
+        found.setdefault(source, []).append({"direction": "outgoing", "kind": kind, "note": note, "other_id": target,
+                                             "other_title": titles[target], "other_kind": kinds[target],
+                                             "other_made": made[target]})
+        found.setdefault(target, []).append({"direction": "incoming", "kind": kind, "note": note, "other_id": source,
+                                             "other_title": titles[source], "other_kind": kinds[source],
+                                             "other_made": made[source]})
+    for links in found.values():
+        links.sort(key=lambda lk: lk["other_made"])
+    return found
+
+
+def _badge(row: dict) -> dict:
+    """The status badge of an item: "status | delivered", coloured as on every chart."""
+    label = "response" if row["kind"] == "recommendation" and row["status_label"] == "not yet assessed" else "status"
+    value = row["status_label"] if label == "status" else row["response_label"]
+    if row["kind"] == "finding":
+        label, value = "finding", "no status"
+    fill = STATUS_COLOURS.get(value, "#777777")
+    dark = {"#0072B2", "#D55E00", "#009E73", "#777777", "#CC79A7"}
+    left = 7 * len(label) + 12
+    return {"label": label, "value": value, "fill": fill, "ink": "#ffffff" if fill in dark else "#000000",
+            "left": left, "width": left + 7 * len(value) + 12}
+
+
+def _write_items(writer, env, store, record, site, documents, global_key, manifest) -> tuple[dict, int]:
+    """Every item's page, embed and badge; those whose inputs are unchanged are linked from
+    the last edition without being rendered. Returns the new item keys and how many were made."""
+    old_keys = manifest.get("item_keys", {})
+    links = _item_links(record)
+    rows = record.items.to_dict("records")
+    keys, data_keys, stale = {}, {}, []
+    derived = set(DERIVED_COLUMNS)
+    for row in rows:
+        # What the item holds (its stored fields and links): the key of its exported JSON; with
+        # what its page adds (the derived columns, which move with the day, and the edition's
+        # own settings and code): the key of its page.
+        # repr of the values in the frame's fixed column order: as exact as JSON, and twice as fast
+        stored = [v for k, v in row.items() if k not in derived]
+        data_key = hashlib.sha256(repr((stored, links.get(row["id"], []))).encode()).hexdigest()[:32]
+        key = hashlib.sha256(repr((global_key, data_key, [row[k] for k in DERIVED_COLUMNS])).encode()
+                             ).hexdigest()[:32]
+        data_keys[row["id"]] = data_key
+        keys[row["id"]] = key
+        name = page_name(row["id"])
+        files = (f"items/{name}.html", f"badges/{name}.svg")
+        if old_keys.get(row["id"]) == key and all(writer.reuse(f) for f in files):
+            continue
+        stale.append(row)
+    # An item page is kept from edition to edition while the item is unchanged, so its footer
+    # names the day only, not the edition's data version or last change.
+    site = {**site, "currency": f"Published {long_date(record.today)}.", "currency_line": None}
+    item_page = env.get_template("item.html")
+    badge_svg = env.get_template("badge.svg")
+    base = site["base_url"] or ""
+    for start in range(0, len(stale), ITEM_BATCH):
+        batch = stale[start:start + ITEM_BATCH]
+        ids = [row["id"] for row in batch]
+        history = store.history_of(ids)
+        revisions = store.deadline_revisions_of(ids)
+        for row in batch:
+            row = {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
+            name = page_name(row["id"])
+            badge = _badge(row)
+            embed_src = f"{base}items/{name}.html#embed" if base else f"items/{name}.html#embed"
+            badge_src = f"{base}badges/{name}.svg" if base else f"badges/{name}.svg"
+            item_href = f"{base}items/{name}.html" if base else f"items/{name}.html"
+            context = pages.item_context(row, history=history.get(row["id"], []),
+                                         revisions=revisions.get(row["id"], []), links=links.get(row["id"], []),
+                                         names=record.names, documents=documents, today=record.today,
+                                         roles=record.roles)
+            badge_text = f"{badge['label']}: {badge['value']}"
+            writer.write(f"items/{name}.html", item_page.render(
+                site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",
+                description=f"{row['kind'].capitalize()} made {row['made_label']}; {badge_text}.",
+                badge_text=badge_text, badge_width=badge["width"],
+                embed_code=(f'<iframe src="{embed_src}" title="{html.escape(row["title"])}" width="100%" height="260" '
+                            f'style="border:1px solid #ccc"></iframe>'),
+                badge_code=f'<a href="{item_href}"><img src="{badge_src}" alt="{html.escape(badge_text)}"></a>',
+                **context))
+            # Badges are the same for every item with the same status: one file per status, and
+            # each item's badge a hard link to it (its own address, no space of its own).
+            shared = f"badges/status/{page_name(badge['label'] + '-' + badge['value'].replace(' ', '-'))}.svg"
+            if shared not in writer.hashes:
+                writer.write(shared, badge_svg.render(**badge))
+            writer.link(f"badges/{name}.svg", shared)
+    return keys, data_keys, len(stale)
+
+
+def _write_pages(writer, env, record, site, settings, changes, credits, published_at) -> None:
+    cache = pages.ChartCache(editions_folder(writer.directory) / ".cache" / "charts.json", _code_version())
+    overview = pages.overview_context(record, cache, credits["overview"])
+    gaps = pages.gaps_context(record, cache, credits["gaps"])
+    sources = pages.sources_context(record, cache, credits["sources"])
+    cache.save()
+    tracker = pages.tracker_context(record)
+    writer.write("index.html", _page(env, "overview.html", "index.html", site, **overview))
+    writer.write("gaps.html", _page(env, "gaps.html", "gaps.html", site, **gaps))
+    writer.write("sources.html", _page(env, "sources.html", "sources.html", site, **sources))
+    writer.write("tracker.html", _page(env, "tracker.html", "tracker.html", site, **tracker))
+    writer.write("data/items.js", f"window.EDITION_ITEMS = {script_json(pages.tracker_data(record))};\n")
+    listed = changes[:CHANGES_LISTED]
+    writer.write("changes.html", _page(
+        env, "changes.html", "changes.html", site, title="What changed",
+        description=f"Changes recorded in the {CHANGES_DAYS} days to {long_date(record.today)}.",
+        changes=[{"change": c, "href": settings.page_url("item", id=c.item_id) if c.item_id else
+                  settings.page_url("sources", doc=c.document_id) if c.document_id else None,
+                  "when": long_date(c.recorded_on)} for c in listed],
+        counts=record_changes.counts_line(changes), days=CHANGES_DAYS, total=len(changes)))
+    writer.write("about.html", _page(
+        env, "about.html", "about.html", site, title="About this record",
+        description="What the statuses mean, how the record is kept, and what this edition is.",
+        keeper=about.keeper_line(settings), report_error=about.report_error_line(settings),
+        contact=settings.contact, contact_link=settings.contact_link, licence=about.licence_line(settings),
+        licence_url=settings.licence_url, vocabularies=about.vocabularies(), method=about.METHOD))
+    base = site["base_url"]
+    writer.write("feed.xml", feed.atom_feed(changes, settings=settings, feed_url=f"{base}feed.xml" if base else None,
+                                            updated=changes[0].recorded_at if changes else published_at))
+    charts = {c.name: (c, page) for page, ctx in (("index.html", overview), ("sources.html", sources))
+              for c in ctx["charts"].values() if c is not None}
+    charts.update({c.name: (c, "gaps.html") for c in gaps["charts"].values() if c is not None})
+    charts.update({ch["chart"].name: (ch["chart"], "gaps.html") for ch in gaps["chains"]})
+    for name, (chart, page) in charts.items():
+        back = f"{base}{page}#chart-{name}" if base else f"../../{page}#chart-{name}"
+        writer.write(f"embed/charts/{name}.html", env.get_template("embed_chart.html").render(
+            site=site, chart=chart, back=back))
+    _write_sitemap(writer, env, record, base)
+
+
+def _write_sitemap(writer, env, record, base: str | None) -> None:
+    pages_ = [href for href, _ in NAV] + [f"items/{page_name(i)}.html" for i in record.items["id"]]
+    locations = [f"{base or ''}{p}" for p in pages_]
+    template = env.get_template("sitemap.xml")
+    if len(locations) <= SITEMAP_LIMIT:
+        writer.write("sitemap.xml", template.render(locations=locations))
+        return
+    parts = []
+    for n, start in enumerate(range(0, len(locations), SITEMAP_LIMIT), start=1):
+        writer.write(f"sitemaps/sitemap-{n}.xml", template.render(locations=locations[start:start + SITEMAP_LIMIT]))
+        parts.append(f"{base or ''}sitemaps/sitemap-{n}.xml")
+    index = ('<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+             'sitemap/0.9">\n' + "".join(f"  <sitemap><loc>{p}</loc></sitemap>\n" for p in parts)
+             + "</sitemapindex>\n")
+    writer.write("sitemap.xml", index)
+
+
+def _write_data_page(writer, env, site) -> None:
+    def size(path: str) -> str:
+        n = (writer.root / path).stat().st_size
+        return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{max(n / 1e3, 0.1):,.1f} kB"
+
+    files = [{"path": f.path, "title": f.title, "description": f.description, "columns": f.columns,
+              "anchor": f.path.split("/")[-1].replace(".", "-"), "size": size(f.path)}
+             for f in (*CSV_FILES, JSON_FILE)]
+    files.append({"path": "data/tracker.db", "title": "The SQLite database", "description": "", "columns": None,
+                  "anchor": "sqlite", "size": size("data/tracker.db")})
+    files.append({"path": "data/metadata.json", "title": "Datasette metadata for the SQLite database",
+                  "description": "", "columns": None, "anchor": "metadata", "size": size("data/metadata.json")})
+    writer.write("data.html", _page(env, "data.html", "data.html", site, title="Open data",
+                                    description="The whole record as CSV, JSON and SQLite, with a data dictionary.",
+                                    files=files, tables=SQLITE_TABLES))
+
+
+def _favicon() -> bytes:
+    """A 16 x 16 icon in the chart blue (a PNG inside an ICO), so browsers asking for
+    /favicon.ico (they do, even for the feed) find one."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((0x00, 0x72, 0xB2)) * 16 for _ in range(16))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 24, len(png), 22) + png
+
+
+def _write_assets(writer) -> None:
+    writer.write("favicon.ico", _favicon())
+    for name in ("edition.css", "charts.js", "tracker.js"):
+        writer.write(f"assets/{name}", (_HERE / "static" / name).read_bytes())
+    plotly_js = resources.files("plotly") / "package_data" / "plotly.min.js"
+    writer.write("assets/plotly.min.js", plotly_js.read_bytes())

@@ -1,0 +1,201 @@
+"""Writing an edition folder beside the last one and swapping it in at once.
+
+``DIR`` (what a web server serves) is a symbolic link to ``.DIR.editions/<name>/``. A publish
+writes a whole new folder there, then points a new link at it and renames that link over
+``DIR``: a rename is atomic, so a reader gets the old edition or the new one, never half of
+each. The edition before stays on disk until the next publish, for readers part-way through
+it.
+
+A file whose content is the same as in the last edition (its SHA-256 is in the last edition's
+``edition.json``) is not written again: the new folder gets a hard link to the old file. Item
+pages whose inputs did not change are not even rendered (see ``edition.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import InvalidInputError
+
+MANIFEST = "edition.json"
+#: Editions kept beside the current one (readers part-way through the previous one).
+KEEP_PREVIOUS = 1
+
+
+def editions_folder(directory: Path) -> Path:
+    return directory.parent / f".{directory.name}.editions"
+
+
+@contextmanager
+def publishing(directory: Path) -> Iterator[None]:
+    """Held while an edition of ``directory`` is made: a second publish to the same folder
+    waits for the first, so neither prunes the other's half-written edition."""
+    folder = editions_folder(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_edition(directory: Path) -> Path | None:
+    """The folder ``directory`` points to now, or None when there is no edition yet.
+
+    Raises InvalidInputError when ``directory`` is something else: a file, or a folder that
+    is not empty (publishing will not replace what it did not write)."""
+    if directory.is_symlink():
+        target = directory.resolve()
+        return target if (target / MANIFEST).is_file() else None
+    if not directory.exists():
+        return None
+    if directory.is_dir() and not any(directory.iterdir()):
+        return None
+    raise InvalidInputError(
+        f"{directory} already exists and is not an edition this command wrote; choose a new folder "
+        "(it will be created) or an empty one"
+    )
+
+
+def read_manifest(edition: Path | None) -> dict:
+    if edition is None:
+        return {}
+    try:
+        return json.loads((edition / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+class EditionWriter:
+    """Writes the files of a new edition, linking those unchanged since ``previous``."""
+
+    def __init__(self, directory: Path, previous: Path | None, manifest: dict):
+        self.directory = directory
+        self.previous = previous
+        self.old_hashes: dict[str, str] = manifest.get("files", {}) if previous is not None else {}
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        self.root = editions_folder(directory) / stamp
+        self.root.mkdir(parents=True)
+        self.hashes: dict[str, str] = {}
+        self.written = 0
+        self.linked = 0
+        self._folders: set[Path] = set()
+
+    def _path(self, relative: str) -> Path:
+        path = self.root / relative
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return path
+
+    def write(self, relative: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self._forget(relative)
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.reuse(relative, digest):
+            self._path(relative).write_bytes(data)
+            self.written += 1
+        self.hashes[relative] = digest
+
+    def write_file(self, relative: str, source: Path) -> None:
+        """A file made elsewhere (a large export), moved into the edition."""
+        digest = _file_hash(source)
+        self._forget(relative)
+        if self.reuse(relative, digest):
+            source.unlink()
+        else:
+            os.replace(source, self._path(relative))
+            self.written += 1
+        self.hashes[relative] = digest
+
+    def link(self, relative: str, existing: str) -> None:
+        """``relative`` as a second name of this edition's file ``existing`` (a hard link)."""
+        self._forget(relative)
+        target = self._path(relative)
+        try:
+            os.link(self.root / existing, target)
+        except OSError:
+            shutil.copy2(self.root / existing, target)
+        self.hashes[relative] = self.hashes[existing]
+        self.linked += 1
+
+    def _forget(self, relative: str) -> None:
+        """Undo an earlier ``reuse`` of ``relative`` (a group of files that was only partly there)."""
+        if self.hashes.pop(relative, None) is not None:
+            (self.root / relative).unlink(missing_ok=True)
+            self.linked -= 1
+
+    def reuse(self, relative: str, digest: str | None = None) -> bool:
+        """Link the last edition's ``relative`` into this one if it is there (and, given
+        ``digest``, has that content); whether it was."""
+        old_digest = self.old_hashes.get(relative)
+        if old_digest is None or (digest is not None and old_digest != digest):
+            return False
+        old = self.previous / relative
+        try:
+            os.link(old, self._path(relative))
+        except FileNotFoundError:
+            return False
+        except OSError:  # a file system without hard links
+            shutil.copy2(old, self._path(relative))
+        self.hashes[relative] = old_digest
+        self.linked += 1
+        return True
+
+    def scratch(self, name: str) -> Path:
+        """A path for a large file to be built outside the edition, then ``write_file``d."""
+        folder = editions_folder(self.directory) / ".scratch"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{self.root.name}-{name}"
+
+    def finish(self, manifest: dict) -> Path:
+        """Write the manifest and swap the edition in; returns the edition's folder."""
+        manifest = {**manifest, "files": dict(sorted(self.hashes.items()))}
+        (self.root / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        swap(self.directory, self.root)
+        prune(self.directory, keep={self.root, self.previous})
+        return self.root
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def swap(directory: Path, edition: Path) -> None:
+    """Point ``directory`` at ``edition`` in one rename."""
+    link = directory.parent / f".{directory.name}.swap"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(os.path.relpath(edition, directory.parent), link)
+    if directory.is_dir() and not directory.is_symlink():
+        directory.rmdir()  # an empty folder given to publish into (checked by current_edition)
+    os.replace(link, directory)
+
+
+def prune(directory: Path, *, keep: set) -> None:
+    """Remove editions older than those in ``keep``, and leftover scratch files."""
+    folder = editions_folder(directory)
+    kept = {p.resolve() for p in keep if p is not None}
+    for edition in folder.iterdir():
+        if edition.name in (".lock", ".cache"):
+            continue
+        if edition.name == ".scratch":
+            shutil.rmtree(edition, ignore_errors=True)
+        elif edition.resolve() not in kept:
+            shutil.rmtree(edition, ignore_errors=True)
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,402 @@
+"""The context each page of the edition is rendered from: figures, charts and tables as plain
+values, built from ``content.Record`` with the dashboard's own chart builders.
+
+Charts are the Plotly figures ``dashboard.charts`` builds for the dashboard (that module does
+not import streamlit), serialised to JSON and drawn in the browser by the plotly.min.js the
+edition ships. Each chart carries the table of its figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+
+from dashboard import charts as chart_builders
+
+from .. import progress, timeline
+from ..gaps import STALE_EVIDENCE_DAYS
+from ..progress import date_label, long_date, split_list
+from ..status import STATUS_COLOURS, display_status, response_label
+from .content import Record, recorder
+from .render import names_of, page_name, web_url
+
+def headline_figures(head: progress.Headline) -> list[tuple[str, str, str, str]]:
+    """The overview's headline figures as the dashboard's overview shows them: (key, label,
+    value, help). "Overdue" reads "no deadlines" when no open item has one (0 would read as
+    "on time")."""
+    if head.open_with_deadline:
+        overdue = (f"{head.overdue:,}", f"Still open after the whole period of their deadline has passed, of "
+                                         f"{head.open_with_deadline:,} open items with a deadline recorded.")
+    else:
+        overdue = ("no deadlines", "No open item has a deadline recorded, so none can be overdue: not the same "
+                                   "as none overdue.")
+    return [
+        ("trackable", "Trackable items", f"{head.trackable:,}",
+         f"{head.commitments:,} commitments, {head.recommendations:,} recommendations and {head.calls:,} calls: "
+         "the items that can be delivered. Findings are counted apart."),
+        ("findings", "Findings", f"{head.findings:,}",
+         "Independent observations of how things stand: evidence, not promises, so they carry no status and "
+         "are never counted as delivered or overdue."),
+        ("delivered", "Delivered", f"{head.delivered:,}",
+         "Commitments and calls assessed as delivered, and recommendations implemented."),
+        ("not_delivered", "Not delivered", f"{head.not_delivered:,}",
+         "Assessed as not delivered, or recommendations not implemented."),
+        ("overdue", "Overdue", *overdue),
+        ("awaiting_response", "Awaiting response", f"{head.awaiting_response:,}",
+         "Open recommendations whose addressee has not responded on the record."),
+    ]
+
+
+#: The gaps page's figures: the key of ``content.GapTables.counts`` and the dashboard's labels.
+GAP_FIGURES = (
+    ("delivery", "Delivery gap", "Commitments not delivered, and accepted recommendations not implemented."),
+    ("response", "No response", "Recommendations with no response from their addressee."),
+    ("evidence", "Evidence gap", "Never assessed, or open with evidence older than a year."),
+    ("chains", "Chains", "Groups of linked items: the same problem promised, found and asked again."),
+    ("claimed", "Claimed vs found", "A finding that contradicts an item, beside the item's claim of progress."),
+)
+COLUMN_LABELS = {
+    "title": "What", "kind": "Kind", "status_label": "Status", "response_label": "Response",
+    "makers": "Made by", "owners": "Owner / addressee", "made_label": "Made", "deadline_label": "Deadline",
+    "days_overdue": "Days overdue", "days_open": "Days open", "years_open": "Years open",
+    "days_waiting": "Days waiting", "last_assessed_on": "Last assessed", "reason": "Why it is here",
+    "themes": "Themes", "document": "Source",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    json: str
+    table: dict  # {"columns": [...], "rows": [[...], ...]}
+
+
+def _columns(keys) -> list[tuple[str, str]]:
+    return [(k, COLUMN_LABELS.get(k, k)) for k in keys]
+
+
+def _plain(value):
+    """A cell value as a template shows it: None for missing, ints for whole numbers."""
+    value = progress.none_if_missing(value) if not isinstance(value, (list, tuple)) else value
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return value.item()
+    return value
+
+
+def rows_of(frame: pd.DataFrame, keys, names: Mapping[str, str]) -> list[dict]:
+    """Rows for ``macros.item_table``: ``id`` plus ``keys``, actors by name."""
+    out = []
+    wanted = ["id", *[k for k in keys if k != "id"]]
+    for record in frame.to_dict("records"):
+        row = {}
+        for key in wanted:
+            value = _plain(record.get(key))
+            if key in ("makers", "owners"):
+                value = names_of(value, names)
+            row[key] = "" if value is None and key not in ("days_overdue", "days_open") else value
+        out.append(row)
+    return out
+
+
+class ChartCache:
+    """Each chart's JSON from the last publish, keyed on what the figure is built from (its
+    frames, options and credit, and the code): building a Plotly figure costs 0.1 to 2 s, and
+    most charts do not change between two publishes. ``path`` None keeps nothing."""
+
+    def __init__(self, path: Path | None, code: str):
+        self.path, self.code = path, code
+        self.kept: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        if path is not None and path.is_file():
+            try:
+                self.kept = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                self.kept = {}
+
+    def chart(self, name: str, build: Callable[[], object], inputs: tuple, table: pd.DataFrame) -> Chart:
+        """The chart ``name``: ``build()``'s figure, or the same figure kept from the last publish
+        when ``inputs`` (frames and plain values) are the same."""
+        parts = [name, self.code] + [x.to_json(date_format="iso", default_handler=str)
+                                     if isinstance(x, pd.DataFrame) else repr(x) for x in inputs]
+        key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        kept = self.kept.get(name)
+        if kept is not None and kept["key"] == key:
+            text, title = kept["json"], kept["title"]
+        else:
+            fig = build()
+            config = chart_builders.config(name)
+            text = fig.to_json()[:-1] + ',"config":' + json.dumps(config) + "}"  # the dashboard's toolbar
+            title = _strip_tags(fig.layout.title.text or name)
+        self.used[name] = {"key": key, "json": text, "title": title}
+        columns = [str(c) for c in table.columns]
+        rows = [[_plain(v) if _plain(v) is not None else "" for v in row] for row in table.itertuples(index=False)]
+        return Chart(name=name, title=title, json=text, table={"columns": columns, "rows": rows})
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = self.path.with_suffix(".new")
+            fresh.write_text(json.dumps(self.used), encoding="utf-8")
+            os.replace(fresh, self.path)
+
+
+def _strip_tags(text: str) -> str:
+    """A chart title without the <b>/<br> markup Plotly draws it with, for text and alt."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", text.split("<br>")[0])).strip()
+
+
+def _scorecard_chart(cache: ChartCache, name: str, card: pd.DataFrame, credit: str | None, **options) -> Chart:
+    table = progress.scorecard_table(card)
+    if not table.empty:
+        table = table.rename(columns={"group": options.get("group_title", "Group")})
+    return cache.chart(name, lambda: chart_builders.credited(chart_builders.status_bars(card, **options), credit),
+                       (card, sorted(options.items()), credit), table)
+
+
+def overview_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
+    ov = record.overview
+    names = record.names
+    charts = {
+        "by_owner": _scorecard_chart(
+            cache, "scorecard-by-owner", ov.by_owner, credit,
+            title="Commitments and recommendations by owner or addressee, by status", group_title="Actor",
+            subtitle="An item with several owners counts once for each"),
+        "by_maker": _scorecard_chart(
+            cache, "scorecard-by-maker", ov.by_maker, credit,
+            title="Commitments and recommendations by maker, by status", group_title="Actor",
+            subtitle="An item with several owners counts once for each"),
+        "by_theme": _scorecard_chart(
+            cache, "status-by-theme", ov.by_theme, credit,
+            title="Commitments, recommendations and calls in each theme, by status", group_title="Theme"),
+    }
+    longest_keys = ["title", "kind", "owners", "status_label", "made_label", "years_open", "deadline_label",
+                    "days_overdue"]
+    if not ov.longest.empty:
+        charts["longest"] = cache.chart("longest-open", lambda: chart_builders.credited(chart_builders.open_items(
+            ov.longest, reference_date=ov.headline.as_of, names=names,
+            title=f"The {len(ov.longest)} items open the longest: from the date made to now, deadline marked"),
+            credit), (ov.longest, ov.headline.as_of, sorted(names.items()), credit),
+            _item_frame_table(ov.longest, longest_keys, names))
+    return {
+        "title": "What was promised, and what became of it",
+        "description": (f"{ov.headline.trackable:,} commitments, recommendations and calls and "
+                        f"{ov.headline.findings:,} findings: {ov.headline.delivered:,} delivered, "
+                        f"{ov.headline.awaiting_response:,} awaiting a response."),
+        "head": ov.headline,
+        "figures": headline_figures(ov.headline),
+        "as_of": long_date(ov.headline.as_of),
+        "deadlines": (f"{ov.headline.open_with_deadline:,} of them with a deadline recorded"
+                      if ov.headline.open_with_deadline else "no deadlines recorded for any of them"),
+        "charts": charts,
+        "longest": rows_of(ov.longest, longest_keys, names),
+        "longest_columns": _columns(longest_keys),
+    }
+
+
+def _item_frame_table(frame: pd.DataFrame, keys, names) -> pd.DataFrame:
+    rows = rows_of(frame, keys, names)
+    return pd.DataFrame([[r[k] for k in keys] for r in rows], columns=[COLUMN_LABELS.get(k, k) for k in keys])
+
+
+def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
+    found = record.gaps
+    names = record.names
+    today = record.today
+    charts: dict[str, Chart | None] = {"delivery": None}
+    delivery_keys = ["title", "kind", "owners", "status_label", "response_label", "made_label", "days_open",
+                     "deadline_label", "days_overdue"]
+    delivery = found.delivery.assign(days_open=found.delivery["days_since_made"]) if not found.delivery.empty \
+        else found.delivery
+    still_open = found.delivery[found.delivery["state"] == "open"].head(15) if not found.delivery.empty else None
+    if still_open is not None and not still_open.empty:
+        charts["delivery"] = cache.chart("delivery-gap", lambda: chart_builders.credited(chart_builders.open_items(
+            still_open, reference_date=today, names=names,
+            title="Undelivered and still open: from the date made to now, deadline marked",
+            subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit),
+            (still_open, today, sorted(names.items()), credit), _item_frame_table(
+            still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
+    response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
+    if not found.response.empty:
+        owners = found.response["owners"].fillna("").str.split("; ").explode()
+        waiting = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts()
+        table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
+        charts["response"] = cache.chart("response-gap", lambda: chart_builders.credited(
+            chart_builders.response_waiting(found.response, names=names,
+                                            title="Recommendations awaiting a response, by addressee"), credit),
+            (found.response, sorted(names.items()), credit), table)
+    evidence_keys = ["title", "kind", "owners", "status_label", "last_assessed_on", "reason"]
+    chains = []
+    for chain in found.chains:
+        members = chain.items
+        table = pd.DataFrame({"Made": members["made_label"], "Kind": members["kind"], "Item": members["title"],
+                              "Status": members["status_label"]})
+        chains.append({
+            "chart": cache.chart(f"chain-{page_name(chain.id)}",
+                                 lambda chain=chain: chart_builders.credited(
+                                     chart_builders.chain_timeline(chain, names=names), credit),
+                                 (chain.items, chain.links, sorted(names.items()), credit), table),
+            "members": rows_of(members.head(40), ["made_label", "kind", "title", "status_label"], names),
+        })
+    claimed = []
+    for pair in found.claimed.to_dict("records"):
+        pair = {k: _plain(v) for k, v in pair.items()}
+        pair["item_makers_named"] = names_of(pair.get("item_makers"), names)
+        pair["finding_makers_named"] = names_of(pair.get("finding_makers"), names)
+        claimed.append(pair)
+    counts = found.counts
+    return {
+        "title": "Where promise and delivery part",
+        "description": (f"Delivery gap {counts['delivery']:,}, no response {counts['response']:,}, "
+                        f"evidence gap {counts['evidence']:,}, chains {counts['chains']:,}, "
+                        f"claimed vs found {counts['claimed']:,}."),
+        "figures": GAP_FIGURES,
+        "counts": counts,
+        "charts": charts,
+        "delivery": rows_of(delivery, delivery_keys, names),
+        "delivery_columns": _columns(delivery_keys),
+        "response": rows_of(found.response, response_keys, names),
+        "response_columns": _columns(response_keys),
+        "evidence": rows_of(found.evidence, evidence_keys, names),
+        "evidence_columns": _columns(evidence_keys),
+        "stale_days": STALE_EVIDENCE_DAYS,
+        "chains": chains,
+        "claimed": claimed,
+    }
+
+
+def sources_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
+    docs = record.documents
+    titles = dict(zip(docs["id"], docs["title"]))
+    counts = record.document_counts
+    documents = []
+    for d in docs.to_dict("records"):
+        c = counts.loc[d["id"]] if d["id"] in counts.index else None
+        documents.append({
+            **{k: _plain(v) for k, v in d.items()},
+            "published": date_label(d["published_start"], d["published_precision"]),
+            "items": int(c["items"]) if c is not None else 0,
+            "open": int(c["open"]) if c is not None else 0,
+            "reported_in_title": titles.get(d.get("reported_in")) if isinstance(d.get("reported_in"), str) else None,
+        })
+    charts = {"sources": _scorecard_chart(
+        cache, "items-by-document", record.sources, credit, title="Items found in each document, by status",
+        group_title="Document",
+        subtitle="Findings carry no status and are counted as findings; an item counts for the article quoting "
+                 "it and the report it was first made in")}
+    return {"title": "Sources", "description": f"The {len(docs):,} documents the items are quoted from.",
+            "documents": documents, "charts": charts}
+
+
+TRACKER_COLUMNS = ["title", "kind", "status_label", "response_label", "owners", "made_label", "deadline_label",
+                   "themes"]
+TRACKER_ROWS_IN_PAGE = 1000
+
+
+def tracker_data(record: Record) -> dict:
+    """Every item as one compact row for data/items.js (the browser filters these)."""
+    items = record.items
+    names = record.names
+    fields = ["id", "page", *TRACKER_COLUMNS, "owner_ids", "maker_ids", "document_id", "origin_document_id",
+              "search"]
+    rows = []
+    for r in items.itertuples(index=False):
+        owners = r.owners if isinstance(r.owners, str) else ""
+        makers = r.makers if isinstance(r.makers, str) else ""
+        themes = r.themes if isinstance(r.themes, str) else ""
+        response = r.response_label if r.kind == "recommendation" and isinstance(r.response_label, str) else ""
+        search = " ".join([r.id, r.title, r.quote, makers, owners, themes, r.document_id,
+                           names_of(makers, names), names_of(owners, names)]).lower()
+        rows.append([r.id, page_name(r.id), r.title, r.kind, r.status_label, response, names_of(owners, names),
+                     r.made_label, r.deadline_label if isinstance(r.deadline_label, str) else "", themes,
+                     owners, makers, r.document_id,
+                     r.origin_document_id if isinstance(r.origin_document_id, str) else "", search])
+    return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows}
+
+
+def tracker_context(record: Record) -> dict:
+    items = record.items
+    names = record.names
+    docs = record.documents
+    statuses = [s for s in STATUS_COLOURS if s in set(items["status_label"]) | set(
+        items.loc[items["kind"] == "recommendation", "response_label"])] if not items.empty else []
+    actors = sorted({a for col in ("owners", "makers") for v in items[col] for a in split_list(v)},
+                    key=lambda a: names.get(a, a).lower()) if not items.empty else []
+    themes = sorted({t for v in items["themes"] for t in split_list(v)}) if not items.empty else []
+    kinds = [k for k in ("commitment", "recommendation", "finding", "call") if k in set(items["kind"])]
+    options = [
+        ("kind", "Kind", [(k, k) for k in kinds]),
+        ("status", "Status or response", [(s, s) for s in statuses]),
+        ("actor", "Made by or owner", [(a, names.get(a, a)) for a in actors]),
+        ("theme", "Theme", [(t, t) for t in themes]),
+        ("document", "Source document", list(zip(docs["id"], docs["title"]))),
+    ]
+    rows = rows_of(items.head(TRACKER_ROWS_IN_PAGE), TRACKER_COLUMNS, names)
+    for row in rows:
+        if row.get("kind") != "recommendation":
+            row["response_label"] = ""
+    return {"title": "Tracker: every item",
+            "description": f"All {len(items):,} items, searchable and filterable in the browser.",
+            "filter_options": options, "rows": rows, "total": len(items), "columns": _columns(TRACKER_COLUMNS)}
+
+
+# -- one item -----------------------------------------------------------------------------------
+
+
+def item_context(row: dict, *, history: list[dict], revisions: list[dict], links: list[dict],
+                 names: Mapping[str, str], documents: Mapping[str, dict], today: dt.date,
+                 roles: Mapping[str, str]) -> dict:
+    """An item page's values; ``row`` is the item's annotated row."""
+    kind = row["kind"]
+    status = row["status_label"]
+    entries = []
+    for h in reversed(history):
+        said = display_status(kind, h["status"], h["response"], h["implementation"])
+        if kind == "recommendation":
+            said = f"response: {response_label(h['response'])} · implementation: {said}"
+        who = recorder(roles, h["recorded_by"])
+        recorded = (f"From the tracker's first dataset, read from its source (loaded on {h['recorded_at'][:10]})"
+                    if who == "seed" else
+                    f"Recorded by {'the tracker' + chr(39) + 's staff' if who == 'staff' else 'a tracker ' + who} "
+                    f"on {h['recorded_at'][:10]}")
+        entries.append({"date": date_label(h["assessed_on"], "day"), "said": said, "evidence": h["evidence"],
+                        "url": web_url(h.get("evidence_url")),
+                        "document": documents.get(h.get("evidence_document_id")), "recorded": recorded})
+    deadline_rows = timeline.deadline_rows(revisions)
+    deadline_line = ""
+    if deadline_rows:
+        current = deadline_rows[-1]
+        end = current["deadline_end"]
+        deadline_line = current["deadline_label"] or "none"
+        if end is not None and row["is_open"] and end < today:
+            deadline_line += f", passed {(today - end).days:,} days ago with the item still open"
+    link_rows = []
+    for link in links:
+        year = str(link["other_made"])[:4]
+        if link["direction"] == "outgoing":
+            phrase = f"This item {link['kind']} a {link['other_kind']} of {year}"
+        else:
+            phrase = f"A {link['other_kind']} of {year} {link['kind']} this item"
+        link_rows.append({**link, "phrase": phrase})
+    return {
+        "item": row,
+        "source": documents.get(row["document_id"]),
+        "origin": documents.get(row.get("origin_document_id")) if row.get("origin_document_id") else None,
+        "makers": names_of(row.get("makers"), names),
+        "owners": names_of(row.get("owners"), names),
+        "themes": ", ".join(split_list(row.get("themes"))),
+        "history": entries,
+        "deadlines": deadline_rows,
+        "deadline_line": deadline_line,
+        "links": link_rows,
+        "status": status,
+    }
