@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from tracker.models import web_url  # noqa: F401 - the one link rule, re-exported for the pages
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, which covers markdown
 # syntax, Streamlit's directives (":red[...]", ":material/icon:", emoji shortcodes) and
@@ -35,21 +37,6 @@ def md(text: object) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat).replace("@", "@" + _WORD_JOINER)
 
 
-def web_url(url: object) -> str | None:
-    """``url`` if it is an http(s) address with a host, else None (javascript:, data:, relative
-    and malformed addresses are never linked)."""
-    if not isinstance(url, str):
-        return None
-    candidate = url.strip()
-    if not candidate or any(ch.isspace() or ord(ch) < 32 for ch in candidate):
-        return None
-    try:
-        parts = urlsplit(candidate)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return candidate
 
 
 def md_link(label: object, url: object) -> str:

@@ -178,6 +178,24 @@ def _check_web_url(value: str) -> str:
 WebUrl = Annotated[str, AfterValidator(_check_web_url), Field(max_length=2000)]
 
 
+def web_url(url: object) -> str | None:
+    """``url`` if it is an http(s) address with a host, else None (javascript:, data:, relative
+    and malformed addresses are never linked). The one rule for what pages may link to, in the
+    dashboard (``dashboard.safe_text``) and the published edition alike."""
+    if not isinstance(url, str):
+        return None
+    candidate = url.strip()
+    if not candidate or any(ch.isspace() or ord(ch) < 32 for ch in candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return candidate
+
+
 def _empty_to_none(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None

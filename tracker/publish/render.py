@@ -12,31 +12,16 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from tracker.models import web_url
+
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                                 "\u2029": "\\u2029"})
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-def web_url(url: object) -> str | None:
-    """``url`` if it is an http(s) address with a host, else None (javascript:, data:, relative
-    and malformed addresses are never linked). The rule ``dashboard.safe_text.web_url`` keeps."""
-    if not isinstance(url, str):
-        return None
-    candidate = url.strip()
-    if not candidate or any(ch.isspace() or ord(ch) < 32 for ch in candidate):
-        return None
-    try:
-        parts = urlsplit(candidate)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return candidate
 
 
 def page_name(item_id: str) -> str:
