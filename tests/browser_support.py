@@ -31,6 +31,18 @@ START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 
 
+def settle(page) -> None:
+    """Wait for the script run that the last browser action started to finish."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(RUNNING, timeout=1500)
+    except PlaywrightTimeout:
+        pass  # the run was quicker than the check
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(300)
+
+
 class ServerDidNotStart(RuntimeError):
     """A server exited, or did not answer its health check in time; the message holds its log."""
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import IDLE, ROOT, RUNNING, dashboard_server
+from browser_support import IDLE, ROOT, dashboard_server, settle
 from dashboard_fixture import build_seeded_db
 
 from tests.pdf_samples import encrypted_pdf, scanned_pdf
@@ -36,17 +36,6 @@ def served(tmp_path_factory):
     with dashboard_server(db, folder, env={"TRACKER_AUTH": "local"}) as server:
         yield server.url, db, folder
     assert not server.has_traceback, server.output
-
-
-def settle(page) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_selector(RUNNING, timeout=1500)
-    except PlaywrightTimeout:
-        pass
-    page.wait_for_selector(IDLE)
-    page.wait_for_timeout(300)
 
 
 def sign_in(page, address: str) -> None:

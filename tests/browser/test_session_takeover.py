@@ -15,7 +15,7 @@ import re
 import time
 
 import pytest
-from browser_support import IDLE, RUNNING, dashboard_server
+from browser_support import IDLE, dashboard_server, settle
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -59,17 +59,6 @@ def served(tmp_path_factory):
     with dashboard_server(db, folder, env=env) as server:
         yield server, db, folder
     assert not server.has_traceback, server.output
-
-
-def settle(page) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_selector(RUNNING, timeout=1500)
-    except PlaywrightTimeout:
-        pass
-    page.wait_for_selector(IDLE)
-    page.wait_for_timeout(300)
 
 
 def signed_in_as_admin(page) -> bool:

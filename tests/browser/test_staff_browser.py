@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import IDLE, ROOT, RUNNING, dashboard_server
+from browser_support import IDLE, ROOT, dashboard_server, settle
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -75,18 +75,6 @@ def new_page(browser):
 
 
 # -- what a person does ----------------------------------------------------------------------------
-
-
-def settle(page) -> None:
-    """Wait for the script run that the last action started to finish."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_selector(RUNNING, timeout=1500)
-    except PlaywrightTimeout:
-        pass  # the run was quicker than the check
-    page.wait_for_selector(IDLE)
-    page.wait_for_timeout(300)
 
 
 def visit(page, url: str) -> None:
