@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import forms, pickers, session
+from dashboard.staff import forms, gate, pickers, session
 from dashboard.staff.changes import changes_table
 from tracker import bulk
 from tracker import status as status_rules
@@ -36,7 +36,7 @@ SEEN = "bulk:seen"  # {item id: the version this page read it at}
 OUTCOME = "bulk:outcome"
 ASSESSABLE = [ItemKind.RECOMMENDATION.value, ItemKind.COMMITMENT.value, ItemKind.CALL.value]
 
-session.require()
+gate.require()
 snap = data.snapshot()
 items = data.items(snap)
 items = items[items["kind"] != ItemKind.FINDING].set_index("id", drop=False)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.navigation import page as public_page
+from dashboard.pages import page
 from dashboard.safe_text import md
-from dashboard.staff import forms, item_parts, pickers, session
-from dashboard.staff import page as staff_page
+from dashboard.staff import forms, gate, item_parts, pickers
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
 
 NEW = "new"
@@ -20,7 +19,7 @@ TEXT_FIELDS = ("title", "quote", "document_id", "origin_document_id", "makers", 
 ALIASES = {"owners": ["addressee", "owners"], "deadline": ["a finding carries no deadline"],
            "id": ["already exists"]}
 
-session.require()
+gate.require()
 snap = data.snapshot()
 items = data.items(snap)
 documents = data.documents(snap)
@@ -81,10 +80,10 @@ def _save() -> None:
 initial = _initial()
 if item is not None:
     form.seen_version(item["version"])
-    st.page_link(public_page("item"), query_params={"id": choice}, label="Public page of this item",
+    st.page_link(page("item"), query_params={"id": choice}, label="Public page of this item",
                  icon=":material/open_in_new:")
     if item["kind"] != ItemKind.FINDING:
-        st.page_link(staff_page("assess"), query_params={"item": choice}, label="Record an assessment of this item",
+        st.page_link(page("assess"), query_params={"item": choice}, label="Record an assessment of this item",
                      icon=":material/fact_check:")
 form.show_outcome()
 with st.form(form.key("form")):

@@ -11,7 +11,8 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import forms, page, pickers, session
+from dashboard.pages import page
+from dashboard.staff import forms, gate, pickers, session
 from dashboard.staff.highlight import excerpts_html, highlighted_html
 from tracker import extract, review, source_text
 from tracker.auth import SessionEndedError
@@ -25,7 +26,7 @@ PER_PAGE = 25  # proposals drawn at once
 WHOLE_TEXT_SHOWN = 200_000  # characters; a longer text is shown around the proposals on screen  # numbers each extraction, so its widgets' keys are its own
 STORED, PASTE, UPLOAD = "The document's stored text", "Paste the text", "Upload a file (.txt, .html, .pdf)"
 
-session.require()
+gate.require()
 snap = data.snapshot()
 documents = data.documents(snap)
 doc_labels = pickers.document_labels(documents)

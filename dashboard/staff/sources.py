@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.staff import document_text, forms, pickers, session
+from dashboard.staff import document_text, forms, gate, pickers, session
 from tracker.models import Actor, ActorKind, Document, DocumentKind, PartialDate
 from tracker.workspace import Workspace
 
@@ -13,7 +13,7 @@ NEW = "new"
 DOCUMENT_FIELDS = ("id", "title", "publisher", "kind", "published", "url", "reported_in", "text_file")
 ACTOR_FIELDS = ("id", "name", "kind", "description")
 
-session.require()
+gate.require()
 snap = data.snapshot()
 st.title("Documents and actors")
 documents_tab, actors_tab = st.tabs(["Documents", "Actors"])
