@@ -149,11 +149,6 @@ def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> p
 # -- what pages call ----------------------------------------------------------------------------
 
 
-def items(snap: Snapshot) -> pd.DataFrame:
-    """Every item as of the snapshot, annotated (``progress.annotate``)."""
-    return _items(*snap.key).copy(deep=False)
-
-
 def actor_names(snap: Snapshot) -> dict[str, str]:
     return _lookups(snap.path, snap.version)["actors"]
 
@@ -535,3 +530,42 @@ def recorder_label(snap: Snapshot, username: str) -> str:
     is half of what signs in, and a staff member's name is theirs to give)."""
     role = _staff_roles(snap.path, snap.version).get(username)
     return f"a tracker {role}" if role else "the tracker's staff"
+
+
+# -- the staff pages (issue 12): bounded reads, never the whole annotated record ----------------
+
+
+@st.cache_data(**CACHE)
+def _staff_item_choices(path: str, version: int, text: str, kinds: tuple[str, ...],
+                        include: tuple[str, ...], limit: int) -> dict:
+    with _open(path) as store:
+        matches, rows = store.item_choices(text=text, kinds=kinds, limit=limit, include=include)
+    return {"matches": matches, "rows": rows}
+
+
+def staff_item_choices(snap: Snapshot, text: str = "", *, kinds=(), include=()) -> dict:
+    """Items a staff picker offers, of the current record: ``rows`` (``Store.PICKER_COLUMNS``)
+    of the first ``ITEMS_PICKED_FROM`` items of ``kinds`` holding ``text`` (every item, when
+    empty), oldest first, then any of ``include`` not among them; ``matches``, how many hold it."""
+    return _staff_item_choices(snap.path, snap.version, text, tuple(kinds), tuple(sorted(set(include))),
+                               ITEMS_PICKED_FROM)
+
+
+@st.cache_data(**CACHE)
+def _items_by_id(path: str, version: int, today_iso: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    with _open(path) as store:
+        frame = store.items_frame(ids=list(ids))
+    return progress.annotate(frame, today=dt.date.fromisoformat(today_iso))
+
+
+def items_by_id(snap: Snapshot, ids) -> pd.DataFrame:
+    """The items ``ids`` of the current record with their status and version, annotated
+    (``progress.annotate``) and indexed by id."""
+    return _items_by_id(snap.path, snap.version, snap.today.isoformat(),
+                        tuple(sorted(set(ids)))).set_index("id", drop=False)
+
+
+def taken_ids(entity: str) -> set[str]:
+    """Every id of ``entity`` ("item", "document", "actor") now; read fresh, not cached."""
+    with _open(str(resolve_db_path())) as store:
+        return store.ids_of(entity)

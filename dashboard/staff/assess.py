@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.pages import page
 from dashboard.safe_text import md, md_link
-from dashboard.staff import forms, gate, pickers
+from dashboard.staff import forms, gate, item_choice, pickers
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
 from tracker.progress import date_label
@@ -21,15 +21,14 @@ ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url"
 
 gate.require()
 snap = data.snapshot()
-items = data.items(snap)
-assessable = items[items["kind"] != ItemKind.FINDING]
 documents = data.documents(snap)
 doc_labels = pickers.document_labels(documents)
-titles = pickers.item_labels(assessable, data.document_titles(snap))
 
 st.title("Record an assessment")
 st.caption("A new status with the evidence for it. The history is append-only: earlier "
            "assessments stay on the record. Findings carry no status; link them instead.")
+titles = item_choice.item_choices("item", snap, kinds=[k.value for k in ItemKind if k != ItemKind.FINDING],
+                                  include=(st.session_state.get("item"), st.query_params.get("item")))
 forms.choice_from_url("item", titles)
 item_id = st.selectbox(
     "Item", list(titles), index=None, key="item", bind="query-params",

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.pages import page
 from dashboard.safe_text import md
-from dashboard.staff import forms, gate, item_parts, pickers
+from dashboard.staff import forms, gate, item_choice, item_parts, pickers
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
 
 NEW = "new"
@@ -21,15 +21,15 @@ ALIASES = {"owners": ["addressee", "owners"], "deadline": ["a finding carries no
 
 gate.require()
 snap = data.snapshot()
-items = data.items(snap)
 documents = data.documents(snap)
 doc_labels = pickers.document_labels(documents)
-titles = pickers.item_labels(items, data.document_titles(snap))
 actors = data.actor_names(snap)
 actor_labels = pickers.actor_labels(actors)
 themes = data.filter_options(snap).themes
 
 st.title("Items")
+titles = item_choice.item_choices("edit_item", snap,
+                                  include=(st.session_state.get("edit_item"), st.query_params.get("edit_item")))
 forms.choice_from_url("edit_item", [NEW, *titles])
 choice = st.selectbox(
     "Item", [NEW, *titles], key="edit_item", bind="query-params",
@@ -138,4 +138,4 @@ if item is not None:
     with deadline_tab:
         item_parts.deadline_section(snap, choice, item)
     with links_tab:
-        item_parts.links_section(snap, choice, titles)
+        item_parts.links_section(snap, choice)

@@ -81,11 +81,11 @@ def _propose() -> None:
         st.session_state[OUTCOME] = {"kind": "error", "message": str(exc)}
         return
     text = given.text
-    items = data.items(snap)
-    own = items[items["document_id"] == document_id]
+    own = data.items_of_document(snap, document_id)
+    own = own[own["document_id"] == document_id]  # not those only first made in it
     found = extract.extract_candidates(
         text, published=published, actors=[{"id": i, "name": n} for i, n in actor_names.items()],
-        existing_quotes=dict(zip(own["id"], own["quote"])), taken_ids=set(items["id"]),
+        existing_quotes=dict(zip(own["id"], own["quote"])), taken_ids=data.taken_ids("item"),
         publisher=document["publisher"])
     if not found.candidates:
         st.session_state[OUTCOME] = {"kind": "info", "message": "No item was found in this text: no numbered "
