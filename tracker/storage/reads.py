@@ -734,22 +734,33 @@ class Reads:
         of them, oldest first, followed by any of ``include`` (the items a page is already at)
         that are of ``kinds`` but not among them."""
         clauses: list[str] = []
-        params: dict[str, Any] = {"limit": int(limit)}
-        self._text_condition(text, clauses, params)
+        params: dict[str, Any] = {}
+        needle = self._text_condition(text, clauses, params)
         kinds = list(kinds)
         if kinds:
-            clauses.append("i.kind IN (SELECT value FROM json_each(:kinds))")
             params["kinds"] = json.dumps(kinds)
-        where = " AND ".join(clauses) or "1"
+        kind_clause = "i.kind IN (SELECT value FROM json_each(:kinds))"
         columns = ", ".join(f"i.{c}" for c in self.PICKER_COLUMNS)
-        matches = self.db.conn.execute(f"SELECT count(*) FROM items i WHERE {where}", params).fetchone()[0]
-        rows = self._rows(f"SELECT {columns} FROM items i WHERE {where} ORDER BY i.made_start, i.id LIMIT :limit",
-                          params)
+        if needle:
+            # The search reads every row anyway: one scan in storage order for the matching ids,
+            # sorted (as find_items does), then the rows listed by id.
+            where = " AND ".join(clauses + ([kind_clause] if kinds else []))
+            ids = [row[0] for row in self.db.conn.execute(
+                f"SELECT i.id FROM items i WHERE {where} ORDER BY +i.made_start, i.id", params)]
+            matches, first = len(ids), ids[:limit]
+            rows = self._rows(f"SELECT {columns} FROM items i WHERE i.id IN {_LISTED_IDS} ORDER BY i.made_start, i.id",
+                              {"ids": json.dumps(first)})
+        else:
+            # Counted on the kind index; listed by walking the date index (items_made_status,
+            # which holds the kind: the unary + keeps SQLite off the kind index), stopping at limit.
+            matches = self.db.conn.execute(
+                f"SELECT count(*) FROM items i WHERE {kind_clause if kinds else '1'}", params).fetchone()[0]
+            rows = self._rows(f"SELECT {columns} FROM items i WHERE {'+' + kind_clause if kinds else '1'} "
+                              "ORDER BY i.made_start, i.id LIMIT :limit", {**params, "limit": int(limit)})
         listed = {row["id"] for row in rows}
         wanted = [ident for ident in dict.fromkeys(include) if ident and ident not in listed]
         if wanted:
-            kept = " AND i.kind IN (SELECT value FROM json_each(:kinds))" if kinds else ""
+            kept = f" AND {kind_clause}" if kinds else ""
             rows += self._rows(f"SELECT {columns} FROM items i WHERE i.id IN {_LISTED_IDS}{kept} "
-                               "ORDER BY i.made_start, i.id",
-                               {"ids": json.dumps(wanted), **({"kinds": params["kinds"]} if kinds else {})})
+                               "ORDER BY i.made_start, i.id", {**params, "ids": json.dumps(wanted)})
         return matches, pd.DataFrame(rows, columns=list(self.PICKER_COLUMNS))
