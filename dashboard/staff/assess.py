@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.pages import page
 from dashboard.safe_text import md, md_link
-from dashboard.staff import forms, gate, item_choice, pickers
+from dashboard.staff import forms, gate, item_choice
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
 from tracker.progress import date_label
@@ -21,8 +21,7 @@ ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url"
 
 gate.require()
 snap = data.snapshot()
-documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
+doc_labels = data.document_labels(snap)
 
 st.title("Record an assessment")
 st.caption("A new status with the evidence for it. The history is append-only: earlier "

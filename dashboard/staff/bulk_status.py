@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import forms, gate, item_choice, pickers, session
+from dashboard.staff import forms, gate, item_choice, session
 from dashboard.staff.changes import changes_table
 from tracker import bulk
 from tracker import status as status_rules
@@ -39,7 +39,7 @@ ASSESSABLE = [ItemKind.RECOMMENDATION.value, ItemKind.COMMITMENT.value, ItemKind
 gate.require()
 snap = data.snapshot()
 documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
+doc_labels = data.document_labels(snap)
 
 st.title("Statuses from a progress report")
 st.caption("A progress report or a government response updates many items at once. Choose the report, "

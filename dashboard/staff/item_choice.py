@@ -1,8 +1,8 @@
 """The staff pages' item pickers: a bounded list of titles, searched first when the items are
 too many for one list (``data.ITEMS_PICKED_FROM``), as the public item page does.
 
-The options come from ``data.staff_item_choices`` (one SQL read of titles, with a limit), never
-from the whole annotated record.
+The options come from ``data.staff_item_choices`` (one SQL read of titles, with a limit, named
+by ``tracker.labels``), never from the whole annotated record.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterable
 import streamlit as st
 
 from dashboard import data
-from dashboard.staff import pickers
 
 
 def item_choices(key: str, snap: data.Snapshot, *, kinds: Iterable[str] = (),
@@ -32,4 +31,4 @@ def item_choices(key: str, snap: data.Snapshot, *, kinds: Iterable[str] = (),
         elif found["matches"] > data.ITEMS_PICKED_FROM:
             st.caption(f"{found['matches']:,} items match; the list holds the oldest "
                        f"{data.ITEMS_PICKED_FROM:,}. Search to find the others.")
-    return pickers.item_labels(found["rows"], data.document_titles(snap))
+    return found["labels"]

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.pages import page
 from dashboard.safe_text import md
-from dashboard.staff import forms, gate, item_choice, item_parts, pickers
+from dashboard.staff import forms, gate, item_choice, item_parts
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
 
 NEW = "new"
@@ -21,10 +21,9 @@ ALIASES = {"owners": ["addressee", "owners"], "deadline": ["a finding carries no
 
 gate.require()
 snap = data.snapshot()
-documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
+doc_labels = data.document_labels(snap)
 actors = data.actor_names(snap)
-actor_labels = pickers.actor_labels(actors)
+actor_labels = data.actor_labels(snap)
 themes = data.filter_options(snap).themes
 
 st.title("Items")

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.safe_text import md
 from dashboard.pages import page
-from dashboard.staff import forms, gate, pickers, session
+from dashboard.staff import forms, gate, session
 from dashboard.staff.highlight import excerpts_html, highlighted_html
 from tracker import extract, review, source_text
 from tracker.auth import SessionEndedError
@@ -29,7 +29,7 @@ STORED, PASTE, UPLOAD = "The document's stored text", "Paste the text", "Upload 
 gate.require()
 snap = data.snapshot()
 documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
+doc_labels = data.document_labels(snap)
 actor_names = data.actor_names(snap)
 
 st.title("Items from a text")
