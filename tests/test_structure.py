@@ -123,8 +123,8 @@ def test_no_import_cycle_among_tracker_and_dashboard_modules():
     assert found == [], "import cycles: " + "; ".join(" <-> ".join(group) for group in found)
 
 
-#: The dashboard modules that may open the database themselves: the one data-access module, and
-#: the server's guard (a Starlette route, not a page), which reaches it through the workspace.
+#: The one dashboard module that opens the store itself; staff pages and the server's guard
+#: reach the database through ``tracker.workspace.open_workspace``.
 DATA_ACCESS = {"dashboard.data"}
 
 
