@@ -101,6 +101,14 @@ def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd
 
 @st.cache_data(**CACHE)
 def _lookups(path: str, version: int) -> dict:
+    # A status change makes a new data version but leaves documents and actors as they were:
+    # read them again only when they changed (4,000 documents: ~100 ms after every write).
+    with _open(path) as store:
+        return _names(path, store.names_version())
+
+
+@st.cache_data(**CACHE)
+def _names(path: str, names_version: str) -> dict:
     with _open(path) as store:
         return {
             "actors": {row["id"]: row["name"] for row in store.actors()},
@@ -559,7 +567,14 @@ def _items_by_id(path: str, version: int, today_iso: str, ids: tuple[str, ...]) 
 
 @st.cache_data(**CACHE)
 def _document_labels(path: str, version: int) -> dict[str, str]:
-    return labels.document_labels(_lookups(path, version)["documents"])
+    with _open(path) as store:
+        names_version = store.names_version()
+    return _document_labels_of(path, names_version)
+
+
+@st.cache_data(**CACHE)
+def _document_labels_of(path: str, names_version: str) -> dict[str, str]:
+    return labels.document_labels(_names(path, names_version)["documents"])
 
 
 def document_labels(snap: Snapshot) -> dict[str, str]:

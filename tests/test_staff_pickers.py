@@ -58,3 +58,29 @@ def test_items_page_picker_keeps_the_item_named_in_the_address(staff_db, monkeyp
     at.query_params["edit_item"] = "data-unreliable"  # the newest item: not among the oldest 2
     ok(at.switch_page("staff/items.py").run())
     assert at.selectbox(key="edit_item").value == "data-unreliable"
+
+
+def test_names_version_moves_with_documents_and_actors_only(staff_db):
+    from tracker.models import Actor, Assessment, Document
+
+    with Store(staff_db) as store:
+        first = store.names_version()
+        item = store.get_item("taskforce")
+        store.record_assessment("taskforce", Assessment(status="in progress", evidence="A report.",
+                                                        assessed_on="2024-01-01"),
+                                expected_version=item["version"], by="edna")
+        assert store.names_version() == first  # a status change: the names are as they were
+        actor = store.get_actor("police")
+        store.update_actor(Actor(id="police", name="Police forces of England and Wales", kind=actor["kind"]),
+                           expected_version=actor["version"], by="edna")
+        second = store.names_version()
+        assert second != first
+        doc = store.get_document("hmicfrs-2023")
+        store.update_document(Document(id=doc["id"], title=doc["title"] + " (revised)", publisher=doc["publisher"],
+                                       kind=doc["kind"], published=doc["published_start"]),
+                              expected_version=doc["version"], by="edna")
+        third = store.names_version()
+        assert third not in (first, second)
+        store.add_document(Document(id="new-report", title="A new report", publisher="HMICFRS",
+                                    kind="inspection report", published="2024-02-01"), by="edna")
+        assert store.names_version() not in (first, second, third)

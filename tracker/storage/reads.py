@@ -764,3 +764,12 @@ class Reads:
             rows += self._rows(f"SELECT {columns} FROM items i WHERE i.id IN {_LISTED_IDS}{kept} "
                                "ORDER BY i.made_start, i.id", {**params, "ids": json.dumps(wanted)})
         return matches, pd.DataFrame(rows, columns=list(self.PICKER_COLUMNS))
+
+    def names_version(self) -> str:
+        """A key that changes whenever a document or an actor is added or edited (and only
+        then; a status change leaves it), for caching what pickers and pages name them by:
+        the count and the summed versions of each table (rows are never deleted, and every
+        edit adds one to its row's version)."""
+        return self.db.conn.execute(
+            "SELECT (SELECT count(*) || ':' || coalesce(sum(version), 0) FROM documents) || '/' || "
+            "(SELECT count(*) || ':' || coalesce(sum(version), 0) FROM actors)").fetchone()[0]
