@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.safe_text import plot_text
-from tracker.progress import duration, long_date
+from tracker.dates import duration, long_date
 from tracker.status import FINDING_LABEL, RESPONSE_COLOURS, STATUS_COLOURS, STATUS_ORDER
 
 FALLBACK_COLOUR = "#777777"
@@ -183,7 +183,7 @@ def status_bars(
     """Horizontal stacked bars, one per group, one segment per status; each group's name and
     total written above its bar, the legend below.
 
-    ``card`` has ``group``, ``status_label``, ``n`` (``progress.scorecard``). Segments are
+    ``card`` has ``group``, ``status_label``, ``n`` (``tracker.figures.scorecard``). Segments are
     labelled "3 delivered" when wide enough and "3" otherwise; the legend and hover name every
     status. At most ``max_groups`` groups, the largest, are drawn (the subtitle says so).
     """

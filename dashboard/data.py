@@ -21,7 +21,9 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import about, changes as record_changes, currency, exchange, filters, gaps, ids, progress, summary, timeline
+from tracker import (
+    about, changes as record_changes, currency, exchange, figures, filters, frames, gaps, ids, timeline,
+)
 from tracker.bootstrap import SEED_USER
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
@@ -97,7 +99,7 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
     with _open(path) as store:
         frame = store.items_frame(as_of=_date(as_of_iso), include_quote=True)
-    return progress.annotate(frame, today=_reference(as_of_iso, today_iso))
+    return frames.annotate(frame, today=_reference(as_of_iso, today_iso))
 
 
 @st.cache_data(**CACHE)
@@ -150,7 +152,7 @@ def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> p
 
 
 def items(snap: Snapshot) -> pd.DataFrame:
-    """Every item as of the snapshot, annotated (``progress.annotate``)."""
+    """Every item as of the snapshot, annotated (``frames.annotate``)."""
     return _items(*snap.key).copy(deep=False)
 
 
@@ -171,19 +173,17 @@ def document_titles(snap: Snapshot) -> dict[str, str]:
     return dict(zip(frame["id"], frame["title"]))
 
 
-# The overview's figures for the record as it stands come from the counts the store keeps
-# (tracker.summary): no item is loaded. For a past date they are computed from the history.
+# The figures come from tracker.figures, one call each, the same for the record now (as_of None)
+# and for a past date: SQL on the store, never the whole record.
 
 
 @st.cache_data(**CACHE)
-def _headline(path, version, as_of_iso, today_iso) -> progress.Headline:
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.headline(store, today=dt.date.fromisoformat(today_iso))
-    return progress.headline(_items(path, version, as_of_iso, today_iso), today=_reference(as_of_iso, today_iso))
+def _headline(path, version, as_of_iso, today_iso) -> figures.Headline:
+    with _open(path) as store:
+        return figures.headline(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso))
 
 
-def headline(snap: Snapshot) -> progress.Headline:
+def headline(snap: Snapshot) -> figures.Headline:
     return _headline(*snap.key)
 
 
@@ -193,10 +193,8 @@ def _scorecard(path, version, as_of_iso, today_iso, by: str, kinds: tuple[str, .
     names = lookups["actors"] if by in ("owner", "maker") else None
     if by == "document":
         names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.scorecard(store, by=by, kinds=kinds, names=names)
-    return progress.scorecard(_items(path, version, as_of_iso, today_iso), by=by, kinds=kinds, names=names)
+    with _open(path) as store:
+        return figures.scorecard(store, by=by, kinds=kinds, names=names, as_of=_date(as_of_iso))
 
 
 def scorecard(snap: Snapshot, *, by: str, kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -205,17 +203,14 @@ def scorecard(snap: Snapshot, *, by: str, kinds: tuple[str, ...]) -> pd.DataFram
 
 @st.cache_data(**CACHE)
 def _longest_open(path, version, as_of_iso, today_iso, limit: int) -> pd.DataFrame:
-    if as_of_iso is None:
-        with _open(path) as store:
-            annotated = summary.oldest_open(store, today=dt.date.fromisoformat(today_iso), limit=limit)
-    else:
-        annotated = _items(path, version, as_of_iso, today_iso)
-    longest = progress.longest_open(annotated, limit=limit)
-    return longest.join(annotated.set_index("id")[["made", "deadline_end"]], on="id")
+    with _open(path) as store:
+        return figures.longest_open(store, today=_reference(as_of_iso, today_iso), limit=limit,
+                                    as_of=_date(as_of_iso))
 
 
 def longest_open(snap: Snapshot, *, limit: int = 10) -> pd.DataFrame:
-    """``progress.longest_open`` with ``made`` and ``deadline_end`` for charting."""
+    """``figures.longest_open``: the open items made longest ago, with ``made`` and
+    ``deadline_end`` for charting."""
     return _longest_open(*snap.key, limit)
 
 
@@ -304,10 +299,8 @@ def timeline_view(snap: Snapshot, *, types=(), kinds=(), start: dt.date | None =
 
 @st.cache_data(**CACHE)
 def _options(path, version, as_of_iso, today_iso) -> filters.FilterOptions:
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.filter_options(store)
-    return filters.filter_options(_items(path, version, as_of_iso, today_iso))
+    with _open(path) as store:
+        return figures.filter_options(store, as_of=_date(as_of_iso))
 
 
 def filter_options(snap: Snapshot) -> filters.FilterOptions:
@@ -316,13 +309,9 @@ def filter_options(snap: Snapshot) -> filters.FilterOptions:
 
 @st.cache_data(**CACHE)
 def _matching(path, version, as_of_iso, today_iso, chosen: filters.ItemFilter) -> dict:
-    if as_of_iso is None:  # SQL on the indexed tables: no need to build the whole record first
-        with _open(path) as store:
-            return summary.matching_items(store, chosen, today=dt.date.fromisoformat(today_iso),
-                                          limit=ITEM_ROWS_SHOWN)
-    annotated = _items(path, version, as_of_iso, today_iso)
-    found = filters.filter_items(annotated, chosen)
-    return {"total": len(annotated), "matches": len(found), "rows": found.head(ITEM_ROWS_SHOWN)}
+    with _open(path) as store:
+        return figures.matching_items(store, chosen, today=_reference(as_of_iso, today_iso),
+                                      limit=ITEM_ROWS_SHOWN, as_of=_date(as_of_iso))
 
 
 def matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> dict:
@@ -349,32 +338,29 @@ def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
 
 
 def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFrame:
-    """Every item that matches ``chosen`` (for downloads, built when one is asked for)."""
-    return filters.filter_items(_items(*snap.key), chosen)
+    """Every item that matches ``chosen`` (for downloads, built when one is asked for; not cached)."""
+    with _open(snap.path) as store:
+        return figures.all_matching_items(store, chosen, today=snap.reference_date, as_of=snap.as_of)
 
 
 @st.cache_data(**CACHE)
 def _source_scorecard(path, version, as_of_iso, today_iso) -> pd.DataFrame:
     lookups = _lookups(path, version)
     names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
-    if as_of_iso is None:  # one pass of SQL, not the whole record
-        with _open(path) as store:
-            return summary.source_scorecard(store, names=names)
-    return progress.source_scorecard(_items(path, version, as_of_iso, today_iso), names=names)
+    with _open(path) as store:
+        return figures.source_scorecard(store, names=names, as_of=_date(as_of_iso))
 
 
 def source_scorecard(snap: Snapshot) -> pd.DataFrame:
     """Items per document by status, each counted for the document quoting it and the report
-    it was first made in (``progress.source_scorecard``)."""
+    it was first made in (``figures.source_scorecard``)."""
     return _source_scorecard(*snap.key)
 
 
 @st.cache_data(**CACHE)
 def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.document_counts(store)
-    return progress.document_counts(_items(path, version, as_of_iso, today_iso))
+    with _open(path) as store:
+        return figures.document_counts(store, as_of=_date(as_of_iso))
 
 
 def document_counts(snap: Snapshot) -> pd.DataFrame:
@@ -384,18 +370,9 @@ def document_counts(snap: Snapshot) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def _items_of_document(path, version, as_of_iso, today_iso, document_id: str) -> pd.DataFrame:
-    # A report we know only through an article has no quotes of its own, but the statements
-    # first made in it (origin_document_id) belong on its page too.
-    if as_of_iso is None:  # only this document's items are read
-        with _open(path) as store:
-            ids = store.item_ids_of_document(document_id)
-            frame = store.items_frame(ids=ids, include_quote=True)
-        return progress.annotate(frame, today=dt.date.fromisoformat(today_iso))
-    annotated = _items(path, version, as_of_iso, today_iso)
-    if annotated.empty:
-        return annotated
-    mask = (annotated["document_id"] == document_id) | (annotated["origin_document_id"] == document_id)
-    return annotated[mask]
+    with _open(path) as store:
+        return figures.items_of_document(store, document_id, today=_reference(as_of_iso, today_iso),
+                                         as_of=_date(as_of_iso))
 
 
 def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:
@@ -405,7 +382,7 @@ def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:
 @st.cache_data(**CACHE)
 def _item_choices(path, version, as_of_iso, text: str) -> dict:
     with _open(path) as store:
-        matches, titles = summary.item_titles(store, text=text, made_by=_date(as_of_iso),
+        matches, titles = figures.item_titles(store, text=text, made_by=_date(as_of_iso),
                                               limit=ITEMS_PICKED_FROM)
     return {"matches": matches, "titles": titles}
 

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import data, page_style
 from dashboard.components import as_of
 from tracker.currency import currency_line
-from tracker.progress import long_date
+from tracker.dates import long_date
 
 logger = logging.getLogger(__name__)
 VIEWS = Path(__file__).resolve().parent / "views"

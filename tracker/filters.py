@@ -1,6 +1,6 @@
 """Finding items: the tracker table's search and filters, and its CSV/JSON exports.
 
-Pure functions over the annotated items frame (``progress.annotate``); the dashboard keeps the
+Pure functions over the annotated items frame (``frames.annotate``); the dashboard keeps the
 filter values in the URL and calls ``filter_items``.
 """
 
@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from . import status as status_rules
-from .progress import split_list
+from .models import split_list
 from .exchange import neutralise_cell
 
 

@@ -8,7 +8,7 @@
 * claimed vs found: a claim of progress beside an independent finding that contradicts it.
 
 Every function takes frames from the store, the items frame already passed through
-``progress.annotate`` for the same reference date, except ``chain_for_item``, which reads the
+``frames.annotate`` for the same reference date, except ``chain_for_item``, which reads the
 few rows one item's chain needs from the store itself. Nothing here imports streamlit.
 """
 
@@ -19,10 +19,12 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from . import progress
+from . import frames
 from . import status as status_rules
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
-from .progress import AWAITING, date_label, none_if_missing, status_labels
+from .counts import AWAITING
+from .dates import date_label
+from .frames import none_if_missing, status_labels
 from .store import Store
 
 #: An open item whose latest evidence is older than this many days is in the evidence gap.
@@ -292,7 +294,7 @@ def chain_for_item(
     ids = store.linked_component(item_id, kinds=kinds, made_by=as_of)
     if len(ids) < 2:
         return None
-    members = progress.annotate(store.items_frame(as_of=as_of, ids=ids, include_quote=True), today=today)
+    members = frames.annotate(store.items_frame(as_of=as_of, ids=ids, include_quote=True), today=today)
     return chain_of(chains(members, store.links_among(ids), kinds=kinds), item_id)
 
 

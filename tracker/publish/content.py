@@ -1,9 +1,9 @@
 """What the published edition shows, read from the store with the functions the dashboard uses.
 
 Every figure here comes from the same call the dashboard makes for the record as it stands
-(``dashboard/data.py``): the headline and scorecards from ``tracker.summary`` (the counts the
-store keeps), the longest-open list from ``summary.oldest_open`` and ``progress.longest_open``,
-the gaps from ``tracker.gaps`` on the annotated record. So the edition and the dashboard give
+(``dashboard/data.py``): the headline, scorecards, longest-open list and counts per document from
+``tracker.figures`` (SQL on the store, ``as_of`` None), the gaps from ``tracker.gaps`` on the
+annotated record. So the edition and the dashboard give
 the same numbers for the same data version and day (tests/test_publish.py compares them).
 Nothing here imports streamlit.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import gaps, progress, summary
+from .. import figures, frames, gaps
 from ..store import Store
 
 #: Each gaps table lists at most this many rows (the dashboard's ``GAP_ROWS_SHOWN``); its
@@ -41,7 +41,7 @@ def recorder(roles: dict[str, str], username: str | None) -> str:
 
 @dataclass
 class Overview:
-    headline: progress.Headline
+    headline: figures.Headline
     by_owner: pd.DataFrame
     by_maker: pd.DataFrame
     by_theme: pd.DataFrame
@@ -71,7 +71,7 @@ class Record:
     gaps: GapTables
     sources: pd.DataFrame
     document_counts: pd.DataFrame
-    items: pd.DataFrame  # every item, annotated (progress.annotate), oldest first
+    items: pd.DataFrame  # every item, annotated (frames.annotate), oldest first
     links: pd.DataFrame
     roles: dict[str, str]  # staff roles by username, to name recorders by role
 
@@ -86,15 +86,12 @@ def documents_frame(store: Store) -> pd.DataFrame:
 
 def overview(store: Store, *, today: dt.date, names: dict[str, str]) -> Overview:
     """The overview's figures exactly as ``dashboard.data`` reads them for the current record."""
-    oldest = summary.oldest_open(store, today=today, limit=LONGEST_OPEN_SHOWN)
-    longest = progress.longest_open(oldest, limit=LONGEST_OPEN_SHOWN)
-    longest = longest.join(oldest.set_index("id")[["made", "deadline_end"]], on="id")
     return Overview(
-        headline=summary.headline(store, today=today),
-        by_owner=summary.scorecard(store, by="owner", kinds=SCORECARD_KINDS, names=names),
-        by_maker=summary.scorecard(store, by="maker", kinds=SCORECARD_KINDS, names=names),
-        by_theme=summary.scorecard(store, by="theme", kinds=THEME_KINDS),
-        longest=longest,
+        headline=figures.headline(store, today=today),
+        by_owner=figures.scorecard(store, by="owner", kinds=SCORECARD_KINDS, names=names),
+        by_maker=figures.scorecard(store, by="maker", kinds=SCORECARD_KINDS, names=names),
+        by_theme=figures.scorecard(store, by="theme", kinds=THEME_KINDS),
+        longest=figures.longest_open(store, today=today, limit=LONGEST_OPEN_SHOWN),
     )
 
 
@@ -130,7 +127,7 @@ def read_record(store: Store, *, today: dt.date) -> Record:
     names = {row["id"]: row["name"] for row in store.actors()}
     documents = documents_frame(store)
     doc_titles = dict(zip(documents["id"], documents["title"]))
-    annotated = progress.annotate(store.items_frame(include_quote=True), today=today)
+    annotated = frames.annotate(store.items_frame(include_quote=True), today=today)
     links = store.links()
     return Record(
         data_version=store.data_version(),
@@ -139,8 +136,8 @@ def read_record(store: Store, *, today: dt.date) -> Record:
         documents=documents,
         overview=overview(store, today=today, names=names),
         gaps=gap_tables(store, annotated, links, today=today),
-        sources=summary.source_scorecard(store, names=doc_titles),
-        document_counts=summary.document_counts(store),
+        sources=figures.source_scorecard(store, names=doc_titles),
+        document_counts=figures.document_counts(store),
         items=annotated,
         links=links,
         roles=store.staff_roles(),
