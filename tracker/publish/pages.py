@@ -228,8 +228,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
             still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
     response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
     if not found.response.empty:
-        owners = found.response["owners"].fillna("").str.split("; ").explode()
-        waiting = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts()
+        owners = pd.Series([o for text in found.response["owners"].tolist() for o in split_list(counts.none_if_missing(text))])
+        waiting = owners.map(lambda o: names.get(o, o)).value_counts()
         table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
         charts["response"] = cache.chart("response-gap", lambda: chart_builders.credited(
             chart_builders.response_waiting(found.response, names=names,
