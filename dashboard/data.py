@@ -123,16 +123,11 @@ def _links(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _claim_history(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame:
-    # Only the items a finding contradicts, not the whole history (a million rows at 100,000).
-    with _open(path) as store:
-        return store.assessments_frame(until=_date(as_of_iso), brief=True,
-                                       item_ids=gaps.items_in_contradictions(_links(path, version)))
-
-
-@st.cache_data(**CACHE)
 def _chains(path: str, version: int, as_of_iso: str | None, today_iso: str) -> list[gaps.Chain]:
-    return gaps.chains(_items(path, version, as_of_iso, today_iso), _links(path, version))
+    # Only the items at the ends of links are read (gaps.record_chains), never the whole record.
+    with _open(path) as store:
+        return gaps.record_chains(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
+                                  links=_links(path, version))
 
 
 # Held once and shared like _items (every event with its detail text, ~120,000 rows at 10,000
@@ -216,24 +211,11 @@ def longest_open(snap: Snapshot, *, limit: int = 10) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
-    annotated = _items(path, version, as_of_iso, today_iso)
-    reference = _reference(as_of_iso, today_iso)
-    links = _links(path, version)
-    delivery = gaps.delivery_gaps(annotated, today=reference)
-    dates = annotated.set_index("id")[["made", "deadline_end"]]
-    found = {
-        "delivery": delivery,
-        "response": gaps.response_gaps(annotated, today=reference),
-        "evidence": gaps.evidence_gaps(annotated, today=reference),
-        "claimed": gaps.claimed_vs_found(annotated, links, _claim_history(path, version, as_of_iso)),
-        "chains": gaps.chain_summary(_chains(path, version, as_of_iso, today_iso)),
-    }
-    # Counts of everything, rows of the first GAP_ROWS_SHOWN: tens of thousands of rows per
-    # table at 100,000 items cost more to copy out of the cache and send than to find.
-    tables = {f"{name}_count": len(frame) for name, frame in found.items()}
-    tables.update({name: frame.head(GAP_ROWS_SHOWN) for name, frame in found.items()})
-    tables["delivery"] = tables["delivery"].join(dates, on="id")
-    return tables
+    # Counts of everything, rows of the first GAP_ROWS_SHOWN, read bounded (gaps.gap_tables).
+    with _open(path) as store:
+        return gaps.gap_tables(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
+                               limit=GAP_ROWS_SHOWN, links=_links(path, version),
+                               chain_list=_chains(path, version, as_of_iso, today_iso))
 
 
 def gap_tables(snap: Snapshot) -> dict:

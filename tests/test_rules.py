@@ -228,3 +228,30 @@ def test_matching_items_as_of_a_date_equal_filtering_the_replay(history_db, chos
             assert got["rows"]["id"].tolist() == expected["id"].head(20).tolist()
             every = figures.all_matching_items(store, chosen, today=day, as_of=day)
             assert every["id"].tolist() == expected["id"].tolist()
+
+
+@pytest.mark.parametrize("limit", [1000, 7])
+def test_gaps_read_bounded_equal_the_gaps_of_the_replay(history_db, limit):
+    from tracker import gaps
+
+    with Store(history_db) as store:
+        days = [None] + _dates(store, 8)[::2]
+        links = store.links()
+        for day in days:
+            today = day or dt.date.today()
+            plain = frames.annotate(_replayed(store, today) if day else store.items_frame(include_quote=True),
+                                    today=today)
+            history = store.assessments_frame(until=day, brief=True)
+            expected = {
+                "delivery": gaps.delivery_gaps(plain, today=today),
+                "response": gaps.response_gaps(plain, today=today),
+                "evidence": gaps.evidence_gaps(plain, today=today),
+                "claimed": gaps.claimed_vs_found(plain, links, history),
+                "chains": gaps.chain_summary(gaps.chains(plain, links)),
+            }
+            got = gaps.gap_tables(store, today=today, as_of=day, limit=limit)
+            for name, frame in expected.items():
+                assert got[f"{name}_count"] == len(frame), (day, name)
+                shown = got[name].drop(columns=["made", "deadline_end"]) if name == "delivery" else got[name]
+                pd.testing.assert_frame_equal(shown.reset_index(drop=True),
+                                              frame.head(limit).reset_index(drop=True), check_dtype=False)

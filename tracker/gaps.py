@@ -24,7 +24,7 @@ from . import status as status_rules
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
 from .counts import AWAITING
 from .dates import date_label
-from .frames import none_if_missing, status_labels
+from .frames import none_if_missing, status_labels, values_or_none
 from .store import Store
 
 #: An open item whose latest evidence is older than this many days is in the evidence gap.
@@ -50,30 +50,42 @@ _RECOMMENDATION_ENDED = frozenset(
 )
 
 
-def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
-    """Commitments not delivered and accepted recommendations not implemented.
+def in_delivery_gap(kind: str, status: str | None, response: str | None, implementation: str | None) -> bool:
+    """A commitment assessed as anything but delivered, or a recommendation its addressee
+    accepted (in whole or part) that is not implemented or superseded. A commitment never
+    assessed is not in it: "not yet assessed" means unresearched, never "no action"."""
+    if kind == ItemKind.COMMITMENT:
+        return status_rules.display_status(kind, status, response, implementation) not in (
+            LifecycleStatus.DELIVERED.value, status_rules.NOT_YET_ASSESSED)
+    if kind == ItemKind.RECOMMENDATION:
+        accepting = {r.value for r in status_rules.ACCEPTING_RESPONSES}
+        return response in accepting and implementation not in _RECOMMENDATION_ENDED
+    return False
 
-    A commitment is in the gap once it has been assessed and is anything but ``delivered``
-    (still open, ``not delivered`` or ``withdrawn``). A commitment never assessed is left out:
-    "not yet assessed" means unresearched, never "no action" (it is in the evidence gap). A
-    recommendation is in it when its addressee accepted it (in whole or part) and it is not
-    implemented or superseded. ``days_since_made`` counts to ``today``; ``days_overdue`` is how
-    far past the deadline an open item is. Longest overdue first, then longest since made.
+
+def in_response_gap(kind: str, status: str | None, response: str | None, implementation: str | None) -> bool:
+    """An open recommendation with no response recorded from its addressee (a response of
+    ``awaiting response``, or no assessment at all)."""
+    return (kind == ItemKind.RECOMMENDATION and status_rules.response_label(response) == AWAITING
+            and bool(status_rules.is_open(kind, status, response, implementation)))
+
+
+def _rows_where(annotated: pd.DataFrame, rule) -> pd.Series:
+    """``rule`` of each row's (kind, status, response, implementation), once per combination."""
+    keys = list(zip(*(values_or_none(annotated[c]) for c in ("kind", "status", "response", "implementation"))))
+    found = {key: rule(*key) for key in set(keys)}
+    return pd.Series([found[key] for key in keys], index=annotated.index, dtype=bool)
+
+
+def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
+    """The items ``in_delivery_gap``: commitments not delivered and accepted recommendations
+    not implemented. ``days_since_made`` counts to ``today``; ``days_overdue`` is how far past
+    the deadline an open item is. Longest overdue first, then longest since made (the order of
+    ``DELIVERY_ORDER``).
     """
     if annotated.empty:
         return pd.DataFrame(columns=DELIVERY_GAP_COLUMNS)
-    kind = annotated["kind"]
-    label = annotated["status_label"]
-    commitment = (
-        (kind == ItemKind.COMMITMENT)
-        & (label != LifecycleStatus.DELIVERED.value)
-        & (label != status_rules.NOT_YET_ASSESSED)
-    )
-    accepted = annotated["response"].isin([r.value for r in status_rules.ACCEPTING_RESPONSES])
-    recommendation = (kind == ItemKind.RECOMMENDATION) & accepted & ~annotated["implementation"].isin(
-        _RECOMMENDATION_ENDED
-    )
-    frame = annotated[commitment | recommendation].copy()
+    frame = annotated[_rows_where(annotated, in_delivery_gap)].copy()
     frame["days_since_made"] = [(today - made).days for made in frame["made"]]
     frame = frame.sort_values(["days_overdue", "days_since_made", "id"], ascending=[False, False, True],
                               na_position="last")
@@ -81,18 +93,10 @@ def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
 
 
 def response_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
-    """Open recommendations with no response recorded from their addressee, longest waiting first.
-
-    "No response" is a response of ``awaiting response`` or no assessment at all.
-    """
+    """The items ``in_response_gap``, longest waiting first."""
     if annotated.empty:
         return pd.DataFrame(columns=RESPONSE_GAP_COLUMNS)
-    mask = (
-        (annotated["kind"] == ItemKind.RECOMMENDATION)
-        & (annotated["response_label"] == AWAITING)
-        & annotated["is_open"].fillna(False).astype(bool)
-    )
-    frame = annotated[mask].copy()
+    frame = annotated[_rows_where(annotated, in_response_gap)].copy()
     frame["days_waiting"] = [(today - made).days for made in frame["made"]]
     frame = frame.sort_values(["days_waiting", "id"], ascending=[False, True])
     return frame[RESPONSE_GAP_COLUMNS].reset_index(drop=True)
@@ -366,3 +370,84 @@ def claimed_vs_found(
             }
         )
     return pd.DataFrame(rows, columns=CLAIMED_VS_FOUND_COLUMNS)
+
+
+# -- every gap of the record at any date, read bounded from the store ------------------------------
+
+#: The characters ``str.strip`` removes that a stored evidence note can hold (space, tab, newlines).
+_BLANK = "char(32, 9, 10, 11, 12, 13)"
+
+
+def _evidence_gap_sql(today: dt.date, stale_after_days: int, params: dict) -> str:
+    """``evidence_gaps``' rule as a SQL condition over ``Store._record_at``'s columns (the
+    differential test in tests/test_rules.py holds the two together)."""
+    params["stale_before"] = (today - dt.timedelta(days=stale_after_days)).isoformat()
+    return (f"kind != '{ItemKind.FINDING.value}' AND (last_assessed_on IS NULL "
+            f"OR trim(coalesce(last_evidence, ''), {_BLANK}) = '' "
+            f"OR ({status_rules.sql_is_open()} AND last_assessed_on < :stale_before))")
+
+
+def _combinations(store: Store, as_of: dt.date | None, rule) -> list[tuple]:
+    """The (kind, status, response, implementation) combinations of the record that ``rule`` keeps."""
+    found = store.status_counts(as_of=as_of)
+    rows = zip(*(values_or_none(found[c]) for c in ("kind", "status", "response", "implementation")))
+    return [row for row in set(rows) if rule(*row)]
+
+
+def record_chains(store: Store, *, today: dt.date, as_of: dt.date | None = None,
+                  links: pd.DataFrame | None = None) -> list[Chain]:
+    """``chains`` of the record as of ``as_of``, reading only the items at the end of a link."""
+    links = store.links() if links is None else links
+    if links.empty:
+        return []
+    usable = links[links["kind"].isin(list(CHAIN_LINK_KINDS))]
+    ids = sorted(set(usable["source_id"]) | set(usable["target_id"]))
+    members = frames.annotate(store.items_frame(ids=ids, include_quote=True, as_of=as_of), today=today)
+    return chains(members, links)
+
+
+def gap_tables(store: Store, *, today: dt.date, as_of: dt.date | None = None, limit: int = 1000,
+               links: pd.DataFrame | None = None, chain_list: list[Chain] | None = None) -> dict:
+    """Every gap of the record as of ``as_of`` (None: now), with ``today`` the reference date:
+    ``delivery`` (with ``made``/``deadline_end``), ``response``, ``evidence``, ``claimed``
+    (``claimed_vs_found``) and ``chains`` (``chain_summary``), the first ``limit`` rows of each in
+    the order the functions above give, and ``<name>_count`` the number of rows in all.
+
+    Bounded: the delivery, response and evidence gaps are counted in SQL and only the rows shown
+    are read; claimed-vs-found and chains read the items at the ends of links only.
+    """
+    params: dict = {}
+    delivery_if = store.status_combinations_sql(_combinations(store, as_of, in_delivery_gap), params, prefix="d")
+    overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
+    params["today"] = today.isoformat()
+    late = f"(CASE WHEN {overdue} THEN deadline_end END)"
+    delivery_count, delivery = store.items_where(
+        delivery_if, params, order=f"{late} IS NULL, {late}, made_start, id", limit=limit, as_of=as_of)
+    params = {}
+    response_if = store.status_combinations_sql(_combinations(store, as_of, in_response_gap), params, prefix="r")
+    response_count, response = store.items_where(response_if, params, order="made_start, id", limit=limit,
+                                                 as_of=as_of)
+    params = {}
+    evidence_count, evidence = store.items_where(
+        _evidence_gap_sql(today, STALE_EVIDENCE_DAYS, params), params,
+        order="last_assessed_on IS NOT NULL, last_assessed_on, id", limit=limit, as_of=as_of)
+
+    links = store.links() if links is None else links
+    contradicting = sorted(items_in_contradictions(links))
+    ends = frames.annotate(store.items_frame(ids=contradicting, include_quote=True, as_of=as_of), today=today)
+    history = store.assessments_frame(until=as_of, brief=True, item_ids=contradicting)
+    claimed = claimed_vs_found(ends, links, history)
+    chain_list = record_chains(store, today=today, as_of=as_of, links=links) if chain_list is None else chain_list
+    listed = chain_summary(chain_list)
+
+    delivery = frames.annotate(delivery, today=today)
+    dates = delivery.set_index("id")[["made", "deadline_end"]]
+    return {
+        "delivery_count": delivery_count, "response_count": response_count, "evidence_count": evidence_count,
+        "claimed_count": len(claimed), "chains_count": len(listed),
+        "delivery": delivery_gaps(delivery, today=today).join(dates, on="id"),
+        "response": response_gaps(frames.annotate(response, today=today), today=today),
+        "evidence": evidence_gaps(frames.annotate(evidence, today=today), today=today),
+        "claimed": claimed.head(limit),
+        "chains": listed.head(limit),
+    }

@@ -1631,10 +1631,38 @@ class Store:
         end = sql_period_end("cur.deadline_start", "cur.deadline_precision")
         return (
             f"(SELECT i.id, i.kind, i.document_id, i.origin_document_id, i.made_start, cur.status, "
-            f"cur.response, cur.implementation, {end} AS deadline_end "
+            f"cur.response, cur.implementation, cur.last_assessed_on, cur.last_evidence, {end} AS deadline_end "
             f"FROM items i JOIN ({source}) AS cur ON cur.id = i.id)",
             params,
         )
+
+    def items_where(self, condition: str, params: dict, *, order: str, limit: int | None,
+                    as_of: dt.date | None = None) -> tuple[int, pd.DataFrame]:
+        """How many items of the record as of ``as_of`` meet the SQL ``condition`` (over the
+        columns of ``_record_at``, with ``params`` bound), and the first ``limit`` of them in
+        ``order`` (an ORDER BY list over the same columns) as ``items_frame`` rows, in that order.
+        The conditions come from the rules (tracker.status, tracker.gaps), never from a reader."""
+        record, record_params = self._record_at(as_of)
+        ids = [row[0] for row in self.db.conn.execute(
+            f"SELECT id FROM {record} WHERE {condition} ORDER BY {order}", {**record_params, **params})]
+        frame = self.items_frame(ids=ids[:limit], include_quote=True, as_of=as_of)
+        order_of = {item_id: n for n, item_id in enumerate(ids[:limit])}
+        frame = frame.sort_values("id", key=lambda column: column.map(order_of), kind="stable")
+        return len(ids), frame.reset_index(drop=True)
+
+    @staticmethod
+    def status_combinations_sql(combinations: Sequence[tuple], params: dict, *, prefix: str = "c") -> str:
+        """A SQL condition true for the rows whose (kind, status, response, implementation) is
+        one of ``combinations``; binds its values into ``params``."""
+        if not combinations:
+            return "0"
+        rows = []
+        for n, (kind, status, response, implementation) in enumerate(combinations):
+            rows.append(f"(:{prefix}k{n}, :{prefix}s{n}, :{prefix}r{n}, :{prefix}i{n})")
+            params.update({f"{prefix}k{n}": kind, f"{prefix}s{n}": status or "", f"{prefix}r{n}": response or "",
+                           f"{prefix}i{n}": implementation or ""})
+        return ("(kind, coalesce(status, ''), coalesce(response, ''), coalesce(implementation, '')) "
+                f"IN (VALUES {', '.join(rows)})")
 
     def source_status_counts(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
         """Counts of items by document, kind and status (the columns of ``status_counts``), where

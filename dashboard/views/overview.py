@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import cached_charts, data
 from dashboard.components import as_of, chart, item_table
-from tracker import counts
+from tracker.counts import scorecard_table
 from tracker.dates import long_date
 
 snap = data.snapshot(as_of.current())
@@ -67,7 +67,7 @@ chart.show(
         subtitle="An item with several owners counts once for each",
         credit=credit,
     ),
-    name="scorecard-by-actor", key="scorecard_chart", table=counts.scorecard_table(card),
+    name="scorecard-by-actor", key="scorecard_chart", table=scorecard_table(card),
     table_label="The scorecard as a table",
     summary="Each bar is one actor; its segments count that actor's items in each status, and "
             "the table below holds the same counts.",
@@ -78,7 +78,7 @@ themes = data.scorecard(snap, by="theme", kinds=("commitment", "recommendation",
 chart.show(
     cached_charts.status_bars(themes, title="Commitments, recommendations and calls in each theme, by status",
                         group_title="Theme", credit=credit),
-    name="status-by-theme", key="theme_chart", table=counts.scorecard_table(themes),
+    name="status-by-theme", key="theme_chart", table=scorecard_table(themes),
     table_label="Status by theme as a table",
     summary="Each bar is one theme; its segments count the theme's items in each status.",
 )

@@ -95,27 +95,17 @@ def overview(store: Store, *, today: dt.date, names: dict[str, str]) -> Overview
     )
 
 
-def gap_tables(store: Store, annotated: pd.DataFrame, links: pd.DataFrame, *, today: dt.date) -> GapTables:
-    """The gaps page's tables as ``dashboard.data.gap_tables`` computes them (the first
-    ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws."""
-    claim_history = store.assessments_frame(brief=True, item_ids=gaps.items_in_contradictions(links))
-    chain_list = gaps.chains(annotated, links)
-    found = {
-        "delivery": gaps.delivery_gaps(annotated, today=today),
-        "response": gaps.response_gaps(annotated, today=today),
-        "evidence": gaps.evidence_gaps(annotated, today=today),
-        "claimed": gaps.claimed_vs_found(annotated, links, claim_history),
-        "chains": gaps.chain_summary(chain_list),
-    }
-    dates = annotated.set_index("id")[["made", "deadline_end"]] if not annotated.empty else None
-    delivery = found["delivery"].head(GAP_ROWS_SHOWN)
-    if dates is not None:
-        delivery = delivery.join(dates, on="id")
+def gap_tables(store: Store, links: pd.DataFrame, *, today: dt.date) -> GapTables:
+    """The gaps page's tables as ``dashboard.data.gap_tables`` reads them (``gaps.gap_tables``:
+    the first ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws."""
+    chain_list = gaps.record_chains(store, today=today, links=links)
+    found = gaps.gap_tables(store, today=today, limit=GAP_ROWS_SHOWN, links=links, chain_list=chain_list)
+    names = ("delivery", "response", "evidence", "claimed", "chains")
     return GapTables(
-        counts={name: len(frame) for name, frame in found.items()},
-        delivery=delivery,
-        response=found["response"].head(GAP_ROWS_SHOWN),
-        evidence=found["evidence"].head(GAP_ROWS_SHOWN),
+        counts={name: found[f"{name}_count"] for name in names},
+        delivery=found["delivery"],
+        response=found["response"],
+        evidence=found["evidence"],
         claimed=found["claimed"].head(MAX_PAIRS_SHOWN),
         chain_list=found["chains"],
         chains=[c.detached() for c in chain_list[:MAX_CHAINS_DRAWN]],
@@ -135,7 +125,7 @@ def read_record(store: Store, *, today: dt.date) -> Record:
         names=names,
         documents=documents,
         overview=overview(store, today=today, names=names),
-        gaps=gap_tables(store, annotated, links, today=today),
+        gaps=gap_tables(store, links, today=today),
         sources=figures.source_scorecard(store, names=doc_titles),
         document_counts=figures.document_counts(store),
         items=annotated,
