@@ -6,8 +6,9 @@ restart, and a reader on an old "as of" date never sees a newer record. No SQLit
 cached: each cache miss opens its own ``Store`` and closes it, and ``snapshot()`` opens one per
 script run to read the version.
 
-``st.cache_data`` hands every caller a copy, and copying 100,000 events costs more than drawing
-them; so pages ask for what they show (the headline, one scorecard, the first 1,000 events of a
+It decides nothing: each figure is one call of ``tracker.figures`` or ``tracker.gaps`` (the
+same call for the record now and as of a date), cached here. ``st.cache_data`` hands every caller
+a copy, and copying 100,000 events costs more than drawing them; so pages ask for what they show (the headline, one scorecard, the first 1,000 events of a
 filter) and the large frames stay inside the cache.
 """
 
@@ -91,7 +92,9 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 # -- the shared reads (cache misses only; pages use the functions further down) --------------
 
 
-# The whole annotated record (~60 MB at 100,000 items) is held once and shared, never copied out
+# The whole annotated record (~60 MB at 100,000 items), which only the timeline and the staff
+# pages still read (every figure and the gaps read bounded through tracker.figures and
+# tracker.gaps), is held once and shared, never copied out
 # (st.cache_resource): unpickling it on every script run cost more than drawing the page. Nothing
 # changes it in place: pandas 3 copies on write, and ``items()`` hands out a shallow copy. Every
 # write makes a new entry; two are kept, so memory stays bounded while staff are editing.
