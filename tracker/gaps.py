@@ -7,9 +7,10 @@
   as connected components ordered by date;
 * claimed vs found: a claim of progress beside an independent finding that contradicts it.
 
-Every function takes frames from the store, the items frame already passed through
-``frames.annotate`` for the same reference date, except ``chain_for_item``, which reads the
-few rows one item's chain needs from the store itself. Nothing here imports streamlit.
+The rules are the functions on frames (the items frame already passed through
+``frames.annotate`` for the same reference date). ``gap_tables``, ``record_chains`` and
+``chain_for_item`` read from the store only the rows those functions need, at any date: the
+gaps page and the published edition call ``gap_tables``. Nothing here imports streamlit.
 """
 
 from __future__ import annotations
