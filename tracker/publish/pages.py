@@ -303,24 +303,32 @@ TRACKER_ROWS_IN_PAGE = 1000
 
 
 def tracker_data(record: Record) -> dict:
-    """Every item as one compact row for data/items.js (the browser filters these)."""
+    """Every item as one compact row for data/items.js (the browser filters these). ``page`` is
+    empty when it is the id, and ``search`` holds the quote only: the browser adds the other
+    searched fields (id, title, actors by id and name, themes, document) to it when it loads, so
+    they are not shipped twice."""
     items = record.items
     names = record.names
     fields = ["id", "page", *TRACKER_COLUMNS, "owner_ids", "maker_ids", "document_id", "origin_document_id",
               "search"]
+
+    def text(column: str) -> list[str]:
+        return [v if isinstance(v, str) else "" for v in items[column].astype(object).tolist()]
+
+    ids, titles, kinds = text("id"), text("title"), text("kind")
+    owners, makers, themes = text("owners"), text("makers"), text("themes")
+    statuses, responses, made, deadlines = text("status_label"), text("response_label"), text("made_label"), \
+        text("deadline_label")
+    documents, origins, quotes = text("document_id"), text("origin_document_id"), text("quote")
     rows = []
-    for r in items.itertuples(index=False):
-        owners = r.owners if isinstance(r.owners, str) else ""
-        makers = r.makers if isinstance(r.makers, str) else ""
-        themes = r.themes if isinstance(r.themes, str) else ""
-        response = r.response_label if r.kind == "recommendation" and isinstance(r.response_label, str) else ""
-        search = " ".join([r.id, r.title, r.quote, makers, owners, themes, r.document_id,
-                           names_of(makers, names), names_of(owners, names)]).lower()
-        rows.append([r.id, page_name(r.id), r.title, r.kind, r.status_label, response, names_of(owners, names),
-                     r.made_label, r.deadline_label if isinstance(r.deadline_label, str) else "", themes,
-                     owners, makers, r.document_id,
-                     r.origin_document_id if isinstance(r.origin_document_id, str) else "", search])
-    return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows}
+    for n, item_id in enumerate(ids):
+        page = page_name(item_id)
+        rows.append([item_id, "" if page == item_id else page, titles[n], kinds[n], statuses[n],
+                     responses[n] if kinds[n] == "recommendation" else "", names_of(owners[n], names), made[n],
+                     deadlines[n], themes[n], owners[n], makers[n], documents[n], origins[n], quotes[n]])
+    used = {a for column in (owners, makers) for v in column for a in split_list(v)}
+    return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows,
+            "names": {a: names.get(a, a) for a in sorted(used)}}
 
 
 def tracker_context(record: Record) -> dict:
