@@ -22,7 +22,7 @@ from ..store import Store
 from . import content, pages
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter, current_edition, editions_folder, publishing, read_manifest
-from .opendata import write_open_data
+from .opendata import SQLITE_FILE, write_open_data
 from .render import environment, page_name, script_json, web_url
 from .site import edition_settings
 
@@ -115,9 +115,8 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
             same_data = (manifest.get("data_version") == record.data_version
                          and manifest.get("global_key") == global_key)
             write_open_data(writer, store, record.items, record.names, record.roles, title=site_name,
-                            base_url=base_url,
-                            item_keys=data_keys, cache=editions_folder(directory) / ".cache" / "items-json.tsv",
-                            unchanged=same_data)
+                            base_url=base_url, item_keys=data_keys, cache=editions_folder(directory) / ".cache",
+                            data_version=record.data_version, unchanged=same_data)
             _write_data_page(writer, env, site)
             _write_assets(writer)
             edition = writer.finish({
@@ -313,8 +312,8 @@ def _write_data_page(writer, env, site) -> None:
     files = [{"path": f.path, "title": f.title, "description": f.description, "columns": f.columns,
               "anchor": f.path.split("/")[-1].replace(".", "-"), "size": size(f.path)}
              for f in (*CSV_FILES, JSON_FILE)]
-    files.append({"path": "data/tracker.db", "title": "The SQLite database", "description": "", "columns": None,
-                  "anchor": "sqlite", "size": size("data/tracker.db")})
+    files.append({"path": SQLITE_FILE, "title": "The SQLite database", "description": "", "columns": None,
+                  "anchor": "sqlite", "size": size(SQLITE_FILE)})
     files.append({"path": "data/metadata.json", "title": "Datasette metadata for the SQLite database",
                   "description": "", "columns": None, "anchor": "metadata", "size": size("data/metadata.json")})
     writer.write("data.html", _page(env, "data.html", "data.html", site, title="Open data",

@@ -123,9 +123,12 @@ class ChartCache:
             except ValueError:
                 self.kept = {}
 
-    def chart(self, name: str, build: Callable[[], object], inputs: tuple, table: pd.DataFrame) -> Chart:
+    def chart(self, name: str, build: Callable[[], object], inputs: tuple, table: pd.DataFrame, *,
+              credit: str | None = None) -> Chart:
         """The chart ``name``: ``build()``'s figure, or the same figure kept from the last publish
-        when ``inputs`` (frames and plain values) are the same."""
+        when ``inputs`` (frames and plain values) are the same, with ``credit`` under its title
+        (``charts.credited``). The credit names the record's last change, so it moves with every
+        write: it is put on the kept figure, not part of what is kept."""
         parts = [name, self.code] + [x.to_json(date_format="iso", default_handler=str)
                                      if isinstance(x, pd.DataFrame) else repr(x) for x in inputs]
         key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
@@ -138,6 +141,8 @@ class ChartCache:
             text = fig.to_json()[:-1] + ',"config":' + json.dumps(config) + "}"  # the dashboard's toolbar
             title = _strip_tags(fig.layout.title.text or name)
         self.used[name] = {"key": key, "json": text, "title": title}
+        if credit:
+            text = _with_credit(text, credit)
         columns = [str(c) for c in table.columns]
         rows = [[_plain(v) if _plain(v) is not None else "" for v in row] for row in table.itertuples(index=False)]
         return Chart(name=name, title=title, json=text, table={"columns": columns, "rows": rows})
@@ -150,6 +155,22 @@ class ChartCache:
             os.replace(fresh, self.path)
 
 
+def _with_credit(text: str, credit: str) -> str:
+    """A figure's JSON with ``credit`` added as ``charts.credited`` adds it (to a figure holding
+    only the layout it changes, so the figure's data need not be read into Plotly again)."""
+    import plotly.graph_objects as go
+
+    figure = json.loads(text)
+    layout = figure.setdefault("layout", {})
+    stub = go.Figure(layout={"title": {"text": (layout.get("title") or {}).get("text", "")},
+                             "margin": {"t": (layout.get("margin") or {}).get("t")}, "height": layout.get("height")})
+    stub = chart_builders.credited(stub, credit)
+    layout.setdefault("title", {})["text"] = stub.layout.title.text
+    layout.setdefault("margin", {})["t"] = stub.layout.margin.t
+    layout["height"] = stub.layout.height
+    return json.dumps(figure, separators=(",", ":"))
+
+
 def _strip_tags(text: str) -> str:
     """A chart title without the <b>/<br> markup Plotly draws it with, for text and alt."""
     return html.unescape(re.sub(r"<[^>]+>", " ", text.split("<br>")[0])).strip()
@@ -159,8 +180,8 @@ def _scorecard_chart(cache: ChartCache, name: str, card: pd.DataFrame, credit: s
     table = progress.scorecard_table(card)
     if not table.empty:
         table = table.rename(columns={"group": options.get("group_title", "Group")})
-    return cache.chart(name, lambda: chart_builders.credited(chart_builders.status_bars(card, **options), credit),
-                       (card, sorted(options.items()), credit), table)
+    return cache.chart(name, lambda: chart_builders.status_bars(card, **options), (card, sorted(options.items())),
+                       table, credit=credit)
 
 
 def overview_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
@@ -182,11 +203,11 @@ def overview_context(record: Record, cache: ChartCache, credit: str | None = Non
     longest_keys = ["title", "kind", "owners", "status_label", "made_label", "years_open", "deadline_label",
                     "days_overdue"]
     if not ov.longest.empty:
-        charts["longest"] = cache.chart("longest-open", lambda: chart_builders.credited(chart_builders.open_items(
+        charts["longest"] = cache.chart("longest-open", lambda: chart_builders.open_items(
             ov.longest, reference_date=ov.headline.as_of, names=names,
             title=f"The {len(ov.longest)} items open the longest: from the date made to now, deadline marked"),
-            credit), (ov.longest, ov.headline.as_of, sorted(names.items()), credit),
-            _item_frame_table(ov.longest, longest_keys, names))
+            (ov.longest, ov.headline.as_of, sorted(names.items())),
+            _item_frame_table(ov.longest, longest_keys, names), credit=credit)
     return {
         "title": "What was promised, and what became of it",
         "description": (f"{ov.headline.trackable:,} commitments, recommendations and calls and "
@@ -219,21 +240,20 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
         else found.delivery
     still_open = found.delivery[found.delivery["state"] == "open"].head(15) if not found.delivery.empty else None
     if still_open is not None and not still_open.empty:
-        charts["delivery"] = cache.chart("delivery-gap", lambda: chart_builders.credited(chart_builders.open_items(
+        charts["delivery"] = cache.chart("delivery-gap", lambda: chart_builders.open_items(
             still_open, reference_date=today, names=names,
             title="Undelivered and still open: from the date made to now, deadline marked",
-            subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit),
-            (still_open, today, sorted(names.items()), credit), _item_frame_table(
-            still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
+            subtitle="Most overdue first; up to 15 shown, all are in the table below"),
+            (still_open, today, sorted(names.items())), _item_frame_table(
+            still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names), credit=credit)
     response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
     if not found.response.empty:
         owners = found.response["owners"].fillna("").str.split("; ").explode()
         waiting = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts()
         table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
-        charts["response"] = cache.chart("response-gap", lambda: chart_builders.credited(
-            chart_builders.response_waiting(found.response, names=names,
-                                            title="Recommendations awaiting a response, by addressee"), credit),
-            (found.response, sorted(names.items()), credit), table)
+        charts["response"] = cache.chart("response-gap", lambda: chart_builders.response_waiting(
+            found.response, names=names, title="Recommendations awaiting a response, by addressee"),
+            (found.response, sorted(names.items())), table, credit=credit)
     evidence_keys = ["title", "kind", "owners", "status_label", "last_assessed_on", "reason"]
     chains = []
     for chain in found.chains:
@@ -242,9 +262,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
                               "Status": members["status_label"]})
         chains.append({
             "chart": cache.chart(f"chain-{page_name(chain.id)}",
-                                 lambda chain=chain: chart_builders.credited(
-                                     chart_builders.chain_timeline(chain, names=names), credit),
-                                 (chain.items, chain.links, sorted(names.items()), credit), table),
+                                 lambda chain=chain: chart_builders.chain_timeline(chain, names=names),
+                                 (chain.items, chain.links, sorted(names.items())), table, credit=credit),
             "members": rows_of(members.head(40), ["made_label", "kind", "title", "status_label"], names),
         })
     claimed = []
