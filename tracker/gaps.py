@@ -331,15 +331,23 @@ def claimed_vs_found(
         # assessments_frame is ordered by date then entry: the last row per item is its latest claim
         for row in history.groupby("item_id", sort=False).tail(1).itertuples(index=False):
             claims[row.item_id] = {"status": row.claim, "on": row.assessed_on, "evidence": row.evidence}
+    # The linked items' rows as dicts, taken at once: a row at a time (``.loc``) took 30 s for
+    # the 5,000 pairs of 100,000 items.
+    linked = items_in_contradictions(contradicting)
+    involved = by_id[[i in linked for i in by_id.index.tolist()]]
+    columns = [c for c in ("id", "kind", "title", "quote", "made_label", "makers", "status_label", "made_start",
+                           "made_precision") if c in involved.columns]
+    row_of = {values[0]: dict(zip(columns, values))
+              for values in zip(*(involved[c].astype(object).tolist() for c in columns))}
     rows = []
     for source, target, note in zip(contradicting["source_id"], contradicting["target_id"],
                                     contradicting["note"]):
         if source not in kinds or target not in kinds:
             continue
         if kinds[source] == ItemKind.FINDING and kinds[target] != ItemKind.FINDING:
-            finding, item = by_id.loc[source], by_id.loc[target]
+            finding, item = row_of[source], row_of[target]
         elif kinds[target] == ItemKind.FINDING and kinds[source] != ItemKind.FINDING:
-            finding, item = by_id.loc[target], by_id.loc[source]
+            finding, item = row_of[target], row_of[source]
         else:
             continue
         claim = claims.get(item["id"])

@@ -62,9 +62,10 @@ def _none(value):
 SQLITE_FILE = "data/tracker.db.gz"
 #: Every file ``write_open_data`` writes.
 OPEN_DATA_FILES = (*(f.path for f in CSV_FILES), JSON_FILE.path, SQLITE_FILE, "data/metadata.json")
-#: Items per compressed member of items.csv, statuses.csv and tracker.json: a write to one item
-#: compresses its member again, the others are kept.
-ITEMS_PER_MEMBER = 200
+#: Items per compressed member of items.csv and statuses.csv, and of tracker.json (each item's
+#: JSON export is the slow part): a write to one item makes its members again, the others are kept.
+ITEMS_PER_MEMBER = 100
+ITEMS_PER_JSON_MEMBER = 20
 #: Bumped when what a member holds is made differently (members made before are then unused).
 FORMAT = 1
 
@@ -134,7 +135,8 @@ def write_open_data(writer: EditionWriter, store: Store, items: pd.DataFrame, na
         conn.close()
     state_path.write_text(json.dumps(new_state), encoding="utf-8")
 
-    writer.write(JSON_FILE.path, b"".join(export_json_members(store, members, item_keys, chunks, roles)))
+    json_chunks = [ids[n:n + ITEMS_PER_JSON_MEMBER] for n in range(0, len(ids), ITEMS_PER_JSON_MEMBER)]
+    writer.write(JSON_FILE.path, b"".join(export_json_members(store, members, item_keys, json_chunks, roles)))
     writer.write(SQLITE_FILE, b"".join(members.file_members(database, f"sqlite-{FORMAT}")))
     writer.write("data/metadata.json", json.dumps(datasette_metadata(title, base_url), indent=2) + "\n")
     members.prune()
