@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 from typing import Iterable
 
@@ -15,7 +14,7 @@ import pandas as pd
 from .. import exchange, status as status_rules
 from ..store import Store
 from .content import recorder
-from .database import published_copy
+from ..storage.published import PublishedRows, published_copy
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter
 from .gz import Members, key_of
@@ -116,23 +115,22 @@ def write_open_data(writer: EditionWriter, store: Store, items: pd.DataFrame, na
         state = json.loads(state_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         state = {}
-    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    published = PublishedRows(database)
     try:
         new_state = {}
         for path, table in (("data/history.csv.gz", "assessments"),
                             ("data/deadline_revisions.csv.gz", "deadline_revisions")):
             columns = list(files[path].columns)
             before = state.get(table) if patched else None
-            kept, new_state[table] = _append_only_members(conn, members, table, columns, before, roles_stamp)
+            kept, new_state[table] = _append_only_members(published, members, table, columns, before, roles_stamp)
             writer.write(path, b"".join([header(columns), *kept]))
         for path, table in (("data/links.csv.gz", "links"), ("data/documents.csv.gz", "documents"),
                             ("data/actors.csv.gz", "actors")):
             columns = list(files[path].columns)
-            text = _csv(conn.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}] ORDER BY rowid"),
-                        columns)
+            text = _csv(published.rows(table, columns), columns)
             writer.write(path, members.member(key_of(FORMAT, table, text), lambda text=text: text))
     finally:
-        conn.close()
+        published.close()
     state_path.write_text(json.dumps(new_state), encoding="utf-8")
 
     json_chunks = [ids[n:n + ITEMS_PER_JSON_MEMBER] for n in range(0, len(ids), ITEMS_PER_JSON_MEMBER)]
@@ -148,22 +146,21 @@ def _without_header(text: str) -> str:
     return text.split("\r\n", 1)[1]
 
 
-def _append_only_members(conn, members: Members, table: str, columns: list[str], before: dict | None,
-                         roles_stamp) -> tuple[list[bytes], dict]:
+def _append_only_members(published: PublishedRows, members: Members, table: str, columns: list[str],
+                         before: dict | None, roles_stamp) -> tuple[list[bytes], dict]:
     """The CSV members of an append-only table: those of the last publish, and one for the rows
     entered since (all of it again when the last publish's are not known)."""
-    selected = ", ".join(f"[{c}]" for c in columns)
-    count, top = conn.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{table}]").fetchone()
+    count, top = published.extent(table)
     stamp = key_of(FORMAT, table, columns, roles_stamp)
     if before is not None and before.get("stamp") == stamp and len(before["members"]) < 64:
         old_count, old_top = before["count"], before["top"]
-        added = conn.execute(f"SELECT count(*) FROM [{table}] WHERE rowid > ?", (old_top,)).fetchone()[0]
+        added = published.extent(table, above=old_top)[0]
         if old_count + added == count:  # nothing entered below the last publish's top row
             keys = list(before["members"])
             if added:
                 key = key_of(stamp, old_top, top, added)
-                members.member(key, lambda: _without_header(_csv(conn.execute(
-                    f"SELECT {selected} FROM [{table}] WHERE rowid > ? ORDER BY rowid", (old_top,)), columns)))
+                members.member(key, lambda: _without_header(_csv(published.rows(table, columns, above=old_top),
+                                                                 columns)))
                 keys.append(key)
             kept = [members.kept(k) for k in keys]
             if all(k is not None for k in kept):
@@ -172,12 +169,10 @@ def _append_only_members(conn, members: Members, table: str, columns: list[str],
     step = 100_000
     while low < top or not keys:
         high = low + step
-        rows, last = conn.execute(f"SELECT count(*), max(rowid) FROM [{table}] WHERE rowid > ? AND rowid <= ?",
-                                  (low, high)).fetchone()
+        rows, last = published.extent(table, above=low, upto=high)
         key = key_of(stamp, "range", low, high, rows, last)
-        kept.append(members.member(key, lambda low=low, high=high: _without_header(_csv(conn.execute(
-            f"SELECT {selected} FROM [{table}] WHERE rowid > ? AND rowid <= ? ORDER BY rowid", (low, high)),
-            columns))))
+        kept.append(members.member(key, lambda low=low, high=high: _without_header(_csv(
+            published.rows(table, columns, above=low, upto=high), columns))))
         keys.append(key)
         low = high
     return kept, {"stamp": stamp, "count": count, "top": top, "members": keys}

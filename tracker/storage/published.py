@@ -1,4 +1,5 @@
-"""The published SQLite file, kept beside the editions and brought up to date in place.
+"""The published SQLite file (``tracker publish``), kept beside the editions and brought up to
+date in place, and read for the edition's CSV files.
 
 The first publish (and any publish after the schema or the staff roles changed) makes it whole
 with ``Store.publishable_copy``: a backup without the unpublished tables, who recorded what
@@ -12,7 +13,6 @@ free pages of the published file.
 This module reads the record through its own read-only connection; the patch is used only when
 that connection sees the same data version as the publish's own read transaction, so the file
 matches the edition's pages (else the whole copy is made inside the publish's transaction).
-The SQL here works on the published copy only; the record's own SQL stays in the store.
 """
 
 from __future__ import annotations
@@ -22,18 +22,35 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..store import Store
-from .content import recorder
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .reads import Reads
+from .shared import SEED_RECORDER
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 #: Bumped when the way the copy is made changes: the next publish makes it whole.
 VERSION = 1
+
+
+def _recorder(roles: dict[str, str]):
+    """Who recorded a row, as the published copy names it (``Exchange.publishable_copy``'s
+    rule): the account's role, "seed" for the first dataset, "staff" for an account since
+    removed; never the username."""
+    def named(name: str | None) -> str | None:
+        if name is None:
+            return None
+        return SEED_RECORDER if name == SEED_RECORDER else roles.get(name, "staff")
+    return named
 
 
 def _stamp(store: Store, roles: dict[str, str]) -> dict:
     schema = store.db.conn.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
     ).fetchall()
-    public = Store.PUBLIC_TABLES
+    public = Reads.PUBLIC_TABLES
     return {"version": VERSION, "roles": sorted(roles.items()),
             "schema": [list(row) for row in schema if row[2] in public]}
 
@@ -67,8 +84,7 @@ def _patch(source: Path, path: Path, roles: dict[str, str], data_version: int) -
     try:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
-        conn.create_function("recorder", 1, lambda name: None if name is None else recorder(roles, name),
-                             deterministic=True)
+        conn.create_function("recorder", 1, _recorder(roles), deterministic=True)
         conn.execute("ATTACH DATABASE ? AS src", (f"{source.resolve().as_uri()}?mode=ro",))
         conn.execute("BEGIN")
         seen = conn.execute("SELECT value FROM src.meta WHERE key = 'data_version'").fetchone()
@@ -80,7 +96,7 @@ def _patch(source: Path, path: Path, roles: dict[str, str], data_version: int) -
         for name, _ in triggers:
             conn.execute(f"DROP TRIGGER main.[{name}]")
         mapped = {}
-        for table, column in Store.RECORDER_COLUMNS:
+        for table, column in Reads.RECORDER_COLUMNS:
             mapped.setdefault(table, set()).add(column)
         tables = [r[0] for r in conn.execute(
             "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
@@ -115,3 +131,41 @@ def _patch(source: Path, path: Path, roles: dict[str, str], data_version: int) -
         return True
     finally:
         conn.close()
+
+
+class PublishedRows:
+    """Reads of the published copy at ``path`` (read-only) for the edition's CSV files: who
+    recorded each row is already named by role there."""
+
+    def __init__(self, path: Path):
+        self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def extent(self, table: str, *, above: int = 0, upto: int | None = None) -> tuple[int, int]:
+        """How many rows of ``table`` have a rowid above ``above`` (and at most ``upto``), and
+        the largest (0 when none)."""
+        _check(table)
+        if upto is None:
+            return self.conn.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{table}] WHERE rowid > ?",
+                                     (above,)).fetchone()
+        return self.conn.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM [{table}] "
+                                 "WHERE rowid > ? AND rowid <= ?", (above, upto)).fetchone()
+
+    def rows(self, table: str, columns: list[str], *, above: int = 0, upto: int | None = None) -> Iterator[tuple]:
+        """The ``columns`` of ``table``'s rows with a rowid above ``above`` (and at most
+        ``upto``), in entry order."""
+        _check(table)
+        selected = ", ".join(f"[{c}]" for c in columns)
+        known = {c[1] for c in self.conn.execute(f"PRAGMA table_info([{table}])")}
+        if not set(columns) <= known:
+            raise ValueError(f"{table!r} has no column {sorted(set(columns) - known)}")
+        bound = "" if upto is None else f" AND rowid <= {int(upto)}"
+        yield from self.conn.execute(f"SELECT {selected} FROM [{table}] WHERE rowid > ?{bound} ORDER BY rowid",
+                                     (above,))
+
+
+def _check(table: str) -> None:
+    if table not in Reads.PUBLIC_TABLES:
+        raise ValueError(f"{table!r} is not a public table")
