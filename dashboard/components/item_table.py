@@ -12,7 +12,9 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from dashboard.pages import page
 from dashboard.safe_text import md, web_url
+from tracker.models import LIST_SEPARATOR, split_list
 
 #: Column sets for the tables pages show. The first column is always the permalink, the status
 #: next: on a phone only the first columns are in view.
@@ -50,7 +52,7 @@ def permalink(item_id: str) -> str:
 def _names(text: object, names: Mapping[str, str]) -> str:
     if not isinstance(text, str) or not text:
         return ""
-    return "; ".join(names.get(part, part) for part in text.split("; ") if part)
+    return LIST_SEPARATOR.join(names.get(part, part) for part in split_list(text))
 
 
 def display_frame(
@@ -114,7 +116,6 @@ def open_item_link(frame: pd.DataFrame, *, key: str) -> None:
     """A chooser of the table's items by title and a link to the one chosen: the table's own
     "Open" cells need a mouse and are read out as their address, so this is how a keyboard or
     screen-reader user opens an item from a table."""
-    from dashboard.navigation import page  # the router imports components; import it when drawn
 
     if frame.empty:
         return
