@@ -5,13 +5,19 @@ and every write path keeps the periods right."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import random
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from tracker import gaps, progress
+from tracker.cli import cli
 from tracker.errors import NotFoundError
 from tracker.models import (
     Assessment,
@@ -362,3 +368,34 @@ def test_a_new_item_and_an_import(small_store):
     assert small_store.get_item("imp-1")["status"] == "delivered"
     assert small_store.get_item("imp-1", as_of=made + dt.timedelta(days=2))["status"] == "stalled"
     _check_days(small_store, made, made + dt.timedelta(days=1), made + dt.timedelta(days=3))
+
+
+# -- a database made before the periods ------------------------------------------------------------
+
+PRE_PERIODS = Path(__file__).parent / "data" / "pre_periods"
+
+
+def test_a_database_made_before_the_periods_migrates_and_exports_the_same(tmp_path):
+    """tests/data/pre_periods holds a database and its JSON export, both made by the code before
+    this change (commit f50b0da; see build.py there): opened now it migrates, and its export
+    is the same but for ``exported_at``; its periods answer as a replay of its history does."""
+    path = tmp_path / "old.db"
+    with gzip.open(PRE_PERIODS / "tracker.db.gz", "rb") as source, path.open("wb") as target:
+        shutil.copyfileobj(source, target)
+    with Store(path, migrate=False) as store:
+        assert "008_status_periods" not in store.applied_migrations()
+    result = CliRunner().invoke(cli, ["--db", str(path), "export", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(result.stdout)
+    before = json.loads(gzip.decompress((PRE_PERIODS / "export.json.gz").read_bytes()))
+    assert exported.pop("exported_at") != before.pop("exported_at")
+    assert exported == before
+    with Store(path) as store:
+        assert "008_status_periods" in store.applied_migrations()
+        assert store.period_mismatches() == []
+        assert store.summary_mismatches() == []
+        days = {dt.date.fromisoformat(row[0]) for row in store.db.conn.execute(
+            "SELECT assessed_on FROM assessments WHERE recorded_by = 'ada' UNION SELECT revised_on "
+            "FROM deadline_revisions WHERE recorded_by = 'ada'")}
+        for day in sorted(days | {d - dt.timedelta(days=1) for d in days})[::3]:
+            check_against_replay(store, day)
