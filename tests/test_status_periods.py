@@ -83,10 +83,10 @@ def rows(frame: pd.DataFrame, columns=None) -> list[tuple]:
     return [tuple(row) for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False)]
 
 
-def replayed_counts(frame: pd.DataFrame, by: str | None, ungrouped: bool) -> list[tuple]:
-    """``status_counts(as_of=..., by=by, ungrouped=ungrouped)`` counted from a replayed frame."""
+def replayed_counts(items: list[dict], by: str | None, ungrouped: bool) -> list[tuple]:
+    """``status_counts(as_of=..., by=by, ungrouped=ungrouped)`` counted from replayed items."""
     counts: Counter = Counter()
-    for item in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+    for item in items:
         if by is None:
             groups = [None]
         elif by == "document":
@@ -122,10 +122,11 @@ def check_against_replay(store: Store, day: dt.date) -> None:
     if later:
         with pytest.raises(NotFoundError):
             store.get_item(later[0], as_of=day)
+    items = expected.astype(object).where(expected.notna(), None).to_dict("records")
     for by in Store.STATUS_COUNT_GROUPS:
         for ungrouped in (False, True):
             counted = store.status_counts(as_of=day, by=by, ungrouped=ungrouped)
-            assert sorted(rows(counted), key=repr) == replayed_counts(expected, by, ungrouped), (by, ungrouped, day)
+            assert sorted(rows(counted), key=repr) == replayed_counts(items, by, ungrouped), (by, ungrouped, day)
     # the overview's and the gaps page's figures, from the store's frame and from the replay
     ours = progress.annotate(got, today=day)
     theirs = progress.annotate(expected, today=day)

@@ -2573,6 +2573,7 @@ class Store:
     PUBLIC_TABLES = frozenset({
         "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
+        "status_periods",  # derived from the public history; a copy opened by Store needs it
     })
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not
