@@ -174,7 +174,7 @@ SQLITE_TABLES = {
     "status_periods": ("Each item's state over time: one row per span of days during which its status, latest "
                        "evidence and deadline did not change, derived from the history; the record as of a day "
                        "is the rows whose span covers it.", {
-        "item_id": "the item",
+        "item_id": "the item", "kind": "the item's kind",
         "valid_from": "the first day of the span (the first span starts the day the item was made)",
         "valid_to": "the day after the span's last day (empty: the span still holds today)",
         "status": "lifecycle status then", "response": "response then", "implementation": "implementation then",
