@@ -63,6 +63,7 @@ def _period_end(start: str | None, precision: str | None) -> str | None:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
+    """Make ``tracker_period_end`` callable from SQL on ``conn`` (the periods' deadline_end)."""
     conn.create_function("tracker_period_end", 2, _period_end, deterministic=True)
 
 
@@ -86,7 +87,7 @@ def _periods_sql(scope: str) -> str:
             FROM changes
         ),
         picked AS (
-            SELECT item_id, (SELECT kind FROM scope WHERE id = spans.item_id) AS kind, valid_from, valid_to,
+            SELECT item_id, valid_from, valid_to,
                 (SELECT a.id FROM ({COUNTED_ASSESSMENTS}) AS a WHERE a.item_id = spans.item_id
                     AND a.assessed_on <= spans.valid_from ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1)
                     AS assessment_id,
@@ -95,10 +96,11 @@ def _periods_sql(scope: str) -> str:
                     AS revision_id
             FROM spans
         )
-        SELECT p.item_id, p.kind, p.valid_from, p.valid_to, a.status, a.response, a.implementation,
+        SELECT p.item_id, i.kind, p.valid_from, p.valid_to, a.status, a.response, a.implementation,
                a.assessed_on, a.evidence, a.evidence_url, r.deadline_start, r.deadline_precision,
                tracker_period_end(r.deadline_start, r.deadline_precision)
         FROM picked p
+        JOIN items i ON i.id = p.item_id
         LEFT JOIN assessments a ON a.id = p.assessment_id
         LEFT JOIN deadline_revisions r ON r.id = p.revision_id
     """
