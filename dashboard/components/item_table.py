@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.pages import page
 from dashboard.safe_text import md, web_url
+from tracker.models import LIST_SEPARATOR, split_list
 
 #: Column sets for the tables pages show. The first column is always the permalink, the status
 #: next: on a phone only the first columns are in view.
@@ -51,7 +52,7 @@ def permalink(item_id: str) -> str:
 def _names(text: object, names: Mapping[str, str]) -> str:
     if not isinstance(text, str) or not text:
         return ""
-    return "; ".join(names.get(part, part) for part in text.split("; ") if part)
+    return LIST_SEPARATOR.join(names.get(part, part) for part in split_list(text))
 
 
 def display_frame(

@@ -13,7 +13,7 @@ from dashboard.safe_text import md, md_link
 from dashboard.staff import forms, gate, item_choice
 from tracker import status as status_rules
 from tracker.models import Assessment, ItemKind
-from tracker.progress import date_label
+from tracker.dates import date_label
 
 EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on")
 ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url", "address"],

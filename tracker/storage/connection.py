@@ -21,7 +21,6 @@ import pandas as pd
 import sqlite_utils
 
 from ..errors import AlreadyExistsError, DatabaseBusyError, DatabaseUnavailableError, NotATrackerDatabaseError
-from .periods import register_functions
 from .schema import migrations
 from .shared import _now, _utc_text
 
@@ -83,7 +82,6 @@ class Connection:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            register_functions(conn)  # tracker_period_end, for the status periods
             self.db = sqlite_utils.Database(conn)
             # Checked before anything is set: switching to WAL already rewrites the file header.
             applied = self.applied_migrations()

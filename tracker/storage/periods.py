@@ -18,13 +18,11 @@ spans costs well under a millisecond; the whole table at 100,000 items takes a m
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import PartialDate
+from ..dates import sql_period_end
 
 #: The assessments an item's state is computed from: the one place the periods read them, so a
 #: rule that makes some not count (a correction) changes this and nothing else.
@@ -52,19 +50,6 @@ def status_at(columns: Sequence[str] = _PERIOD_STATE) -> str:
         f"SELECT item_id AS id, kind, {listed} FROM status_periods WHERE valid_to IS NULL AND {_BEGUN} "
         f"UNION ALL SELECT item_id, kind, {listed} FROM status_periods WHERE valid_to > :as_of AND {_BEGUN}"
     )
-
-
-@functools.lru_cache(maxsize=4096)
-def _period_end(start: str | None, precision: str | None) -> str | None:
-    """The last day of a deadline (``PartialDate.end``), for SQL: ``tracker_period_end``."""
-    if not start:
-        return None
-    return PartialDate(start=dt.date.fromisoformat(start), precision=precision).end.isoformat()
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """Make ``tracker_period_end`` callable from SQL on ``conn`` (the periods' deadline_end)."""
-    conn.create_function("tracker_period_end", 2, _period_end, deterministic=True)
 
 
 def _periods_sql(scope: str) -> str:
@@ -98,7 +83,7 @@ def _periods_sql(scope: str) -> str:
         )
         SELECT p.item_id, i.kind, p.valid_from, p.valid_to, a.status, a.response, a.implementation,
                a.assessed_on, a.evidence, a.evidence_url, r.deadline_start, r.deadline_precision,
-               tracker_period_end(r.deadline_start, r.deadline_precision)
+               {sql_period_end("r.deadline_start", "r.deadline_precision")}
         FROM picked p
         JOIN items i ON i.id = p.item_id
         LEFT JOIN assessments a ON a.id = p.assessment_id

@@ -8,8 +8,9 @@ import datetime as dt
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from .. import status as status_rules
 from .accounts import sign_in_key
-from .periods import CREATE_PERIODS, recompute_periods, register_functions
+from .periods import CREATE_PERIODS, recompute_periods
 from .shared import _utc_text
 
 
@@ -187,8 +188,9 @@ def _m001_initial_schema(db: sqlite_utils.Database) -> None:
 # statuses are '' when missing. A group an item leaves keeps its row with ``n = 0``.
 _GROUP_DIMENSIONS = ("all", "document", "owner", "maker", "accountable", "theme")
 _ACTOR_DIMENSIONS = ("owner", "maker", "accountable")
-#: Whose items a commitment or call without owners is held against: its makers.
-_HELD_BY_MAKERS = "('commitment', 'call')"
+#: Whose items a commitment or call without owners is held against: its makers (the rule is
+#: ``status.accountable``; this is its SQL, generated from the same constant).
+_HELD_BY_MAKERS = status_rules.HELD_BY_MAKERS_SQL
 
 
 def _groups_of(item: str, kind: str, document: str, dimensions: tuple[str, ...]) -> str:
@@ -459,5 +461,4 @@ def _m008_status_periods(db: sqlite_utils.Database) -> None:
     overview at 100,000 items); backfilled from the history of every item."""
     for statement in CREATE_PERIODS:
         db.execute(statement)
-    register_functions(db.conn)
     recompute_periods(db.conn, "1")
