@@ -461,4 +461,4 @@ def _m008_status_periods(db: sqlite_utils.Database) -> None:
     overview at 100,000 items); backfilled from the history of every item."""
     for statement in CREATE_PERIODS:
         db.execute(statement)
-    recompute_periods(db.conn, "1")
+    recompute_periods(db.conn, "1", everything=True)
