@@ -70,6 +70,11 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "timeline_warm_ms": ("Timeline page, server render, warm (median)", "ms", None),
     "sources_after_write_ms": ("Sources page, server render, first after a write (median)", "ms", None),
     "sources_warm_ms": ("Sources page, server render, warm (median)", "ms", None),
+    **{f"{page}_as_of_{when}_ms": (f"{label} page as of a past date, server render, {what}", "ms", target)
+       for page, label in (("overview", "Overview"), ("gaps", "Gaps"), ("timeline", "Timeline"),
+                           ("tracker", "Tracker"), ("sources", "Sources"))
+       for when, what, target in (("first", "first (caches cleared; median of fresh processes)", 1000),
+                                  ("warm", "warm (median)", 300))},
     "staff_assess_picker_after_write_ms": ("Staff: Record assessment (item picker), server render, first after "
                                            "a write (median)", "ms", 300),
     "staff_assess_picker_warm_ms": ("Staff: Record assessment (item picker), server render, warm (median)",

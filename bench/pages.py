@@ -12,6 +12,9 @@ by the pages yet and empty Streamlit caches. Prints one JSON object (millisecond
   clearing both Streamlit caches (the page's modules are imported by then; no data is cached);
 * ``tracker_filter_warm``: the median of further runs, each changing the status filter (what a
   reader's filter change costs on the server).
+* ``<page>_as_of_first`` and ``<page>_as_of_warm`` for each public page (overview, gaps,
+  timeline, tracker, sources) as of a past date (``--as-of``, else a year before the last item
+  was made): its run right after both caches are cleared, and the median of further runs.
 
 With ``--item-page`` it measures the item permalink page instead, in a process that has drawn
 each page once already (what a running server meets), over ``--warm-runs`` rounds, each round
@@ -68,7 +71,7 @@ def _check_filtered(at) -> None:
         raise RuntimeError("the tracker page did not show a filtered table")
 
 
-def measure(warm_runs: int, statuses: list[str], timeout: float) -> dict[str, float]:
+def measure(warm_runs: int, statuses: list[str], timeout: float, as_of: dt.date | None = None) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -92,6 +95,46 @@ def measure(warm_runs: int, statuses: list[str], timeout: float) -> dict[str, fl
         warm.append(_timed_run(at))
         _check_filtered(at)
     result["tracker_filter_warm"] = statistics.median(warm)
+    result.update(measure_as_of(warm_runs, timeout, as_of))
+    return result
+
+
+#: The public pages, as measured as of a past date (the overview first: it is the app's default).
+PUBLIC_PAGES = {"overview": None, "gaps": "views/gaps.py", "timeline": "views/timeline.py",
+                "tracker": TRACKER_PAGE, "sources": "views/sources.py"}
+
+
+def past_date() -> dt.date:
+    """The date the as-of renders read: a year before the last item was made (most of the
+    record, not today's), or a year ago in a database without items."""
+    from tracker.store import Store, resolve_db_path
+
+    with Store(resolve_db_path(), create=False) as store:
+        made = store.made_range()
+    last = made[1] if made else dt.date.today()
+    return min(last, dt.date.today()) - dt.timedelta(days=365)
+
+
+def measure_as_of(warm_runs: int, timeout: float, day: dt.date | None = None) -> dict[str, float]:
+    """Each public page as of ``day`` (``past_date()``): ``<page>_as_of_first``, its run right
+    after both Streamlit caches are cleared (modules imported, no data cached), and
+    ``<page>_as_of_warm``, the median of ``warm_runs`` further runs."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    day = day or past_date()
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    at.query_params["as_of"] = day.isoformat()
+    result: dict[str, float] = {}
+    for name, path in PUBLIC_PAGES.items():
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        if path is not None:
+            at.switch_page(path)
+        result[f"{name}_as_of_first"] = _timed_run(at)
+        if not any("as it stood on" in box.value for box in at.info):
+            raise RuntimeError(f"the {name} page did not show the record as of {day}")
+        result[f"{name}_as_of_warm"] = statistics.median(_timed_run(at) for _ in range(warm_runs))
     return result
 
 
@@ -259,7 +302,15 @@ def main() -> None:
     parser.add_argument("--staff-pickers", action="store_true",
                         help="measure the staff pages' item pickers after writes (writes to TRACKER_DB)")
     parser.add_argument("--seed", type=int, default=1, help="which items --item-page writes to")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+                        help="the past date of the as-of renders (default: a year before the last item was made)")
+    parser.add_argument("--as-of-only", action="store_true",
+                        help="measure only the public pages as of the past date")
     args = parser.parse_args()
+    if args.as_of_only:
+        print(json.dumps({"as_of": (args.as_of or past_date()).isoformat(),
+                          **measure_as_of(args.warm_runs, args.timeout, args.as_of)}))
+        return
     if args.staff_pickers:
         print(json.dumps(measure_staff_pickers(args.warm_runs, args.seed, args.timeout)))
         return
@@ -270,7 +321,7 @@ def main() -> None:
         print(json.dumps(measure_item(args.warm_runs, args.seed, args.timeout)))
         return
     statuses = args.status or ["stalled", "in progress", "delivered"]
-    print(json.dumps(measure(args.warm_runs, statuses, args.timeout)))
+    print(json.dumps(measure(args.warm_runs, statuses, args.timeout, args.as_of)))
 
 
 if __name__ == "__main__":

@@ -12,5 +12,7 @@ concern, each in its own module:
   edition's bulk reads;
 - ``exchange``: export and import of a whole record, and the publishable copy;
 - ``accounts``: staff accounts, sign-in throttling and sessions;
+- ``periods``: each item's state over time (status periods), the record at any date, today
+  included, and the one function that writes it;
 - ``shared``: what several of them use (the recorder check, stored times, id lists).
 """

@@ -214,8 +214,7 @@ class Exchange:
                     else:
                         self._insert_assessment(conn, item.id, entry, by, now, reported_by=entry.recorded_by)
                     counts["assessments"] += 1
-                if item.history:
-                    self._refresh_status_cache(conn, item.id)
+            self._recompute_item_periods(conn, [item.id for item in bundle.items])
             for item in bundle.items:
                 for link in item.links:
                     self._insert_link(

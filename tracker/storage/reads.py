@@ -13,15 +13,11 @@ import pandas as pd
 
 from .. import status as status_rules
 from ..errors import NotFoundError
-from ..dates import sql_period_end
 from ..models import ItemRecord
 from ..source_text import normalise_for_quote_check
+from .periods import _BEGUN, _COUNTED_STATE, _NOT_ENDED, _PERIOD_STATE, period_mismatch_sql, status_at
 from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
 from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _contains, _group
-
-
-#: Up to how many listed ids an as-of read recomputes only their history (see ``_items_query``).
-_FEW_LISTED = 100
 
 
 class Reads:
@@ -81,41 +77,29 @@ class Reads:
             raise NotFoundError(f"item {item_id!r} does not exist")
         return rows[0]
 
-    def _status_source(self, as_of: dt.date | None, *, only_listed: bool = False) -> tuple[str, dict]:
-        """SQL for a relation ``cur(id, status, response, implementation, last_assessed_on,
-        last_evidence, last_evidence_url, deadline_start, deadline_precision)``: the cached
-        current state, or the state recomputed from history as it stood on ``as_of``. With
-        ``only_listed`` the history read is that of the items in the JSON list bound to ``:ids``
-        (the caller binds it), not the whole history."""
-        if as_of is None:
-            return (
-                "SELECT id, status, response, implementation, last_assessed_on, last_evidence, "
-                "last_evidence_url, deadline_start, deadline_precision FROM items",
-                {},
-            )
-        # SQLite does not push a condition on the items into the windowed subqueries, so a
-        # read of a few items says which ones inside them (else: the whole history, ~1 s at 100k).
-        listed = f" AND item_id IN {_LISTED_IDS}" if only_listed else ""
-        return (
-            f"""
-            SELECT i.id, a.status, a.response, a.implementation, a.assessed_on AS last_assessed_on,
-                   a.evidence AS last_evidence, a.evidence_url AS last_evidence_url,
-                   d.deadline_start, d.deadline_precision
-            FROM items i
-            LEFT JOIN (
-                SELECT item_id, status, response, implementation, assessed_on, evidence, evidence_url,
-                       ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY assessed_on DESC, id DESC) AS rn
-                FROM assessments WHERE assessed_on <= :as_of{listed}
-            ) a ON a.item_id = i.id AND a.rn = 1
-            LEFT JOIN (
-                SELECT item_id, deadline_start, deadline_precision,
-                       ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY revised_on DESC, id DESC) AS rn
-                FROM deadline_revisions WHERE revised_on <= :as_of{listed}
-            ) d ON d.item_id = i.id AND d.rn = 1
-            WHERE i.made_start <= :as_of
-            """,
-            {"as_of": as_of.isoformat()},
-        )
+    # -- status periods (issue 12): the record at any date, today included ------------------
+    # Read from ``status_periods`` (``tracker.storage.periods``); today's state is the open
+    # period, copied onto the item row by the same function that writes the periods.
+
+    def _status_source(self, as_of: dt.date, columns: Sequence[str] = _PERIOD_STATE) -> tuple[str, dict]:
+        """SQL for a relation ``cur(id, kind, *columns)`` (by default every column of the
+        state): each item made by ``as_of`` as it stood that day (``status_at``)."""
+        return status_at(columns), {"as_of": as_of.isoformat()}
+
+    def _periods_join(self, as_of: dt.date, params: dict) -> str:
+        """A join of ``items i`` to ``cur``, each item's period covering ``as_of`` (binding
+        ``:as_of`` in ``params``): one seek through the primary key per item, for reads that
+        read the item rows anyway (lists, and counts by document or made date)."""
+        params["as_of"] = as_of.isoformat()
+        return (f"CROSS JOIN status_periods AS cur ON cur.item_id = i.id AND cur.{_BEGUN} "
+                f"AND {_NOT_ENDED.replace('valid_to', 'cur.valid_to')}")
+
+    def period_mismatches(self) -> list[str]:
+        """Every item whose stored periods or row differ from a rebuild from its history
+        (should be none): a check for tests and operators, like ``summary_mismatches``."""
+        return [f"item {ident}: its periods differ from its history" for ident in period_mismatch_sql(self.db.conn)]
+
+    # -- end of status periods ----------------------------------------------------------------
 
     def items_frame(
         self,
@@ -126,8 +110,8 @@ class Reads:
     ) -> pd.DataFrame:
         """One row per item with makers, owners and themes as "; "-joined text and its status.
 
-        With ``as_of`` the statuses and deadlines are recomputed from the history as it stood
-        on that date, and items made after it are left out.
+        With ``as_of`` the statuses and deadlines are those of that date (read from the status
+        periods), and items made after it are left out.
         """
         return self._frame(*self._items_query(as_of, ids, include_quote))
 
@@ -150,15 +134,13 @@ class Reads:
             where = f"{where} {'AND' if where else 'WHERE'} {conditions[0]}"
             params = {**params, **conditions[1]}
         quote = "i.quote," if include_quote else ""
-        if as_of is None:  # the cached current state is on the item row itself
+        if as_of is None:  # today's state: the open period, copied onto the item row itself
             source, cur = "", "i"
         else:
-            # Only a few listed items' history: SQLite scans that window once per item, with no
-            # index (900 ids took 13 s at 20,000 items); for more, the whole history once is faster.
-            few = ids is not None and len(ids) <= _FEW_LISTED
-            sql, as_of_params = self._status_source(as_of, only_listed=few)
-            source, cur = f"JOIN ({sql}) AS cur ON cur.id = i.id", "cur"
-            params = {**params, **as_of_params}
+            params = dict(params)
+            source, cur = self._periods_join(as_of, params), "cur"
+            # implied by the periods (none begins before the item was made); bounds the item scan
+            where = f"{where} {'AND' if where else 'WHERE'} i.made_start <= :as_of"
         sql = f"""
             SELECT i.id, i.kind, i.title, {quote} i.document_id, i.origin_document_id,
                    i.made_start, i.made_precision, i.done_when,
@@ -202,9 +184,7 @@ class Reads:
         params: dict[str, Any] = {}
         record, cur = "items i", "i"
         if as_of is not None:  # the statuses as of the date, and only the items made by then
-            source, as_of_params = self._status_source(as_of)
-            record, cur = f"items i JOIN ({source}) AS cur ON cur.id = i.id", "cur"
-            params.update(as_of_params)
+            record, cur = f"items i {self._periods_join(as_of, params)}", "cur"
 
         def listed(name: str, values) -> str:
             for n, value in enumerate(values):
@@ -372,7 +352,7 @@ class Reads:
         item in several groups counts once in each. Items in no group are left out, or counted
         with ``grp`` None when ``ungrouped``. The current record is read from the counts the
         triggers keep (a few hundred rows whatever the size); with ``as_of`` the statuses are
-        recomputed from the history. Raises ValueError for any other ``by``.
+        those of that date, read from the status periods. Raises ValueError for any other ``by``.
         """
         if by not in self.STATUS_COUNT_GROUPS:
             raise ValueError(f"cannot group by {by!r}")
@@ -387,7 +367,9 @@ class Reads:
                 """,
                 {"dimension": by or "all"},
             )
-        source, params = self._status_source(as_of)
+        # ``i`` is each item's state that day (with its id and kind), read from the covering
+        # index of the status periods; only the document grouping reads the item rows.
+        source, params = self._status_source(as_of, _COUNTED_STATE)
         join = "LEFT JOIN" if ungrouped else "JOIN"
         has_owner = "EXISTS (SELECT 1 FROM item_actors o WHERE o.item_id = i.id AND o.role = 'owner')"
         group_sql = {
@@ -400,13 +382,12 @@ class Reads:
                 "g.actor_id AS grp",
             ),
             "theme": (f"{join} item_themes g ON g.item_id = i.id", "g.theme AS grp"),
-            "document": ("", "i.document_id AS grp"),
+            "document": ("JOIN items d ON d.id = i.id", "d.document_id AS grp"),
         }
         join_sql, grp = group_sql[by]
         sql = f"""
-            WITH cur AS ({source})
-            SELECT {grp}, i.kind, cur.status, cur.response, cur.implementation, count(*) AS n
-            FROM items i JOIN cur ON cur.id = i.id {join_sql}
+            SELECT {grp}, i.kind, i.status, i.response, i.implementation, count(*) AS n
+            FROM ({source}) AS i {join_sql}
             GROUP BY 1, 2, 3, 4, 5
         """
         return self._frame(sql, params)
@@ -422,12 +403,11 @@ class Reads:
         ``status``, ``response``, ``implementation`` and ``deadline_end`` as of that date."""
         if as_of is None:
             return f"items INDEXED BY {index}" if index else "items", {}
-        source, params = self._status_source(as_of)
-        end = sql_period_end("cur.deadline_start", "cur.deadline_precision")
+        params: dict = {}
         return (
             f"(SELECT i.id, i.kind, i.document_id, i.origin_document_id, i.made_start, cur.status, "
-            f"cur.response, cur.implementation, cur.last_assessed_on, cur.last_evidence, {end} AS deadline_end "
-            f"FROM items i JOIN ({source}) AS cur ON cur.id = i.id)",
+            f"cur.response, cur.implementation, cur.last_assessed_on, cur.last_evidence, cur.deadline_end "
+            f"FROM items i {self._periods_join(as_of, params)} WHERE i.made_start <= :as_of)",
             params,
         )
 
@@ -489,7 +469,10 @@ class Reads:
         """Counts (``kind``, ``status``, ``response``, ``implementation``, ``overdue``, ``n``) of
         the items with a deadline as of ``as_of`` (None: now), ``overdue`` 1 when
         tracker.status.is_overdue on ``today``, else 0; now, read from a covering index."""
-        record, params = self._record_at(as_of, index="items_deadline_status")
+        if as_of is None:
+            record, params = self._record_at(as_of, index="items_deadline_status")
+        else:  # every column it needs is in the periods' covering index: no item row is read
+            record, params = f"({status_at(_COUNTED_STATE)})", {"as_of": as_of.isoformat()}
         overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
         return self._frame(
             f"SELECT kind, status, response, implementation, {overdue} AS overdue, count(*) AS n "
@@ -503,6 +486,16 @@ class Reads:
         Raises ValueError for any other ``by``."""
         if by not in self.STATUS_COUNT_GROUPS or by is None:
             raise ValueError(f"cannot group by {by!r}")
+        if as_of is not None and by in ("owner", "maker", "theme"):
+            # Whose items were made by then, whatever their status: the made-date index, then
+            # each item's people or themes by key (no periods, no item rows).
+            table, role = ("item_themes", "") if by == "theme" else ("item_actors", f"AND g.role = '{by}'")
+            column = "theme" if by == "theme" else "actor_id"
+            rows = self.db.conn.execute(
+                f"SELECT DISTINCT g.{column} FROM items i INDEXED BY items_made_status "
+                f"JOIN {table} g ON g.item_id = i.id {role} WHERE i.made_start <= :as_of ORDER BY 1",
+                {"as_of": as_of.isoformat()})
+            return [row[0] for row in rows]
         if as_of is not None:
             return sorted(set(self.status_counts(by=by, as_of=as_of)["grp"].dropna().tolist()))
         rows = self.db.conn.execute(
@@ -705,6 +698,7 @@ class Reads:
     PUBLIC_TABLES = frozenset({
         "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
+        "status_periods",  # derived from the public history; a copy opened by Store needs it
     })
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not

@@ -30,6 +30,7 @@ from ..models import (
     StatusUpdate,
 )
 from ..source_text import SourceText, normalise_for_quote_check, quote_not_found_message
+from .periods import recompute_periods
 from .schema import _search_text
 from .shared import SEED_RECORDER, _LISTED_IDS, _now, _recorder
 
@@ -128,6 +129,7 @@ class RecordWrites:
         by = _recorder(by)
         with self._write() as conn:
             self._insert_item(conn, item, by)
+            self._recompute_item_periods(conn, [item.id])
             self._audit(conn, by, "create", "item", item.id, after=item.model_dump(mode="json"))
             self._bump_version(conn)
 
@@ -233,6 +235,7 @@ class RecordWrites:
             except sqlite3.IntegrityError:
                 raise InvalidInputError("the document does not exist") from None
             self._write_item_people(conn, item_id, fields)
+            self._recompute_item_periods(conn, [item_id])  # the day it was made may have moved
             after = fields.model_dump(mode="json", exclude={"deadline"})
             self._audit(conn, by, "update", "item", item_id, before=before, after=after)
             self._bump_version(conn)
@@ -271,7 +274,7 @@ class RecordWrites:
             )
             if cursor.rowcount != 1:  # cannot happen under the write lock; kept as a guard
                 raise VersionConflictError("item", item_id, current["version"], -1)
-            self._refresh_status_cache(conn, item_id)
+            self._recompute_item_periods(conn, [item_id])
             after = assessment.model_dump(mode="json")
             self._audit(conn, by, "assess", "item", item_id, before=before, after=after)
             self._bump_version(conn)
@@ -311,20 +314,6 @@ class RecordWrites:
         ).fetchone()
         return dict(zip(("status", "response", "implementation", "last_assessed_on"), row))
 
-    def _refresh_status_cache(self, conn, item_id: str) -> None:
-        """Copy the latest assessment (by the date it refers to, then entry order) onto the item."""
-        conn.execute(
-            """
-            UPDATE items SET (status, response, implementation, last_assessed_on,
-                              last_evidence, last_evidence_url) = (
-                SELECT status, response, implementation, assessed_on, evidence, evidence_url
-                FROM assessments WHERE item_id = items.id
-                ORDER BY assessed_on DESC, id DESC LIMIT 1)
-            WHERE id = ?
-            """,
-            (item_id,),
-        )
-
     def revise_deadline(
         self, item_id: str, revision: DeadlineRevision, *, expected_version: int | None, by: str
     ) -> int:
@@ -346,6 +335,7 @@ class RecordWrites:
             conn.execute(
                 "UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (_now(), item_id)
             )
+            self._recompute_item_periods(conn, [item_id])
             self._audit(conn, by, "revise deadline", "item", item_id, before=before,
                         after=revision.model_dump(mode="json", exclude={"recorded_at"}))
             self._bump_version(conn)
@@ -365,22 +355,14 @@ class RecordWrites:
                 (r.recorded_at.isoformat() if r.recorded_at else _now()),
             ),
         )
-        conn.execute(
-            """
-            UPDATE items SET (deadline_start, deadline_precision) = (
-                SELECT deadline_start, deadline_precision FROM deadline_revisions
-                WHERE item_id = items.id ORDER BY revised_on DESC, id DESC LIMIT 1)
-            WHERE id = ?
-            """,
-            (item_id,),
-        )
-        row = conn.execute(
-            "SELECT deadline_start, deadline_precision FROM items WHERE id = ?", (item_id,)
-        ).fetchone()
-        end = None
-        if row[0]:
-            end = PartialDate(start=row[0], precision=row[1]).end.isoformat()
-        conn.execute("UPDATE items SET deadline_end = ? WHERE id = ?", (end, item_id))
+
+    # -- status periods (issue 12): the one writer of an item's state, past and current ----------
+
+    def _recompute_item_periods(self, conn: sqlite3.Connection, item_ids: list[str]) -> None:
+        """Rebuild the status periods of ``item_ids`` from their history and copy each one's
+        open period onto its row (``tracker.storage.periods.recompute_periods``), in the
+        caller's transaction. Every write that changes an item's history or made date calls it."""
+        recompute_periods(conn, f"id IN {_LISTED_IDS}", {"ids": json.dumps(list(item_ids))})
 
     # -- intake (issue 14): ids for new records, bulk status updates ---------
 
@@ -445,10 +427,10 @@ class RecordWrites:
                 before = self._current_status(conn, ident)
                 self._insert_assessment(conn, ident, update.assessment, by, now)
                 conn.execute("UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (now, ident))
-                self._refresh_status_cache(conn, ident)
                 self._audit(conn, by, "assess", "item", ident, before=before,
                             after=update.assessment.model_dump(mode="json"))
                 versions[ident] = stored[ident][1] + 1
+            self._recompute_item_periods(conn, list(versions))
             self._bump_version(conn)
         return versions
 

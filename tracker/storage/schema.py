@@ -10,6 +10,7 @@ from sqlite_utils.migrations import Migrations
 
 from .. import status as status_rules
 from .accounts import sign_in_key
+from .periods import CREATE_PERIODS, recompute_periods
 from .shared import _utc_text
 
 
@@ -451,3 +452,13 @@ def _m007_assessment_date_precision(db: sqlite_utils.Database) -> None:
     stays the first day of the period (what ordering and "as of" compare), and this says how
     much of it is known. Every earlier assessment was dated to the day."""
     db.execute("ALTER TABLE assessments ADD COLUMN assessed_on_precision TEXT NOT NULL DEFAULT 'day'")
+
+
+@migrations(name="008_status_periods")
+def _m008_status_periods(db: sqlite_utils.Database) -> None:
+    """Each item's state over time as periods (``tracker.storage.periods``), so the record as of
+    a past date is an indexed read instead of a replay of the whole history (5.4 s for the
+    overview at 100,000 items); backfilled from the history of every item."""
+    for statement in CREATE_PERIODS:
+        db.execute(statement)
+    recompute_periods(db.conn, "1", everything=True)
