@@ -44,7 +44,7 @@ SECTIONS = ("actors", "documents", "items")
 CSV_COLUMNS = [
     "id", "kind", "title", "quote", "document_id", "origin_document_id", "makers", "owners",
     "themes", "made", "deadline", "done_when", "status", "response", "implementation",
-    "is_open", "last_assessed_on", "last_evidence", "last_evidence_url", "version",
+    "is_open", "last_assessed_on", "last_evidence", "last_evidence_url", "version", "reference",
 ]
 #: Columns a CSV import needs; the rest may be left out.
 CSV_REQUIRED = ["id", "kind", "title", "quote", "document_id", "makers", "made"]
@@ -372,7 +372,7 @@ def _read_csv(text: str) -> FileReading:
         record: dict[str, Any] = {
             k: cells.get(k, "")
             for k in ("id", "kind", "title", "quote", "document_id", "origin_document_id",
-                      "makers", "owners", "themes", "made", "deadline", "done_when")
+                      "makers", "owners", "themes", "made", "deadline", "done_when", "reference")
         }
         history = _csv_history(cells)
         if history:

@@ -39,6 +39,8 @@ from .models import (
     Actor,
     Assessment,
     Bundle,
+    Correction,
+    CorrectionRecord,
     CurrentStatus,
     DatePrecision,
     DeadlineRevision,
@@ -59,6 +61,7 @@ from .models import (
     StatusUpdate,
     User,
     UserIn,
+    assessment_before_made_problem,
     describe_validation_error,
 )
 from .source_text import SourceText, normalise_for_quote_check, quote_not_found_message
@@ -471,7 +474,10 @@ def _m002_summaries_for_scale(db: sqlite_utils.Database) -> None:
 
 #: Joins the searched fields in ``items.search_text``; a search containing it tests each field.
 _FIELD_SEPARATOR = "\x1f"
-_SEARCHED_FIELDS = ("id", "title", "quote", "makers", "owners", "themes", "document_id")
+#: The fields 003 searched: that migration runs on tables without the later ones.
+_SEARCHED_FIELDS_003 = ("id", "title", "quote", "makers", "owners", "themes", "document_id")
+#: Every searched field: 009b added the item's reference within its document ("R4").
+_SEARCHED_FIELDS = (*_SEARCHED_FIELDS_003, "reference")
 
 
 def _search_text(*fields: str | None) -> str:
@@ -484,8 +490,8 @@ def _m003_search_text(db: sqlite_utils.Database) -> None:
     """The tracker's text search as one substring test in SQLite per item (C speed), instead
     of lower-casing ~500 characters of each item in Python on every search."""
     db.execute("ALTER TABLE items ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
-    db.conn.create_function("tracker_search_text", len(_SEARCHED_FIELDS), _search_text, deterministic=True)
-    db.execute(f"UPDATE items SET search_text = tracker_search_text({', '.join(_SEARCHED_FIELDS)})")
+    db.conn.create_function("tracker_search_text", len(_SEARCHED_FIELDS_003), _search_text, deterministic=True)
+    db.execute(f"UPDATE items SET search_text = tracker_search_text({', '.join(_SEARCHED_FIELDS_003)})")
 
 
 def sign_in_key(name: str) -> str:
@@ -587,6 +593,55 @@ def _m007_assessment_date_precision(db: sqlite_utils.Database) -> None:
     stays the first day of the period (what ordering and "as of" compare), and this says how
     much of it is known. Every earlier assessment was dated to the day."""
     db.execute("ALTER TABLE assessments ADD COLUMN assessed_on_precision TEXT NOT NULL DEFAULT 'day'")
+
+
+# -- issue 13: corrections, the assessments that count ---------------------------------------
+
+#: The one definition of the assessments that count for a status or a figure: every assessment
+#: that no correction marks as mistaken. Every read of assessments for a status (the item's
+#: cached status, "as of" a date, timelines, the newest evidence) selects from this view; the
+#: full history (``assessments``, with its corrections) is read only to show or export it.
+COUNTED_ASSESSMENTS = "counted_assessments"
+
+
+@migrations(name="009a_assessment_corrections")
+def _m009a_assessment_corrections(db: sqlite_utils.Database) -> None:
+    """Staff mark an assessment as mistaken, with a reason (issue 13). The history stays
+    append-only: the assessment is kept, a correction row beside it says it no longer counts.
+    One correction per assessment, itself append-only."""
+    db.execute(
+        """
+        CREATE TABLE assessment_corrections (
+            assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id),
+            reason TEXT NOT NULL,
+            corrected_by TEXT NOT NULL,
+            corrected_at TEXT NOT NULL
+        )
+        """
+    )
+    # One statement at a time (executescript would commit the migration's transaction).
+    for action, verb in (("UPDATE", "changed"), ("DELETE", "deleted")):
+        db.execute(
+            f"CREATE TRIGGER assessment_corrections_append_only_{action.lower()} BEFORE {action} "
+            "ON assessment_corrections BEGIN SELECT RAISE(ABORT, "
+            f"'assessment_corrections is append-only: rows cannot be {verb}'); END"
+        )
+    db.execute(
+        f"""
+        CREATE VIEW {COUNTED_ASSESSMENTS} AS
+        SELECT a.* FROM assessments a
+        WHERE NOT EXISTS (SELECT 1 FROM assessment_corrections c WHERE c.assessment_id = a.id)
+        """
+    )
+
+
+@migrations(name="009b_item_reference")
+def _m009b_item_reference(db: sqlite_utils.Database) -> None:
+    """An item's reference within its document ("Recommendation 4", "R4"; issue 13), shown,
+    searched (it joins ``search_text``) and sorted by."""
+    db.execute("ALTER TABLE items ADD COLUMN reference TEXT")
+    # search_text gains an empty last field, so a search never matches across the join.
+    db.execute("UPDATE items SET search_text = search_text || char(31)")
 
 
 # ---------------------------------------------------------------------------
@@ -926,12 +981,12 @@ class Store:
         try:
             conn.execute(
                 "INSERT INTO items (id, kind, title, quote, document_id, origin_document_id, "
-                "made_start, made_precision, done_when, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "made_start, made_precision, done_when, reference, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     item.id, item.kind.value, item.title, item.quote, item.document_id,
                     item.origin_document_id, item.made.start.isoformat(),
-                    item.made.precision.value, item.done_when, now, now,
+                    item.made.precision.value, item.done_when, item.reference, now, now,
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -970,7 +1025,8 @@ class Store:
             [(item_id, t, n) for n, t in enumerate(item.themes)],
         )
         makers, owners, themes = "; ".join(item.makers), "; ".join(item.owners), "; ".join(item.themes)
-        search = _search_text(item_id, item.title, item.quote, makers, owners, themes, item.document_id)
+        search = _search_text(item_id, item.title, item.quote, makers, owners, themes, item.document_id,
+                              item.reference)
         conn.execute(
             "UPDATE items SET makers = ?, owners = ?, themes = ?, search_text = ? WHERE id = ?",
             (makers, owners, themes, search, item_id),
@@ -984,19 +1040,20 @@ class Store:
             current = self._check_item_version(conn, item_id, expected_version)
             if fields.kind.value != current["kind"]:
                 raise InvalidInputError("an item's kind cannot change once it has been recorded")
-            problem = self._made_after_document_problem(conn, fields) or self._quote_problem(
-                conn, fields.document_id, fields.quote)
+            problem = (self._made_after_document_problem(conn, fields)
+                       or self._assessed_before_made_problem(conn, item_id, fields.made)
+                       or self._quote_problem(conn, fields.document_id, fields.quote))
             if problem:
                 raise InvalidInputError(problem)
             try:
                 conn.execute(
                     "UPDATE items SET title=?, quote=?, document_id=?, origin_document_id=?, "
-                    "made_start=?, made_precision=?, done_when=?, version=version+1, updated_at=? "
+                    "made_start=?, made_precision=?, done_when=?, reference=?, version=version+1, updated_at=? "
                     "WHERE id=?",
                     (
                         fields.title, fields.quote, fields.document_id, fields.origin_document_id,
                         fields.made.start.isoformat(), fields.made.precision.value,
-                        fields.done_when, _now(), item_id,
+                        fields.done_when, fields.reference, _now(), item_id,
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -1030,6 +1087,7 @@ class Store:
             current = self._check_item_version(conn, item_id, expected_version)
             try:
                 assessment.check_kind(ItemKind(current["kind"]))
+                assessment.check_made(self._made(conn, item_id))
             except ValueError as exc:
                 raise InvalidInputError(str(exc)) from None
             before = self._current_status(conn, item_id)
@@ -1081,13 +1139,14 @@ class Store:
         return dict(zip(("status", "response", "implementation", "last_assessed_on"), row))
 
     def _refresh_status_cache(self, conn, item_id: str) -> None:
-        """Copy the latest assessment (by the date it refers to, then entry order) onto the item."""
+        """Copy the latest assessment that counts (by the date it refers to, then entry order;
+        ``counted_assessments``: not corrected) onto the item; none left: not yet assessed."""
         conn.execute(
             """
             UPDATE items SET (status, response, implementation, last_assessed_on,
                               last_evidence, last_evidence_url) = (
                 SELECT status, response, implementation, assessed_on, evidence, evidence_url
-                FROM assessments WHERE item_id = items.id
+                FROM counted_assessments WHERE item_id = items.id
                 ORDER BY assessed_on DESC, id DESC LIMIT 1)
             WHERE id = ?
             """,
@@ -1178,6 +1237,12 @@ class Store:
                 for ident, kind, version in conn.execute(
                     f"SELECT id, kind, version FROM items WHERE id IN {_LISTED_IDS}", {"ids": json.dumps(wanted)})
             }
+            made = {
+                ident: PartialDate(start=dt.date.fromisoformat(start), precision=precision)
+                for ident, start, precision in conn.execute(
+                    f"SELECT id, made_start, made_precision FROM items WHERE id IN {_LISTED_IDS}",
+                    {"ids": json.dumps(wanted)})
+            }
             documents = {u.assessment.evidence_document_id for u in updates} - {None}
             known_documents = {
                 row[0] for row in conn.execute(
@@ -1200,6 +1265,7 @@ class Store:
                     conflicts.append(VersionConflictError("item", ident, update.expected_version, version))
                 try:
                     update.assessment.check_kind(ItemKind(kind))
+                    update.assessment.check_made(made[ident])
                 except ValueError as exc:
                     problems.append(f"item {ident!r}: {exc}")
                 document = update.assessment.evidence_document_id
@@ -1220,6 +1286,80 @@ class Store:
                 versions[ident] = stored[ident][1] + 1
             self._bump_version(conn)
         return versions
+
+    # -- corrections (issue 13): an assessment marked as mistaken --------------------------
+    # The assessment stays in the history (append-only); a row in assessment_corrections says it
+    # no longer counts. Every status read selects from ``counted_assessments`` (one definition).
+
+    def correct_assessment(
+        self, assessment_id: int, correction: Correction, *, expected_version: int | None, by: str
+    ) -> int:
+        """Mark assessment ``assessment_id`` as mistaken, with ``correction.reason``; returns
+        its item's new version. One transaction: the correction row, the item's version, its
+        current status recomputed from the assessments that still count, the audit entry.
+
+        Raises NotFoundError (no such assessment), InvalidInputError (already corrected) and
+        VersionConflictError (the item changed since ``expected_version``); nothing is written.
+        """
+        by = _recorder(by)
+        if isinstance(assessment_id, bool) or not isinstance(assessment_id, int):
+            raise InvalidInputError(f"assessment: {assessment_id!r} is not an assessment number")
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT a.item_id, a.status, a.response, a.implementation, a.assessed_on, c.reason "
+                "FROM assessments a LEFT JOIN assessment_corrections c ON c.assessment_id = a.id "
+                "WHERE a.id = ?", (assessment_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"assessment {assessment_id} does not exist")
+            item_id, status, response, implementation, assessed_on, already = row
+            if already is not None:
+                raise InvalidInputError(f"assessment {assessment_id} was already corrected ({already})")
+            current = self._check_item_version(conn, item_id, expected_version)
+            before = self._current_status(conn, item_id)
+            conn.execute(
+                "INSERT INTO assessment_corrections (assessment_id, reason, corrected_by, corrected_at) "
+                "VALUES (?, ?, ?, ?)", (assessment_id, correction.reason, by, _now()))
+            conn.execute("UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (_now(), item_id))
+            self._refresh_status_cache(conn, item_id)
+            self._audit(conn, by, "correct assessment", "item", item_id, before=before,
+                        after={"assessment": assessment_id, "assessed_on": assessed_on, "status": status,
+                               "response": response, "implementation": implementation,
+                               "reason": correction.reason, "status now": self._current_status(conn, item_id)})
+            self._bump_version(conn)
+        return current["version"] + 1
+
+    def _insert_imported_correction(self, conn, correction: CorrectionRecord, by: str, now: str,
+                                    as_recorded: bool) -> None:
+        """The correction of the assessment just inserted (an import's history entry)."""
+        ident = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        who, at = by, now
+        if as_recorded:
+            who = correction.corrected_by or by
+            at = _utc_text(correction.corrected_at) if correction.corrected_at else now
+        conn.execute(
+            "INSERT INTO assessment_corrections (assessment_id, reason, corrected_by, corrected_at) "
+            "VALUES (?, ?, ?, ?)", (ident, correction.reason, who, at))
+
+    def _made(self, conn, item_id: str) -> PartialDate:
+        start, precision = conn.execute(
+            "SELECT made_start, made_precision FROM items WHERE id = ?", (item_id,)).fetchone()
+        return PartialDate(start=dt.date.fromisoformat(start), precision=precision)
+
+    def _assessed_before_made_problem(self, conn, item_id: str, made: PartialDate) -> str | None:
+        """Why ``item_id`` cannot be said to be made ``made``: an assessment that counts refers
+        to a time before it (the rule ``Assessment.check_made`` applies to new ones)."""
+        row = conn.execute(
+            f"SELECT assessed_on, assessed_on_precision FROM {COUNTED_ASSESSMENTS} WHERE item_id = ? "
+            "ORDER BY assessed_on LIMIT 1", (item_id,)).fetchone()
+        if row is None:
+            return None
+        problem = assessment_before_made_problem(
+            PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1]), made)
+        if problem is None:
+            return None
+        return (f"made: {made.label()} is after the evidence of its earliest assessment "
+                f"({PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1]).label()}); "
+                "correct that assessment first if it is mistaken")
 
     # -- links -------------------------------------------------------------
 
@@ -1316,7 +1456,7 @@ class Store:
             LEFT JOIN (
                 SELECT item_id, status, response, implementation, assessed_on, evidence, evidence_url,
                        ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY assessed_on DESC, id DESC) AS rn
-                FROM assessments WHERE assessed_on <= :as_of{listed}
+                FROM counted_assessments WHERE assessed_on <= :as_of{listed}
             ) a ON a.item_id = i.id AND a.rn = 1
             LEFT JOIN (
                 SELECT item_id, deadline_start, deadline_precision,
@@ -1369,7 +1509,7 @@ class Store:
             params = {**params, **as_of_params}
         sql = f"""
             SELECT i.id, i.kind, i.title, {quote} i.document_id, i.origin_document_id,
-                   i.made_start, i.made_precision, i.done_when,
+                   i.made_start, i.made_precision, i.done_when, i.reference,
                    {cur}.status, {cur}.response, {cur}.implementation, {cur}.last_assessed_on,
                    {cur}.last_evidence, {cur}.last_evidence_url,
                    {cur}.deadline_start, {cur}.deadline_precision,
@@ -1502,9 +1642,11 @@ class Store:
         )
 
     def history(self, item_id: str) -> list[dict]:
-        """Every assessment of an item, oldest first (by the date the evidence refers to)."""
+        """Every assessment of an item, oldest first (by the date the evidence refers to), each
+        with its correction (``correction_reason``, ``corrected_by``, ``corrected_at``: None
+        when it counts)."""
         return self._rows(
-            "SELECT * FROM assessments WHERE item_id = ? ORDER BY assessed_on, id", (item_id,)
+            f"SELECT {_WITH_CORRECTION} WHERE a.item_id = ? ORDER BY a.assessed_on, a.id", (item_id,)
         )
 
     def deadline_revisions(self, item_id: str) -> list[dict]:
@@ -1526,7 +1668,7 @@ class Store:
         at a million assessments that is half the time of the read."""
         columns = [c for c in self.ASSESSMENT_COLUMNS if c not in ("kind", "title")
                    and not (brief and c in self.ASSESSMENT_PROVENANCE)]
-        sql = f"SELECT {', '.join('a.' + c for c in columns)} FROM assessments a"
+        sql = f"SELECT {', '.join('a.' + c for c in columns)} FROM counted_assessments a"
         conditions, params = [], {}
         if until is not None:
             conditions.append("a.assessed_on <= :until")
@@ -1740,7 +1882,7 @@ class Store:
         if not items:
             return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
         rows = self.item_rows()
-        history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
+        history = _group(self._rows(f"SELECT {_WITH_CORRECTION} ORDER BY a.id"), "item_id")
         links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
         deadlines = _group(self._rows("SELECT * FROM deadline_revisions ORDER BY id"), "item_id")
         items = []
@@ -1779,6 +1921,7 @@ class Store:
             deadline=(PartialDate(start=row["deadline_start"], precision=row["deadline_precision"])
                       if row["deadline_start"] else None),
             done_when=row["done_when"],
+            reference=row["reference"],
             history=[
                 HistoryEntry.model_construct(
                     status=_enum(LifecycleStatus, h["status"]),
@@ -1790,6 +1933,7 @@ class Store:
                     assessed_on_precision=DatePrecision(h["assessed_on_precision"]),
                     recorded_by=h["recorded_by"],
                     recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
+                    correction=_correction_record(h),
                 )
                 for h in history.get(row["id"], [])
             ],
@@ -1811,7 +1955,7 @@ class Store:
     def _item_record_json(self, item_id: str) -> dict:
         row = self.get_item(item_id)
         return {k: row[k] for k in ("title", "quote", "document_id", "origin_document_id", "made_start",
-                                     "made_precision", "done_when", "makers", "owners", "themes")}
+                                     "made_precision", "done_when", "makers", "owners", "themes", "reference")}
 
     def import_problems(self, bundle: Bundle, *, also_known: Iterable[str] = ()) -> list[str]:
         """What ``import_bundle`` would refuse ``bundle`` for, written nowhere: references to
@@ -1898,6 +2042,8 @@ class Store:
                     else:
                         self._insert_assessment(conn, item.id, entry, by, now, reported_by=entry.recorded_by)
                     counts["assessments"] += 1
+                    if entry.correction is not None:
+                        self._insert_imported_correction(conn, entry.correction, by, now, as_recorded)
                 if item.history:
                     self._refresh_status_cache(conn, item.id)
             for item in bundle.items:
@@ -2286,7 +2432,7 @@ class Store:
         changed = conn.execute(
             f"SELECT at FROM audit_log WHERE action NOT IN ({listed}) ORDER BY at DESC LIMIT 1"
         ).fetchone()
-        evidence = conn.execute("SELECT max(assessed_on) FROM assessments WHERE assessed_on <= ?",
+        evidence = conn.execute("SELECT max(assessed_on) FROM counted_assessments WHERE assessed_on <= ?",
                                 (until,)).fetchone()[0]
         document = conn.execute("SELECT max(published_start) FROM documents WHERE published_start <= ?",
                                 (until,)).fetchone()[0]
@@ -2305,8 +2451,9 @@ class Store:
         """What was written to the record from ``since`` (UTC text, inclusive) to ``until``
         (exclusive), by kind: ``items`` made, ``assessments`` (each with the item's entry before
         it, by evidence date: ``prev_status``, ``prev_response``, ``prev_implementation``),
-        ``deadlines`` (each with the deadline before it) and ``edits`` (the audit log's item and
-        document edits, with their before and after JSON). Oldest first."""
+        ``deadlines`` (each with the deadline before it), ``edits`` (the audit log's item and
+        document edits, with their before and after JSON) and ``assessment_corrections`` (issue
+        13: assessments marked as mistaken). Assessments are those that count. Oldest first."""
         params = {"since": since, "until": until or "9999"}
         items = self._rows(
             "SELECT id AS item_id, kind AS item_kind, title AS item_title, created_at AS at, made_start, "
@@ -2314,17 +2461,17 @@ class Store:
             "ORDER BY created_at, id", params)
         assessments = self._rows(
             """
-            WITH touched AS (SELECT DISTINCT item_id FROM assessments
+            WITH touched AS (SELECT DISTINCT item_id FROM counted_assessments
                              WHERE recorded_at >= :since AND recorded_at < :until),
             ordered AS (
                 SELECT a.*, LAG(a.status) OVER w AS prev_status, LAG(a.response) OVER w AS prev_response,
                        LAG(a.implementation) OVER w AS prev_implementation, LAG(a.id) OVER w AS prev_id
-                FROM assessments a WHERE a.item_id IN touched
+                FROM counted_assessments a WHERE a.item_id IN touched
                 WINDOW w AS (PARTITION BY a.item_id ORDER BY a.assessed_on, a.id))
             SELECT o.id, o.item_id, i.kind AS item_kind, i.title AS item_title, o.recorded_at AS at,
                    o.status, o.response, o.implementation, o.prev_status, o.prev_response,
                    o.prev_implementation, o.prev_id, o.evidence, o.evidence_url, o.evidence_document_id,
-                   o.assessed_on, o.recorded_by
+                   o.assessed_on, o.assessed_on_precision, o.recorded_by
             FROM ordered o JOIN items i ON i.id = o.item_id
             WHERE o.recorded_at >= :since AND o.recorded_at < :until ORDER BY o.recorded_at, o.id
             """, params)
@@ -2350,7 +2497,15 @@ class Store:
             "LEFT JOIN documents d ON a.entity = 'document' AND d.id = a.entity_id "
             "WHERE a.action = 'update' AND a.entity IN ('item', 'document') "
             "AND a.at >= :since AND a.at < :until ORDER BY a.at, a.id", params)
-        return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits}
+        # issue 13: assessments marked as mistaken (their own rows; the assessments above count)
+        corrections = self._rows(
+            "SELECT c.assessment_id, c.reason, c.corrected_at AS at, a.item_id, a.status, a.response, "
+            "a.implementation, a.assessed_on, a.assessed_on_precision, i.kind AS item_kind, i.title AS item_title "
+            "FROM assessment_corrections c JOIN assessments a ON a.id = c.assessment_id "
+            "JOIN items i ON i.id = a.item_id WHERE c.corrected_at >= :since AND c.corrected_at < :until "
+            "ORDER BY c.corrected_at, c.assessment_id", params)
+        return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits,
+                "assessment_corrections": corrections}
 
     # -- browser-bound sessions (issue 11: staff sessions that cannot be taken over) ---------
 
@@ -2464,6 +2619,7 @@ class Store:
     PUBLIC_TABLES = frozenset({
         "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
+        "assessment_corrections",
     })
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not
@@ -2474,7 +2630,8 @@ class Store:
     UNPUBLISHED_TABLES = STAFF_TABLES | {"document_texts"}
     #: Columns of public tables that name a staff account: published as its role.
     RECORDER_COLUMNS = (("assessments", "recorded_by"), ("assessments", "reported_by"),
-                        ("deadline_revisions", "recorded_by"), ("links", "created_by"))
+                        ("deadline_revisions", "recorded_by"), ("links", "created_by"),
+                        ("assessment_corrections", "corrected_by"))
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -2494,7 +2651,7 @@ class Store:
         """Every assessment of the items ``item_ids``, by item id, oldest first (by the date its
         evidence refers to, then by entry); one query for any number of items."""
         rows = self._rows(
-            f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, assessed_on, id",
+            f"SELECT {_WITH_CORRECTION} WHERE a.item_id IN {_LISTED_IDS} ORDER BY a.item_id, a.assessed_on, a.id",
             {"ids": json.dumps(sorted(set(item_ids)))},
         )
         return _group(rows, "item_id")
@@ -2513,7 +2670,7 @@ class Store:
         changed."""
         listed = {"ids": json.dumps(sorted(set(ids)))}
         rows = self.item_rows(ids=sorted(set(ids)))
-        history = _group(self._rows(f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY id",
+        history = _group(self._rows(f"SELECT {_WITH_CORRECTION} WHERE a.item_id IN {_LISTED_IDS} ORDER BY a.id",
                                     listed), "item_id")
         links = _group(self._rows(f"SELECT * FROM links WHERE source_id IN {_LISTED_IDS} ORDER BY id", listed),
                        "source_id")
@@ -2592,6 +2749,19 @@ class Store:
     def counts(self) -> dict[str, int]:
         tables = ("actors", "documents", "items", "assessments", "links", "deadline_revisions", "users")
         return {t: self.db.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+#: An assessment row with its correction, if any (issue 13): ``SELECT {_WITH_CORRECTION} WHERE ...``.
+_WITH_CORRECTION = ("a.*, c.reason AS correction_reason, c.corrected_by, c.corrected_at FROM assessments a "
+                    "LEFT JOIN assessment_corrections c ON c.assessment_id = a.id")
+
+
+def _correction_record(row: dict) -> CorrectionRecord | None:
+    """The correction of a history row read with ``_WITH_CORRECTION``, as the exchange carries it."""
+    if row.get("correction_reason") is None:
+        return None
+    return CorrectionRecord.model_construct(reason=row["correction_reason"], corrected_by=row["corrected_by"],
+                                            corrected_at=dt.datetime.fromisoformat(row["corrected_at"]))
 
 
 def _contains(needle: str, *texts: str | None) -> bool:

@@ -16,7 +16,7 @@ from dashboard.safe_text import md, web_url
 
 #: Column sets for the tables pages show. The first column is always the permalink, the status
 #: next: on a phone only the first columns are in view.
-TRACKER = ["link", "status_label", "title", "kind", "response_label", "makers", "owners", "made_label",
+TRACKER = ["link", "status_label", "title", "reference", "kind", "response_label", "makers", "owners", "made_label",
            "deadline_label", "days_overdue", "themes", "document_id"]
 LONGEST_OPEN = ["link", "status_label", "title", "kind", "owners", "made_label", "years_open",
                 "deadline_label", "days_overdue"]
@@ -26,6 +26,8 @@ LABELS = {
                                         help="Open the item's page (its permalink)"),
     "kind": st.column_config.TextColumn("Kind"),
     "title": st.column_config.TextColumn("What", width="large"),
+    "reference": st.column_config.TextColumn("Ref.", help="Where the item is in its document (\"Recommendation 4\"); "
+                                             "click the heading to sort by it"),
     "status_label": st.column_config.TextColumn("Status", help="Implementation status for recommendations"),
     "response_label": st.column_config.TextColumn("Response", help="A recommendation's response from its addressee"),
     "makers": st.column_config.TextColumn("Made by"),
@@ -68,6 +70,8 @@ def display_frame(
             out[column] = [document_titles.get(d, d) for d in frame[column]]
         elif column == "last_evidence_url":
             out[column] = [web_url(u) for u in frame[column]]
+        elif column == "reference":  # issue 13; frames read before it have no such column
+            out[column] = [v if isinstance(v, str) else "" for v in frame[column]] if column in frame else ""
         elif column in ("response_label", "deadline_label", "status_label", "last_assessed_on"):
             out[column] = [v if isinstance(v, str) else "" for v in frame[column]]
         elif column in frame:

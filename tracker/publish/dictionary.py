@@ -34,6 +34,7 @@ ITEM = {
     "last_evidence": "the evidence of the latest assessment",
     "last_evidence_url": "the address of the latest assessment's evidence",
     "version": "the tracker's edit counter for the item (not part of the record)",
+    "reference": "where the item is in its document, as the document numbers it (\"Recommendation 4\", \"R4\")",
 }
 assert set(ITEM) == set(CSV_COLUMNS)
 
@@ -144,7 +145,7 @@ SQLITE_TABLES = {
                   **{k: v for k, v in ITEM.items() if k in (
                       "id", "kind", "title", "quote", "document_id", "origin_document_id", "done_when", "status",
                       "response", "implementation", "last_assessed_on", "last_evidence", "last_evidence_url",
-                      "version", "makers", "owners", "themes")},
+                      "version", "makers", "owners", "themes", "reference")},
                   "made_start": "the first day of the period the item was made in",
                   "made_precision": "day, month or year",
                   "deadline_start": "the first day of the current deadline's period",
@@ -171,6 +172,12 @@ SQLITE_TABLES = {
         "grp": "the group (an actor id, a theme, a document id; empty: none recorded)",
         "kind": "item kind", "status": "lifecycle status ('' when none)", "response": "response ('' when none)",
         "implementation": "implementation status ('' when none)", "n": "number of items"}),
+    "assessment_corrections": ("Assessments marked as mistaken (issue 13): each stays in assessments, shown "
+                               "struck through, and no longer counts for any status or figure.", {
+        "assessment_id": "the assessment corrected (assessments.id)",
+        "reason": "why it is mistaken, as the tracker's staff wrote it",
+        "corrected_by": "who corrected it: a staff role, 'staff' or 'seed'; never a username",
+        "corrected_at": "when it was corrected (UTC)"}),
     "meta": ("Counters of the database.", {"key": "data_version: bumped by every write",
                                            "value": "its value"}),
     "_sqlite_migrations": ("The schema migrations applied to the file.", {

@@ -113,7 +113,10 @@ def export_json(store: Store, item_keys: dict[str, str], cache: Path, roles: dic
     for start in range(0, len(missing), _EXPORT_BATCH):
         for record in store.item_records(missing[start:start + _EXPORT_BATCH]):
             record = record.model_copy(update={
-                "history": [h.model_copy(update={"recorded_by": recorder(roles, h.recorded_by)})
+                "history": [h.model_copy(update={
+                    "recorded_by": recorder(roles, h.recorded_by),
+                    **({"correction": h.correction.model_copy(update={
+                        "corrected_by": recorder(roles, h.correction.corrected_by)})} if h.correction else {})})
                             for h in record.history],
                 "deadline_revisions": [r.model_copy(update={"recorded_by": recorder(roles, r.recorded_by)})
                                        for r in record.deadline_revisions]})
