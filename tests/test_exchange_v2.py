@@ -90,3 +90,29 @@ def test_an_unknown_version_is_refused(fresh_store):
     else:
         raise AssertionError("version 3 was accepted")
     assert fresh_store.is_empty()
+
+
+def test_csv_carries_month_precision_evidence_and_the_reference(sample_store, tmp_path):
+    from tracker.models import ItemIn
+
+    store = sample_store
+    store.add_item(ItemIn(id="r4", kind="recommendation", title="R4", quote="adopt a more consistent way",
+                          document_id="report", makers=["inspectorate"], owners=["home-office"], made="2023-12",
+                          reference="Recommendation 4"), by="alice")
+    store.record_assessment("r4", Assessment(response="accepted", implementation="in progress",
+                                             evidence="Progress report", assessed_on="2025-07"),
+                            expected_version=None, by="alice")
+    text = exchange.export_csv(store)
+    row = [line for line in text.splitlines() if line.startswith("r4,")][0]
+    assert ",2025-07," in row and row.endswith(",Recommendation 4")
+    only = "\r\n".join([text.lstrip("\ufeff").splitlines()[0], row]) + "\r\n"
+    data = json.loads(exchange.export_json(store))
+    data["items"] = []  # the documents and actors, then the one CSV row
+    with Store(tmp_path / "copy.db") as empty:
+        exchange.import_file(empty, json.dumps(data).encode(), "sources.json", by="x")
+        exchange.import_file(empty, only.encode(), "r4.csv", by="x")
+        entry = empty.history("r4")[-1]
+        assert (entry["assessed_on"], entry["assessed_on_precision"]) == ("2025-07-01", "month")
+        assert empty.get_item("r4")["reference"] == "Recommendation 4"
+        again = [line for line in exchange.export_csv(empty).splitlines() if line.startswith("r4,")][0]
+        assert again.split(",")[:-2] == row.split(",")[:-2]  # the same but for the version

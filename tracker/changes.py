@@ -39,7 +39,8 @@ ITEM_FIELDS = {"title": "title", "quote": "quote", "document_id": "source docume
                "done_when": "what would count as done", "makers": "made by",
                "owners": "owners or addressees", "themes": "themes"}
 DOCUMENT_FIELDS = {"title": "title", "publisher": "publisher", "kind": "kind",
-                   "published": "publication date", "url": "web address", "reported_in": "reported in"}
+                   "published": "publication date", "url": "web address", "reported_in": "reported in",
+                   "responds_to": "responds to", "follows_up": "follows up"}
 
 _PARTIAL_DATE = TypeAdapter(PartialDate)
 

@@ -113,6 +113,8 @@ def _csv_record(row: dict) -> dict:
         **row,
         "made": made,
         "deadline": deadline,
+        # evidence known to the month or year is written as such ("2025-07"), and read back so
+        "last_assessed_on": _partial(row.get("last_assessed_on"), row.get("last_assessed_precision")),
         "is_open": "" if open_ is None else ("yes" if open_ else "no"),
     }
 

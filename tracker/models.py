@@ -359,6 +359,17 @@ class Document(Model):
     text_file: Optional(Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,120}$")]) = Field(
         default=None, description="file name of the source text (for verbatim quote checks)"
     )
+    responds_to: Optional(Slug) = Field(
+        default=None, description="the document this one answers (a government response to a report)")
+    follows_up: Optional(Slug) = Field(
+        default=None, description="the document whose progress this one reports on (a progress report)")
+
+    @model_validator(mode="after")
+    def _answers_another(self) -> "Document":
+        for field in ("responds_to", "follows_up", "reported_in"):
+            if getattr(self, field) == self.id:
+                raise ValueError(f"{field}: a document cannot answer or report itself")
+        return self
 
 
 class ItemFields(Model):
@@ -700,8 +711,10 @@ class Bundle(Model):
         duplicates("documents", [d.id for d in self.documents])
         duplicates("items", [i.id for i in self.items])
         for index, doc in enumerate(self.documents):
-            if doc.reported_in and doc.reported_in not in documents:
-                problems.append(f"documents[{index}] ({doc.id}): reported_in {doc.reported_in!r} is not a document")
+            for field in ("reported_in", "responds_to", "follows_up"):
+                ref = getattr(doc, field)
+                if ref and ref not in documents:
+                    problems.append(f"documents[{index}] ({doc.id}): {field} {ref!r} is not a document")
         for index, item in enumerate(self.items):
             where = f"items[{index}] ({item.id})"
             for field in ("document_id", "origin_document_id"):

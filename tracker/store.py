@@ -644,6 +644,32 @@ def _m009b_item_reference(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE items SET search_text = search_text || char(31)")
 
 
+@migrations(name="009c_last_assessed_precision")
+def _m009c_last_assessed_precision(db: sqlite_utils.Database) -> None:
+    """How precisely the latest assessment's evidence is dated, cached beside ``last_assessed_on``
+    like the rest of the current state (issue 13), so lists and CSV exports say "2025-07" for
+    evidence known to the month."""
+    db.execute("ALTER TABLE items ADD COLUMN last_assessed_precision TEXT")
+    db.execute(
+        """
+        UPDATE items SET last_assessed_precision = (
+            SELECT assessed_on_precision FROM counted_assessments WHERE item_id = items.id
+            ORDER BY assessed_on DESC, id DESC LIMIT 1)
+        WHERE last_assessed_on IS NOT NULL
+        """
+    )
+
+
+@migrations(name="009d_document_answers")
+def _m009d_document_answers(db: sqlite_utils.Database) -> None:
+    """Documents that answer documents (issue 13): a government response *responds to* a report,
+    a progress report *follows up* a report. One of each per document, like ``reported_in``."""
+    db.execute("ALTER TABLE documents ADD COLUMN responds_to TEXT REFERENCES documents(id)")
+    db.execute("ALTER TABLE documents ADD COLUMN follows_up TEXT REFERENCES documents(id)")
+    db.execute("CREATE INDEX documents_responds_to ON documents(responds_to) WHERE responds_to IS NOT NULL")
+    db.execute("CREATE INDEX documents_follows_up ON documents(follows_up) WHERE follows_up IS NOT NULL")
+
+
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
@@ -900,14 +926,19 @@ class Store:
             self._audit(conn, by, "create", "document", document.id, after=document.model_dump(mode="json"))
             self._bump_version(conn)
 
-    def _insert_document(self, conn: sqlite3.Connection, d: Document) -> None:
+    def _insert_document(self, conn: sqlite3.Connection, d: Document, *, deferred: bool = False) -> None:
+        if not deferred:  # an import checks its documents' references first, all at once
+            problem = self._document_reference_problem(conn, d)
+            if problem:
+                raise InvalidInputError(f"document {d.id!r}: {problem}")
         try:
             conn.execute(
                 "INSERT INTO documents (id, title, publisher, kind, published_start, "
-                "published_precision, url, reported_in, text_file) VALUES (?,?,?,?,?,?,?,?,?)",
+                "published_precision, url, reported_in, text_file, responds_to, follows_up) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     d.id, d.title, d.publisher, d.kind.value, d.published.start.isoformat(),
-                    d.published.precision.value, d.url, d.reported_in, d.text_file,
+                    d.published.precision.value, d.url, d.reported_in, d.text_file, d.responds_to, d.follows_up,
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -920,14 +951,18 @@ class Store:
         d = document
         with self._write() as conn:
             before = self._get_versioned(conn, "documents", "document", d.id, expected_version)
+            problem = self._document_reference_problem(conn, d)
+            if problem:
+                raise InvalidInputError(problem)
             try:
                 conn.execute(
                     "UPDATE documents SET title=?, publisher=?, kind=?, published_start=?, "
-                    "published_precision=?, url=?, reported_in=?, text_file=?, version=version+1 "
-                    "WHERE id=?",
+                    "published_precision=?, url=?, reported_in=?, text_file=?, responds_to=?, follows_up=?, "
+                    "version=version+1 WHERE id=?",
                     (
                         d.title, d.publisher, d.kind.value, d.published.start.isoformat(),
-                        d.published.precision.value, d.url, d.reported_in, d.text_file, d.id,
+                        d.published.precision.value, d.url, d.reported_in, d.text_file,
+                        d.responds_to, d.follows_up, d.id,
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -935,6 +970,32 @@ class Store:
             self._audit(conn, by, "update", "document", d.id, before=before, after=d.model_dump(mode="json"))
             self._bump_version(conn)
         return expected_version + 1
+
+    # -- documents that answer documents (issue 13) ------------------------------------------
+
+    def _document_reference_problem(self, conn: sqlite3.Connection, d: Document,
+                                    known: dict[str, PartialDate] | None = None) -> str | None:
+        """Why ``d``'s ``reported_in``, ``responds_to`` or ``follows_up`` cannot stand: it names
+        no document, or (for an answer) one published after ``d`` (a response cannot answer a
+        report not yet out). ``known``: publication dates of documents not stored yet (an import)."""
+        known = known or {}
+        for field in ("reported_in", "responds_to", "follows_up"):
+            ref = getattr(d, field)
+            if not ref:
+                continue
+            if ref in known:
+                published = known[ref]
+            else:
+                row = conn.execute("SELECT published_start, published_precision FROM documents WHERE id = ?",
+                                   (ref,)).fetchone()
+                if row is None:
+                    return f"{field}: {ref!r} is not a document"
+                published = PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1])
+            if field != "reported_in" and d.published.end < published.start:
+                verb = "responds to" if field == "responds_to" else "follows up"
+                return (f"{field}: published {d.published.label()}, it cannot answer {ref!r}, published later "
+                        f"({published.label()}): a document {verb} one published before it")
+        return None
 
     def get_document(self, document_id: str) -> dict:
         rows = self._rows("SELECT * FROM documents WHERE id = ?", (document_id,))
@@ -1144,8 +1205,9 @@ class Store:
         conn.execute(
             """
             UPDATE items SET (status, response, implementation, last_assessed_on,
-                              last_evidence, last_evidence_url) = (
-                SELECT status, response, implementation, assessed_on, evidence, evidence_url
+                              last_evidence, last_evidence_url, last_assessed_precision) = (
+                SELECT status, response, implementation, assessed_on, evidence, evidence_url,
+                       assessed_on_precision
                 FROM counted_assessments WHERE item_id = items.id
                 ORDER BY assessed_on DESC, id DESC LIMIT 1)
             WHERE id = ?
@@ -1441,7 +1503,7 @@ class Store:
         if as_of is None:
             return (
                 "SELECT id, status, response, implementation, last_assessed_on, last_evidence, "
-                "last_evidence_url, deadline_start, deadline_precision FROM items",
+                "last_evidence_url, deadline_start, deadline_precision, last_assessed_precision FROM items",
                 {},
             )
         # SQLite does not push a condition on the items into the windowed subqueries, so a
@@ -1451,10 +1513,11 @@ class Store:
             f"""
             SELECT i.id, a.status, a.response, a.implementation, a.assessed_on AS last_assessed_on,
                    a.evidence AS last_evidence, a.evidence_url AS last_evidence_url,
-                   d.deadline_start, d.deadline_precision
+                   d.deadline_start, d.deadline_precision, a.assessed_on_precision AS last_assessed_precision
             FROM items i
             LEFT JOIN (
                 SELECT item_id, status, response, implementation, assessed_on, evidence, evidence_url,
+                       assessed_on_precision,
                        ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY assessed_on DESC, id DESC) AS rn
                 FROM counted_assessments WHERE assessed_on <= :as_of{listed}
             ) a ON a.item_id = i.id AND a.rn = 1
@@ -1512,7 +1575,7 @@ class Store:
                    i.made_start, i.made_precision, i.done_when, i.reference,
                    {cur}.status, {cur}.response, {cur}.implementation, {cur}.last_assessed_on,
                    {cur}.last_evidence, {cur}.last_evidence_url,
-                   {cur}.deadline_start, {cur}.deadline_precision,
+                   {cur}.deadline_start, {cur}.deadline_precision, {cur}.last_assessed_precision,
                    i.makers, i.owners, i.themes, i.version
             FROM items i {source}
             {where}
@@ -1978,6 +2041,12 @@ class Store:
             for index, record in enumerate(records):
                 if record.id in known:
                     problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
+        # Documents that answer documents (issue 13): not before what they answer.
+        own = {d.id: d.published for d in bundle.documents}
+        for index, document in enumerate(bundle.documents):
+            problem = self._document_reference_problem(conn, document, own)
+            if problem and "is not a document" not in problem:  # reference_problems reports those
+                problems.append(f"documents[{index}] ({document.id}): {problem}")
         # Publication dates in one read, not one per item: the bundle's own documents, then the
         # stored ones its items quote.
         published = {d.id: d.published for d in bundle.documents}
@@ -2021,7 +2090,7 @@ class Store:
             for actor in bundle.actors:
                 self._insert_actor(conn, actor)
             for document in bundle.documents:
-                self._insert_document(conn, document)
+                self._insert_document(conn, document, deferred=True)
             counts = {"actors": len(bundle.actors), "documents": len(bundle.documents),
                       "items": len(bundle.items), "assessments": 0, "links": 0}
             for item in bundle.items:

@@ -30,7 +30,7 @@ ITEM = {
     "response": "the addressee's current response: " + RESPONSE_WORDS,
     "implementation": "the current implementation status (recommendations)",
     "is_open": "yes while something is still owed, no once closed; empty for findings",
-    "last_assessed_on": "the date the latest assessment's evidence refers to",
+    "last_assessed_on": "the date the latest assessment's evidence refers to: " + PARTIAL_DATE,
     "last_evidence": "the evidence of the latest assessment",
     "last_evidence_url": "the address of the latest assessment's evidence",
     "version": "the tracker's edit counter for the item (not part of the record)",
@@ -65,7 +65,7 @@ STATUSES = {
     "implementation": "implementation status (recommendations)",
     "status_shown": "the one status word the charts show: " + STATUS_WORDS,
     "is_open": "yes while something is still owed, no once closed",
-    "last_assessed_on": "the date the latest assessment's evidence refers to",
+    "last_assessed_on": "the date the latest assessment's evidence refers to: " + PARTIAL_DATE,
 }
 DEADLINES = {
     "id": "the revision's number, in the order revisions were entered",
@@ -92,6 +92,8 @@ DOCUMENTS = {
     "published_precision": "day, month or year: how precise the publication date is",
     "url": "where it can be read, if known",
     "reported_in": "for a report known only through an article, that article's id",
+    "responds_to": "the document this one answers (a government response to a report), if any",
+    "follows_up": "the document whose progress this one reports on (a progress report), if any",
     "text_file": "the file of its text in the tracker's source folder, if any",
     "version": "the tracker's edit counter for the document",
 }
@@ -154,6 +156,7 @@ SQLITE_TABLES = {
                   "created_at": "when the item was entered (UTC)",
                   "updated_at": "when the item last changed (UTC)",
                   "search_text": "the searched fields, lower-cased, for the tracker's text search",
+                  "last_assessed_precision": "day, month or year: how precise last_assessed_on is",
               }),
     "assessments": ("Every assessment (history.csv).", HISTORY),
     "deadline_revisions": ("Every deadline revision (deadline_revisions.csv).", DEADLINES),
