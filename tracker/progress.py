@@ -30,6 +30,7 @@ DERIVED_COLUMNS = (
 _OPTIONAL_TEXT = (
     "status", "response", "implementation", "last_assessed_on", "last_evidence",
     "last_evidence_url", "deadline_start", "deadline_precision", "origin_document_id", "done_when",
+    "reference", "last_assessed_precision",
 )
 #: Labels of the open/closed state; findings are neither.
 OPEN, CLOSED, NO_STATE = "open", "closed", "finding"
@@ -326,6 +327,13 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     return wide.sort_values("total", ascending=False).reset_index()
 
 
+def never_assessed_open(annotated: pd.DataFrame) -> int:
+    """Open items with no assessment at all: unresearched, so never counted as delay (issue 13)."""
+    if annotated.empty:
+        return 0
+    return int((annotated["days_open"].notna() & annotated["last_assessed_on"].isna()).sum())
+
+
 def status_totals(annotated: pd.DataFrame, *, kinds: Iterable[str] | None = None) -> pd.DataFrame:
     """Items per status word (``status_label``, ``n``) in STATUS_ORDER, only statuses present."""
     frame = annotated
@@ -346,10 +354,13 @@ LONGEST_OPEN_COLUMNS = [
 
 def longest_open(annotated: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
     """The ``limit`` open items made longest ago, with how long they have been open and how far
-    past their deadline they are (``days_overdue``, empty when not overdue)."""
+    past their deadline they are (``days_overdue``, empty when not overdue).
+
+    Items never assessed are left out (issue 13, honest durations): "not yet assessed" means
+    unresearched, so their age since made is not delay; ``never_assessed_open`` counts them."""
     if annotated.empty:
         return pd.DataFrame(columns=LONGEST_OPEN_COLUMNS)
-    frame = annotated[annotated["days_open"].notna()]
+    frame = annotated[annotated["days_open"].notna() & annotated["last_assessed_on"].notna()]
     frame = frame.sort_values(["days_open", "id"], ascending=[False, True]).head(limit).copy()
     frame["years_open"] = (frame["days_open"].astype("float64") / 365.25).round(1)
     return frame[LONGEST_OPEN_COLUMNS].reset_index(drop=True)

@@ -1860,8 +1860,9 @@ class Store:
         return None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
 
     def oldest_open_item_ids(self, limit: int) -> list[str]:
-        """The ids of the ``limit`` open items (tracker.status.is_open) made longest ago, oldest
-        first (then by id), as the record stands now."""
+        """The ids of the ``limit`` open items (tracker.status.is_open) with at least one
+        assessment that counts, made longest ago, oldest first (then by id), as the record
+        stands now."""
         lifecycle = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_LIFECYCLE))
         implementation = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_IMPLEMENTATION))
         response = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_RESPONSE))
@@ -1870,8 +1871,9 @@ class Store:
             OR (kind = 'recommendation' AND (response IS NULL OR response NOT IN ({response}))
                 AND (implementation IS NULL OR implementation NOT IN ({implementation})))
         """
+        # issue 13: an item never assessed is unresearched, not delayed: it is not listed here
         rows = self.db.conn.execute(
-            f"SELECT id FROM items INDEXED BY items_made_status WHERE {open_sql} "
+            f"SELECT id FROM items INDEXED BY items_made_status WHERE ({open_sql}) AND last_assessed_on IS NOT NULL "
             "ORDER BY made_start, id LIMIT :limit",
             {"limit": int(limit)},
         )

@@ -204,6 +204,7 @@ for link in linked:
 chain = data.chain_for_item(snap, item["id"])
 if chain is not None:
     st.header("The chain this item belongs to")
+    st.markdown(md(chain.span(today=snap.reference_date).sentence(names)))
     chart.show(
         charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of, current=item["id"]),
                         data.chart_credit(snap, "item", id=item["id"])),
