@@ -18,8 +18,8 @@ from tracker.progress import date_label
 
 EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on", "assessed_on_precision")
 #: How much of the evidence's date is known (issue 13): a progress report of "July 2025".
-PRECISION_LABELS = {"day": "To the day", "month": "To the month only (shown as \"July 2025\")",
-                    "year": "To the year only (shown as \"2025\")"}
+PRECISION_LABELS = {"day": "To the day", "month": "To the month only, e.g. July 2025",
+                    "year": "To the year only, e.g. 2025"}
 ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url", "address"],
            "status": ["give a status", "commitment status"]}
 

@@ -57,13 +57,23 @@ def visit(page, url: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` of the select box ``label`` (a click that lands while the page redraws can
+    leave the list closed: it is opened again)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(4):
+        box.click()
+        try:
+            wanted.wait_for(timeout=5_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    wanted.click()
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _history(db: Path, item_id: str) -> list[dict]:
@@ -92,7 +102,7 @@ def test_an_editor_corrects_a_mistaken_assessment_and_a_reader_sees_it_struck_th
     # 1. the mistaken assessment, dated to the month
     choose(page, "Status", wrong)
     page.get_by_role("textbox", name="Evidence", exact=True).fill(evidence)
-    choose(page, "How precisely the evidence is dated", 'To the month only (shown as "July 2025")')
+    choose(page, "How precisely the evidence is dated", "To the month only, e.g. July 2025")
     page.get_by_role("button", name="Save assessment").click()
     settle(page)
     expect(page.get_by_text("Recorded.")).to_be_visible()
@@ -121,7 +131,9 @@ def test_an_editor_corrects_a_mistaken_assessment_and_a_reader_sees_it_struck_th
     assert (entry["id"], entry["correction_reason"], entry["corrected_by"]) == (latest["id"], reason, "edna")
     with Store(db) as store:
         assert store.get_item(item["id"])["status"] == before_status  # recomputed without it
-    screenshot(page, "corrections-02-staff-page-after-correction")
+    page.get_by_text("Recent history").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    screenshot(page, "corrections-02-staff-page-after-correction", full_page=False)
 
     # 4. a reader, in another browser, never signed in
     reader = new_page()
@@ -132,5 +144,6 @@ def test_an_editor_corrects_a_mistaken_assessment_and_a_reader_sees_it_struck_th
     expect(main.locator("del", has_text=evidence)).to_be_visible()  # struck through
     expect(main.locator("del", has_text=month)).to_be_visible()
     assert "edna" not in main.inner_text()
-    reader.get_by_text("Corrected: does not count").scroll_into_view_if_needed()
-    screenshot(reader, "corrections-03-reader-sees-it-struck-through")
+    main.get_by_text("Corrected: does not count").evaluate("e => e.scrollIntoView({block: 'center'})")
+    reader.wait_for_timeout(300)
+    screenshot(reader, "corrections-03-reader-sees-it-struck-through", full_page=False)
