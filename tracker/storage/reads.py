@@ -1,0 +1,733 @@
+"""Reads of the record: items (current or as of a date), status counts, the readers' record,
+the audit log, and the published edition's bulk reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .. import status as status_rules
+from ..errors import NotFoundError
+from ..models import ItemRecord
+from ..source_text import normalise_for_quote_check
+from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
+from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _group
+
+
+class Reads:
+    """Reads of the record (see ``Store``)."""
+
+    # -- actors, documents, links and documents' texts ------------------------------------
+
+    def get_actor(self, actor_id: str) -> dict:
+        rows = self._rows("SELECT * FROM actors WHERE id = ?", (actor_id,))
+        if not rows:
+            raise NotFoundError(f"actor {actor_id!r} does not exist")
+        return rows[0]
+
+    def actors(self) -> list[dict]:
+        return self._rows("SELECT * FROM actors ORDER BY name")
+
+    def get_document(self, document_id: str) -> dict:
+        rows = self._rows("SELECT * FROM documents WHERE id = ?", (document_id,))
+        if not rows:
+            raise NotFoundError(f"document {document_id!r} does not exist")
+        return rows[0]
+
+    def documents(self) -> list[dict]:
+        return self._rows("SELECT * FROM documents ORDER BY published_start, title")
+
+    def links(self) -> pd.DataFrame:
+        return self._frame(
+            "SELECT l.source_id, l.kind, l.target_id, l.note, s.made_start AS source_made, "
+            "t.made_start AS target_made FROM links l JOIN items s ON s.id = l.source_id "
+            "JOIN items t ON t.id = l.target_id ORDER BY l.id"
+        )
+
+    def links_of(self, item_id: str) -> list[dict]:
+        """Links in both directions, each with the other item's id, title, kind and direction."""
+        return self._rows(
+            """
+            SELECT 'outgoing' AS direction, l.kind, l.note, o.id AS other_id, o.title AS other_title,
+                   o.kind AS other_kind, o.made_start AS other_made
+            FROM links l JOIN items o ON o.id = l.target_id WHERE l.source_id = :id
+            UNION ALL
+            SELECT 'incoming', l.kind, l.note, o.id, o.title, o.kind, o.made_start
+            FROM links l JOIN items o ON o.id = l.source_id WHERE l.target_id = :id
+            ORDER BY other_made
+            """,
+            {"id": item_id},
+        )
+
+    # -- reading items -----------------------------------------------------
+
+    def item_ids(self) -> set[str]:
+        return {r[0] for r in self.db.conn.execute("SELECT id FROM items")}
+
+    def get_item(self, item_id: str, *, as_of: dt.date | None = None) -> dict:
+        """One item with makers, owners, themes and current (or as-of) status; NotFoundError."""
+        rows = self.item_rows(as_of=as_of, ids=[item_id])
+        if not rows:
+            raise NotFoundError(f"item {item_id!r} does not exist")
+        return rows[0]
+
+    def _status_source(self, as_of: dt.date | None, *, only_listed: bool = False) -> tuple[str, dict]:
+        """SQL for a relation ``cur(id, status, response, implementation, last_assessed_on,
+        last_evidence, last_evidence_url, deadline_start, deadline_precision)``: the cached
+        current state, or the state recomputed from history as it stood on ``as_of``. With
+        ``only_listed`` the history read is that of the items in the JSON list bound to ``:ids``
+        (the caller binds it), not the whole history."""
+        if as_of is None:
+            return (
+                "SELECT id, status, response, implementation, last_assessed_on, last_evidence, "
+                "last_evidence_url, deadline_start, deadline_precision, last_assessed_precision FROM items",
+                {},
+            )
+        # SQLite does not push a condition on the items into the windowed subqueries, so a
+        # read of a few items says which ones inside them (else: the whole history, ~1 s at 100k).
+        listed = f" AND item_id IN {_LISTED_IDS}" if only_listed else ""
+        return (
+            f"""
+            SELECT i.id, a.status, a.response, a.implementation, a.assessed_on AS last_assessed_on,
+                   a.evidence AS last_evidence, a.evidence_url AS last_evidence_url,
+                   d.deadline_start, d.deadline_precision, a.assessed_on_precision AS last_assessed_precision
+            FROM items i
+            LEFT JOIN (
+                SELECT item_id, status, response, implementation, assessed_on, evidence, evidence_url,
+                       assessed_on_precision,
+                       ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY assessed_on DESC, id DESC) AS rn
+                FROM counted_assessments WHERE assessed_on <= :as_of{listed}
+            ) a ON a.item_id = i.id AND a.rn = 1
+            LEFT JOIN (
+                SELECT item_id, deadline_start, deadline_precision,
+                       ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY revised_on DESC, id DESC) AS rn
+                FROM deadline_revisions WHERE revised_on <= :as_of{listed}
+            ) d ON d.item_id = i.id AND d.rn = 1
+            WHERE i.made_start <= :as_of
+            """,
+            {"as_of": as_of.isoformat()},
+        )
+
+    def items_frame(
+        self,
+        *,
+        as_of: dt.date | None = None,
+        ids: list[str] | None = None,
+        include_quote: bool = False,
+    ) -> pd.DataFrame:
+        """One row per item with makers, owners and themes as "; "-joined text and its status.
+
+        With ``as_of`` the statuses and deadlines are recomputed from the history as it stood
+        on that date, and items made after it are left out.
+        """
+        return self._frame(*self._items_query(as_of, ids, include_quote))
+
+    def item_rows(
+        self, *, as_of: dt.date | None = None, ids: list[str] | None = None, include_quote: bool = True
+    ) -> list[dict]:
+        """As ``items_frame`` but plain dicts (None stays None)."""
+        return self._rows(*self._items_query(as_of, ids, include_quote))
+
+    def _items_query(self, as_of, ids, include_quote, conditions: tuple[str, dict] | None = None,
+                     limit: int | None = None) -> tuple[str, dict]:
+        where = ""
+        params: dict = {}
+        if ids is not None:
+            # One JSON parameter, not one per id: SQLite looks named parameters up one by one
+            # (10,000 ids took 0.4 s that way) and caps how many a statement may have.
+            where = f"WHERE i.id IN {_LISTED_IDS}"
+            params = {"ids": json.dumps(list(ids))}
+        if conditions is not None:
+            where = f"{where} {'AND' if where else 'WHERE'} {conditions[0]}"
+            params = {**params, **conditions[1]}
+        quote = "i.quote," if include_quote else ""
+        if as_of is None:  # the cached current state is on the item row itself
+            source, cur = "", "i"
+        else:
+            sql, as_of_params = self._status_source(as_of, only_listed=ids is not None)
+            source, cur = f"JOIN ({sql}) AS cur ON cur.id = i.id", "cur"
+            params = {**params, **as_of_params}
+        sql = f"""
+            SELECT i.id, i.kind, i.title, {quote} i.document_id, i.origin_document_id,
+                   i.made_start, i.made_precision, i.done_when, i.reference,
+                   {cur}.status, {cur}.response, {cur}.implementation, {cur}.last_assessed_on,
+                   {cur}.last_evidence, {cur}.last_evidence_url,
+                   {cur}.deadline_start, {cur}.deadline_precision, {cur}.last_assessed_precision,
+                   i.makers, i.owners, i.themes, i.version
+            FROM items i {source}
+            {where}
+            ORDER BY i.made_start, i.id {"" if limit is None else f"LIMIT {int(limit)}"}
+        """
+        return sql, params
+
+    def find_items(
+        self,
+        *,
+        text: str = "",
+        kinds: tuple[str, ...] = (),
+        statuses: list[tuple[str, str | None, str | None, str | None]] | None = None,
+        actors: tuple[str, ...] = (),
+        owners: tuple[str, ...] = (),
+        themes: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+        made_from: dt.date | None = None,
+        made_to: dt.date | None = None,
+        limit: int = 1000,
+        include_quote: bool = True,
+    ) -> tuple[int, pd.DataFrame]:
+        """Items of the current record that meet every condition given: how many, and the
+        first ``limit`` of them (the columns and order of ``items_frame``).
+
+        ``text``: case-insensitive plain text in the id, title, quote, makers, owners, themes or
+        document id; ``statuses``: the (kind, status, response, implementation) combinations
+        allowed (None: any); ``actors``: made or owned by any of them; ``owners``: owned by any;
+        ``themes``, ``documents``, ``kinds``: any of them; ``made_from``/``made_to``: inclusive.
+        The work is SQL on the indexed tables, whatever the number of items.
+        """
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+
+        def listed(name: str, values) -> str:
+            for n, value in enumerate(values):
+                params[f"{name}{n}"] = value
+            return ", ".join(f":{name}{n}" for n in range(len(values)))
+
+        needle = text.strip().lower()
+        if needle and _FIELD_SEPARATOR not in needle:
+            clauses.append("instr(i.search_text, :needle) > 0")
+            params["needle"] = needle
+        elif needle:  # a needle holding the separator could match across two fields: test each
+            clauses.append(f"tracker_contains(:needle, {', '.join(f'i.{f}' for f in _SEARCHED_FIELDS)})")
+            params["needle"] = needle
+        if kinds:
+            clauses.append(f"i.kind IN ({listed('kind', kinds)})")
+        if statuses is not None:
+            if not statuses:
+                clauses.append("0")
+            else:
+                rows = []
+                for n, (kind, status, response, implementation) in enumerate(statuses):
+                    rows.append(f"(:sk{n}, :ss{n}, :sr{n}, :si{n})")
+                    params.update({f"sk{n}": kind, f"ss{n}": status or "", f"sr{n}": response or "",
+                                   f"si{n}": implementation or ""})
+                clauses.append(
+                    "(i.kind, coalesce(i.status, ''), coalesce(i.response, ''), coalesce(i.implementation, '')) "
+                    f"IN (VALUES {', '.join(rows)})"
+                )
+        if actors:
+            clauses.append(
+                f"i.id IN (SELECT item_id FROM item_actors WHERE actor_id IN ({listed('actor', actors)}))")
+        if owners:
+            clauses.append("i.id IN (SELECT item_id FROM item_actors WHERE role = 'owner' "
+                           f"AND actor_id IN ({listed('owner', owners)}))")
+        if themes:
+            clauses.append(
+                f"i.id IN (SELECT item_id FROM item_themes WHERE theme IN ({listed('theme', themes)}))")
+        if documents:
+            clauses.append(f"i.document_id IN ({listed('document', documents)})")
+        if made_from is not None:
+            clauses.append("i.made_start >= :made_from")
+            params["made_from"] = made_from.isoformat()
+        if made_to is not None:
+            clauses.append("i.made_start <= :made_to")
+            params["made_to"] = made_to.isoformat()
+        where = " AND ".join(clauses) or "1"
+        self.db.conn.create_function("tracker_contains", -1, _contains, deterministic=True)
+        # One pass over the items (the text test runs once per item), then the rows shown by id.
+        # A text search reads every row anyway: scanning the table in storage order and sorting
+        # the matches beats walking the date index and jumping to each row (3x at 100k).
+        order = "+i.made_start" if needle else "i.made_start"
+        ids = [row[0] for row in self.db.conn.execute(
+            f"SELECT i.id FROM items i WHERE {where} ORDER BY {order}, i.id", params)]
+        return len(ids), self.items_frame(ids=ids[:limit], include_quote=include_quote)
+
+    def linked_component(
+        self, item_id: str, *, kinds: Iterable[str], made_by: dt.date | None = None
+    ) -> list[str]:
+        """The ids of every item reachable from ``item_id`` through links of ``kinds``, followed
+        in both directions, ``item_id`` included (empty when it does not exist); sorted.
+
+        With ``made_by`` only items made on or before that date count, and a path cannot pass
+        through a later one (as of a past date, later items and their links are not there yet).
+        One recursive query over the indexed links, whatever the number of items.
+        """
+        params: dict[str, Any] = {"id": item_id, "kinds": json.dumps(sorted(kinds))}
+        made = ""
+        if made_by is not None:
+            params["made_by"] = made_by.isoformat()
+            made = "AND o.made_start <= :made_by"
+        kind = "l.kind IN (SELECT value FROM json_each(:kinds))"
+        sql = f"""
+            WITH RECURSIVE component(id) AS (
+                SELECT id FROM items o WHERE id = :id {made}
+                UNION
+                SELECT l.target_id FROM component c JOIN links l ON l.source_id = c.id
+                    JOIN items o ON o.id = l.target_id WHERE {kind} {made}
+                UNION
+                SELECT l.source_id FROM component c JOIN links l ON l.target_id = c.id
+                    JOIN items o ON o.id = l.source_id WHERE {kind} {made}
+            )
+            SELECT id FROM component ORDER BY id
+        """
+        return [row[0] for row in self.db.conn.execute(sql, params)]
+
+    def links_among(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The links whose two ends are both among ``ids``, in the columns and order of ``links``."""
+        return self._frame(
+            "SELECT l.source_id, l.kind, l.target_id, l.note, s.made_start AS source_made, "
+            "t.made_start AS target_made FROM links l JOIN items s ON s.id = l.source_id "
+            f"JOIN items t ON t.id = l.target_id WHERE l.source_id IN {_LISTED_IDS} "
+            f"AND l.target_id IN {_LISTED_IDS} ORDER BY l.id",
+            {"ids": json.dumps(list(ids))},
+        )
+
+    def history(self, item_id: str) -> list[dict]:
+        """Every assessment of an item, oldest first (by the date the evidence refers to), each
+        with its correction (``correction_reason``, ``corrected_by``, ``corrected_at``: None
+        when it counts)."""
+        return self._rows(
+            f"SELECT {_WITH_CORRECTION} WHERE a.item_id = ? ORDER BY a.assessed_on, a.id", (item_id,)
+        )
+
+    def deadline_revisions(self, item_id: str) -> list[dict]:
+        return self._rows(
+            "SELECT * FROM deadline_revisions WHERE item_id = ? ORDER BY revised_on, id", (item_id,)
+        )
+
+    ASSESSMENT_COLUMNS = ["id", "item_id", "kind", "title", "status", "response", "implementation",
+                          "evidence", "evidence_url", "assessed_on", "recorded_by", "recorded_at"]
+    #: What ``assessments_frame(brief=True)`` leaves out.
+    ASSESSMENT_PROVENANCE = ["evidence_url", "recorded_by", "recorded_at"]
+
+    def assessments_frame(
+        self, *, until: dt.date | None = None, item_ids: Iterable[str] | None = None, brief: bool = False
+    ) -> pd.DataFrame:
+        """Every assessment (of the items ``item_ids``, when given) with its item's kind and
+        title, oldest first (by the date its evidence refers to, then by entry). ``brief``
+        leaves out ``ASSESSMENT_PROVENANCE`` (the evidence URL, who recorded it and when):
+        at a million assessments that is half the time of the read."""
+        columns = [c for c in self.ASSESSMENT_COLUMNS if c not in ("kind", "title")
+                   and not (brief and c in self.ASSESSMENT_PROVENANCE)]
+        sql = f"SELECT {', '.join('a.' + c for c in columns)} FROM counted_assessments a"
+        conditions, params = [], {}
+        if until is not None:
+            conditions.append("a.assessed_on <= :until")
+            params["until"] = until.isoformat()
+        items_sql = "SELECT id AS item_id, kind, title FROM items"
+        if item_ids is not None:
+            conditions.append(f"a.item_id IN {_LISTED_IDS}")
+            items_sql += f" WHERE id IN {_LISTED_IDS}"
+            params["ids"] = json.dumps(sorted(set(item_ids)))
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        # Read in table order and joined and sorted in pandas: SQLite's join and ORDER BY walk
+        # the date index row by row, three times slower at 100,000 assessments.
+        history = self._frame(sql, params)
+        items = self._frame(items_sql, {"ids": params["ids"]} if item_ids is not None else {})
+        frame = history.merge(items, on="item_id", how="inner", sort=False)
+        frame = frame.sort_values(["assessed_on", "id"], kind="stable", ignore_index=True)
+        return frame[[c for c in self.ASSESSMENT_COLUMNS if c in frame.columns]]
+
+    def deadlines_frame(self) -> pd.DataFrame:
+        return self._frame(
+            "SELECT r.item_id, i.title, i.kind, r.deadline_start, r.deadline_precision, r.reason, "
+            "r.revised_on FROM deadline_revisions r JOIN items i ON i.id = r.item_id "
+            "ORDER BY r.revised_on, r.id"
+        )
+
+    STATUS_COUNT_GROUPS = (None, "owner", "maker", "accountable", "theme", "document")
+
+    def status_counts(
+        self, *, as_of: dt.date | None = None, by: str | None = None, ungrouped: bool = False
+    ) -> pd.DataFrame:
+        """Counts of items by kind and status: columns ``grp``, ``kind``, ``status``,
+        ``response``, ``implementation``, ``n``; aggregated in SQL so the caller never holds
+        every row.
+
+        ``by`` groups them by ``owner``, ``maker``, ``accountable`` (the owners, else the makers
+        of a commitment or call: who the item is held against), ``theme`` or ``document``; an
+        item in several groups counts once in each. Items in no group are left out, or counted
+        with ``grp`` None when ``ungrouped``. The current record is read from the counts the
+        triggers keep (a few hundred rows whatever the size); with ``as_of`` the statuses are
+        recomputed from the history. Raises ValueError for any other ``by``.
+        """
+        if by not in self.STATUS_COUNT_GROUPS:
+            raise ValueError(f"cannot group by {by!r}")
+        if as_of is None:
+            kept = "" if ungrouped or by is None else "AND grp != ''"
+            return self._frame(
+                f"""
+                SELECT NULLIF(grp, '') AS grp, kind, NULLIF(status, '') AS status,
+                       NULLIF(response, '') AS response, NULLIF(implementation, '') AS implementation, n
+                FROM item_group_counts WHERE dimension = :dimension AND n > 0 {kept}
+                ORDER BY dimension, grp, kind, status, response, implementation
+                """,
+                {"dimension": by or "all"},
+            )
+        source, params = self._status_source(as_of)
+        join = "LEFT JOIN" if ungrouped else "JOIN"
+        has_owner = "EXISTS (SELECT 1 FROM item_actors o WHERE o.item_id = i.id AND o.role = 'owner')"
+        group_sql = {
+            None: ("", "NULL AS grp"),
+            "owner": (f"{join} item_actors g ON g.item_id = i.id AND g.role = 'owner'", "g.actor_id AS grp"),
+            "maker": (f"{join} item_actors g ON g.item_id = i.id AND g.role = 'maker'", "g.actor_id AS grp"),
+            "accountable": (
+                f"{join} item_actors g ON g.item_id = i.id AND (g.role = 'owner' OR (g.role = 'maker' "
+                f"AND i.kind IN {_HELD_BY_MAKERS} AND NOT {has_owner}))",
+                "g.actor_id AS grp",
+            ),
+            "theme": (f"{join} item_themes g ON g.item_id = i.id", "g.theme AS grp"),
+            "document": ("", "i.document_id AS grp"),
+        }
+        join_sql, grp = group_sql[by]
+        sql = f"""
+            WITH cur AS ({source})
+            SELECT {grp}, i.kind, cur.status, cur.response, cur.implementation, count(*) AS n
+            FROM items i JOIN cur ON cur.id = i.id {join_sql}
+            GROUP BY 1, 2, 3, 4, 5
+        """
+        return self._frame(sql, params)
+
+    def source_status_counts(self) -> pd.DataFrame:
+        """Counts of the current record's items by document, kind and status (the columns of
+        ``status_counts``), where an item counts for the document quoting it and, when
+        different, for the report it was first made in (``origin_document_id``)."""
+        return self._frame(
+            """
+            SELECT grp, kind, status, response, implementation, count(*) AS n FROM (
+                SELECT document_id AS grp, kind, status, response, implementation FROM items
+                UNION ALL
+                SELECT origin_document_id, kind, status, response, implementation FROM items
+                WHERE origin_document_id IS NOT NULL AND origin_document_id != document_id
+            )
+            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+            """
+        )
+
+    def item_ids_of_document(self, document_id: str) -> list[str]:
+        """The ids of the items quoted from ``document_id`` or first made in it, oldest first."""
+        return [row[0] for row in self.db.conn.execute(
+            "SELECT id FROM items WHERE document_id = :doc OR origin_document_id = :doc "
+            "ORDER BY made_start, id", {"doc": document_id})]
+
+    def overdue_counts(self, today: dt.date) -> pd.DataFrame:
+        """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
+        whose deadline's whole period ended before ``today``, open or not (the caller applies
+        tracker.status.is_open); read from a covering index, never the item rows."""
+        return self._frame(
+            "SELECT kind, status, response, implementation, count(*) AS n "
+            "FROM items INDEXED BY items_deadline_status WHERE deadline_end < :today GROUP BY 1, 2, 3, 4",
+            {"today": today.isoformat()},
+        )
+
+    def group_names(self, by: str) -> list[str]:
+        """Every owner, maker, accountable actor, theme or document (``by``) that at least one
+        item has now, sorted; read from the kept counts. Raises ValueError for any other ``by``."""
+        if by not in self.STATUS_COUNT_GROUPS or by is None:
+            raise ValueError(f"cannot group by {by!r}")
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT grp FROM item_group_counts WHERE dimension = ? AND grp != '' AND n > 0 ORDER BY grp",
+            (by,),
+        )
+        return [row[0] for row in rows]
+
+    def made_range(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day an item was made (None when there are no items)."""
+        first, last = self.db.conn.execute("SELECT min(made_start), max(made_start) FROM items").fetchone()
+        return None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+
+    def oldest_open_item_ids(self, limit: int) -> list[str]:
+        """The ids of the ``limit`` open items (tracker.status.is_open) with at least one
+        assessment that counts, made longest ago, oldest first (then by id), as the record
+        stands now."""
+        lifecycle = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_LIFECYCLE))
+        implementation = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_IMPLEMENTATION))
+        response = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_RESPONSE))
+        open_sql = f"""
+            (kind IN ('commitment', 'call') AND (status IS NULL OR status NOT IN ({lifecycle})))
+            OR (kind = 'recommendation' AND (response IS NULL OR response NOT IN ({response}))
+                AND (implementation IS NULL OR implementation NOT IN ({implementation})))
+        """
+        # issue 13: an item never assessed is unresearched, not delayed: it is not listed here
+        rows = self.db.conn.execute(
+            f"SELECT id FROM items INDEXED BY items_made_status WHERE ({open_sql}) AND last_assessed_on IS NOT NULL "
+            "ORDER BY made_start, id LIMIT :limit",
+            {"limit": int(limit)},
+        )
+        return [row[0] for row in rows]
+
+    def summary_mismatches(self) -> list[str]:
+        """Every group whose kept count differs from a count from scratch (should be none)."""
+        kept = {
+            tuple(row[:6]): row[6]
+            for row in self.db.conn.execute("SELECT * FROM item_group_counts WHERE n != 0")
+        }
+        fresh = {tuple(row[:6]): row[6] for row in self.db.conn.execute(_recount_groups_sql())}
+        return [
+            f"{' / '.join(key)}: kept {kept.get(key, 0)}, counted {fresh.get(key, 0)}"
+            for key in sorted(set(kept) | set(fresh))
+            if kept.get(key, 0) != fresh.get(key, 0)
+        ]
+
+    def themes(self) -> list[str]:
+        return [r[0] for r in self.db.conn.execute("SELECT DISTINCT theme FROM item_themes ORDER BY theme")]
+
+    # -- audit ---------------------------------------------------------------
+
+    def audit_log(
+        self,
+        *,
+        username: str | None = None,
+        entity_id: str | None = None,
+        action: str | None = None,
+        since: dt.date | None = None,
+        sign_ins: bool | None = None,
+        limit: int = 500,
+    ) -> pd.DataFrame:
+        """Audit entries, newest first. ``sign_ins``: None for every entry, True for the
+        sign-in and session events only (``SIGN_IN_ACTIONS``), False for changes to the record only."""
+        clauses, params = [], {}
+        for column, value in (("username", username), ("entity_id", entity_id), ("action", action)):
+            if value:
+                clauses.append(f"{column} = :{column}")
+                params[column] = value
+        if sign_ins is not None:
+            listed = ", ".join(f":sign_in_{n}" for n in range(len(SIGN_IN_ACTIONS)))
+            clauses.append(f"action {'IN' if sign_ins else 'NOT IN'} ({listed})")
+            params.update({f"sign_in_{n}": name for n, name in enumerate(SIGN_IN_ACTIONS)})
+        if since:
+            clauses.append("at >= :since")
+            params["since"] = since.isoformat()
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        params["limit"] = int(limit)
+        return self._frame(
+            f"SELECT id, at, username, action, entity, entity_id, before, after FROM audit_log "
+            f"{where} ORDER BY id DESC LIMIT :limit",
+            params,
+        )
+
+    def document_text(self, document_id: str) -> str | None:
+        """The stored text of a document, or None when it has none."""
+        row = self.db.conn.execute("SELECT text FROM document_texts WHERE document_id = ?",
+                                   (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def document_text_info(self, document_id: str) -> dict | None:
+        """chars, source, filename, sha256, set_by and set_at of a document's text (not the text)."""
+        return self._document_text_info(self.db.conn, document_id)
+
+    def documents_with_text(self) -> set[str]:
+        """The ids of the documents whose text is stored."""
+        return {r[0] for r in self.db.conn.execute("SELECT document_id FROM document_texts")}
+
+    def quote_problems(self) -> list[str]:
+        """"item X: quote not found verbatim in the text of document Y" for every item whose
+        document has a stored text that does not hold its quote (texts stored with
+        ``allow_unmatched``), in item id order."""
+        problems = []
+        for document_id, normalised in self.db.conn.execute(
+                "SELECT document_id, normalised FROM document_texts ORDER BY document_id"):
+            for ident, quote in self.db.conn.execute(
+                    "SELECT id, quote FROM items WHERE document_id = ? ORDER BY id", (document_id,)):
+                if normalise_for_quote_check(quote) not in normalised:
+                    problems.append(f"item {ident}: quote not found verbatim in the text of document {document_id}")
+        return sorted(problems)
+
+    def item_quotes(self, document_id: str | None = None) -> dict[str, str]:
+        """Item id -> quote, of one document's items or of every item."""
+        if document_id is None:
+            return dict(self.db.conn.execute("SELECT id, quote FROM items"))
+        return dict(self.db.conn.execute("SELECT id, quote FROM items WHERE document_id = ?", (document_id,)))
+
+    def quote_check(self, item_id: str) -> str:
+        """Whether an item's quote was checked against its document's text: ``checked`` (the
+        text holds it), ``not found`` (the text was stored later, with allow_unmatched) or
+        ``no text`` (the document has no stored text). NotFoundError for an unknown item."""
+        row = self.db.conn.execute("SELECT quote, document_id FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"item {item_id!r} does not exist")
+        found = self.db.conn.execute(
+            "SELECT instr(normalised, ?) FROM document_texts WHERE document_id = ?",
+            (normalise_for_quote_check(row[0]), row[1]),
+        ).fetchone()
+        if found is None:
+            return "no text"
+        return "checked" if found[0] else "not found"
+
+    # -- readers' record: how current it is, and what changed since a date ----------------
+    # (issue 15: tracker/currency.py and tracker/changes.py build on these reads)
+
+    def record_dates(self, as_of: dt.date | None = None) -> dict:
+        """How current the record is: ``last_changed`` (the time, UTC text, of the newest change
+        to the record itself, not a sign-in), ``newest_evidence`` (the latest date an
+        assessment's evidence refers to) and ``newest_document`` (the latest publication date),
+        each None when there is none; with ``as_of``, evidence and documents up to that day."""
+        until = as_of.isoformat() if as_of else "9999-12-31"
+        listed = ", ".join(f"'{a}'" for a in SIGN_IN_ACTIONS)
+        conn = self.db.conn
+        # Walks the audit log's date index from the newest end and stops at the first change.
+        changed = conn.execute(
+            f"SELECT at FROM audit_log WHERE action NOT IN ({listed}) ORDER BY at DESC LIMIT 1"
+        ).fetchone()
+        evidence = conn.execute("SELECT max(assessed_on) FROM counted_assessments WHERE assessed_on <= ?",
+                                (until,)).fetchone()[0]
+        document = conn.execute("SELECT max(published_start) FROM documents WHERE published_start <= ?",
+                                (until,)).fetchone()[0]
+        return {"last_changed": changed[0] if changed else None, "newest_evidence": evidence,
+                "newest_document": document}
+
+    def deadline_status_counts(self) -> pd.DataFrame:
+        """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
+        with a deadline recorded, open or not (the caller applies tracker.status.is_open)."""
+        return self._frame(
+            "SELECT kind, status, response, implementation, count(*) AS n "
+            "FROM items INDEXED BY items_deadline_status WHERE deadline_end IS NOT NULL GROUP BY 1, 2, 3, 4"
+        )
+
+    def change_rows(self, since: str, until: str | None = None) -> dict[str, list[dict]]:
+        """What was written to the record from ``since`` (UTC text, inclusive) to ``until``
+        (exclusive), by kind: ``items`` made, ``assessments`` (each with the item's entry before
+        it, by evidence date: ``prev_status``, ``prev_response``, ``prev_implementation``),
+        ``deadlines`` (each with the deadline before it), ``edits`` (the audit log's item and
+        document edits, with their before and after JSON) and ``assessment_corrections`` (issue
+        13: assessments marked as mistaken). Assessments are those that count. Oldest first."""
+        params = {"since": since, "until": until or "9999"}
+        items = self._rows(
+            "SELECT id AS item_id, kind AS item_kind, title AS item_title, created_at AS at, made_start, "
+            "made_precision, document_id FROM items WHERE created_at >= :since AND created_at < :until "
+            "ORDER BY created_at, id", params)
+        assessments = self._rows(
+            """
+            WITH touched AS (SELECT DISTINCT item_id FROM counted_assessments
+                             WHERE recorded_at >= :since AND recorded_at < :until),
+            ordered AS (
+                SELECT a.*, LAG(a.status) OVER w AS prev_status, LAG(a.response) OVER w AS prev_response,
+                       LAG(a.implementation) OVER w AS prev_implementation, LAG(a.id) OVER w AS prev_id
+                FROM counted_assessments a WHERE a.item_id IN touched
+                WINDOW w AS (PARTITION BY a.item_id ORDER BY a.assessed_on, a.id))
+            SELECT o.id, o.item_id, i.kind AS item_kind, i.title AS item_title, o.recorded_at AS at,
+                   o.status, o.response, o.implementation, o.prev_status, o.prev_response,
+                   o.prev_implementation, o.prev_id, o.evidence, o.evidence_url, o.evidence_document_id,
+                   o.assessed_on, o.assessed_on_precision, o.recorded_by
+            FROM ordered o JOIN items i ON i.id = o.item_id
+            WHERE o.recorded_at >= :since AND o.recorded_at < :until ORDER BY o.recorded_at, o.id
+            """, params)
+        deadlines = self._rows(
+            """
+            WITH touched AS (SELECT DISTINCT item_id FROM deadline_revisions
+                             WHERE recorded_at >= :since AND recorded_at < :until),
+            ordered AS (
+                SELECT r.*, LAG(r.deadline_start) OVER w AS prev_start,
+                       LAG(r.deadline_precision) OVER w AS prev_precision, LAG(r.id) OVER w AS prev_id
+                FROM deadline_revisions r WHERE r.item_id IN touched
+                WINDOW w AS (PARTITION BY r.item_id ORDER BY r.revised_on, r.id))
+            SELECT o.id, o.item_id, i.kind AS item_kind, i.title AS item_title, o.recorded_at AS at,
+                   o.deadline_start, o.deadline_precision, o.prev_start, o.prev_precision, o.prev_id,
+                   o.reason, o.revised_on, o.recorded_by
+            FROM ordered o JOIN items i ON i.id = o.item_id
+            WHERE o.recorded_at >= :since AND o.recorded_at < :until ORDER BY o.recorded_at, o.id
+            """, params)
+        edits = self._rows(
+            "SELECT a.id, a.at, a.username, a.entity, a.entity_id, a.before, a.after, "
+            "i.kind AS item_kind, i.title AS item_title, d.title AS document_title "
+            "FROM audit_log a LEFT JOIN items i ON a.entity = 'item' AND i.id = a.entity_id "
+            "LEFT JOIN documents d ON a.entity = 'document' AND d.id = a.entity_id "
+            "WHERE a.action = 'update' AND a.entity IN ('item', 'document') "
+            "AND a.at >= :since AND a.at < :until ORDER BY a.at, a.id", params)
+        # issue 13: assessments marked as mistaken (their own rows; the assessments above count)
+        corrections = self._rows(
+            "SELECT c.assessment_id, c.reason, c.corrected_at AS at, a.item_id, a.status, a.response, "
+            "a.implementation, a.assessed_on, a.assessed_on_precision, i.kind AS item_kind, i.title AS item_title "
+            "FROM assessment_corrections c JOIN assessments a ON a.id = c.assessment_id "
+            "JOIN items i ON i.id = a.item_id WHERE c.corrected_at >= :since AND c.corrected_at < :until "
+            "ORDER BY c.corrected_at, c.assessment_id", params)
+        return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits,
+                "assessment_corrections": corrections}
+
+    # -- the published edition (issue 16): bulk reads (its copy without staff data: exchange.py)
+
+    #: Tables that hold the record: published as they are.
+    PUBLIC_TABLES = frozenset({
+        "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
+        "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
+        "assessment_corrections",
+    })
+    #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
+    #: published. A table in neither set stops ``publishable_copy``, so a new table is not
+    #: published before someone has decided it may be.
+    STAFF_TABLES = frozenset({"users", "sessions", "sign_in_attempts", "audit_log"})
+    #: Working tables that stay out of the published copy too: the full texts of source
+    #: documents (not ours to republish; ``set_by`` names an account).
+    UNPUBLISHED_TABLES = STAFF_TABLES | {"document_texts"}
+    #: Columns of public tables that name a staff account: published as its role.
+    RECORDER_COLUMNS = (("assessments", "recorded_by"), ("assessments", "reported_by"),
+                        ("deadline_revisions", "recorded_by"), ("links", "created_by"),
+                        ("assessment_corrections", "corrected_by"))
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the database as it stood when the first
+        one ran, whatever other processes write meanwhile (WAL), so a publish's pages and data
+        files come from one data version."""
+        conn = self.db.conn
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def history_of(self, item_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every assessment of the items ``item_ids``, by item id, oldest first (by the date its
+        evidence refers to, then by entry); one query for any number of items."""
+        rows = self._rows(
+            f"SELECT {_WITH_CORRECTION} WHERE a.item_id IN {_LISTED_IDS} ORDER BY a.item_id, a.assessed_on, a.id",
+            {"ids": json.dumps(sorted(set(item_ids)))},
+        )
+        return _group(rows, "item_id")
+
+    def deadline_revisions_of(self, item_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every deadline revision of the items ``item_ids``, by item id, oldest first."""
+        rows = self._rows(
+            f"SELECT * FROM deadline_revisions WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, revised_on, id",
+            {"ids": json.dumps(sorted(set(item_ids)))},
+        )
+        return _group(rows, "item_id")
+
+    def item_records(self, ids: Iterable[str]) -> list[ItemRecord]:
+        """The items ``ids`` as ``export_bundle`` writes them (history, links, deadline
+        revisions, current status), oldest first: so a publish re-exports only the items that
+        changed."""
+        listed = {"ids": json.dumps(sorted(set(ids)))}
+        rows = self.item_rows(ids=sorted(set(ids)))
+        history = _group(self._rows(f"SELECT {_WITH_CORRECTION} WHERE a.item_id IN {_LISTED_IDS} ORDER BY a.id",
+                                    listed), "item_id")
+        links = _group(self._rows(f"SELECT * FROM links WHERE source_id IN {_LISTED_IDS} ORDER BY id", listed),
+                       "source_id")
+        deadlines = _group(self._rows(
+            f"SELECT * FROM deadline_revisions WHERE item_id IN {_LISTED_IDS} ORDER BY id", listed), "item_id")
+        return [self._item_record(row, history, links, deadlines) for row in rows]
+
+    def table_rows(self, table: str, columns: list[str]) -> Iterator[tuple]:
+        """The ``columns`` of a public table (``PUBLIC_TABLES``), row by row in entry order, for
+        the open data files (a million history rows stream through; no frame is built).
+        Raises ValueError for any other table or an unknown column."""
+        if table not in self.PUBLIC_TABLES:
+            raise ValueError(f"{table!r} is not a public table")
+        known = self.table_columns()[table]
+        if not set(columns) <= set(known):
+            raise ValueError(f"{table!r} has no column {sorted(set(columns) - set(known))}")
+        selected = ", ".join(f"[{c}]" for c in columns)
+        yield from self.db.conn.execute(f"SELECT {selected} FROM [{table}] ORDER BY rowid")
+
+    def table_columns(self) -> dict[str, list[str]]:
+        """The columns of every table, by table name."""
+        names = [r[0] for r in self.db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: [c[1] for c in self.db.conn.execute(f"PRAGMA table_info([{t}])")] for t in names}
