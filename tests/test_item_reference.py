@@ -56,3 +56,16 @@ def test_a_bad_reference_in_an_import_is_refused_on_its_row(fresh_store, sample_
     with pytest.raises(ImportRejectedError) as info:
         exchange.import_file(fresh_store, csv_text.encode(), "x.csv", by="alice")
     assert any(p.startswith("row 2 (x): reference:") for p in info.value.problems), info.value.problems
+
+
+def test_proposed_items_carry_the_reference_the_text_numbers_them_by():
+    from pathlib import Path
+
+    from tracker.extract import extract_candidates
+
+    text = (Path(__file__).parent / "data" / "nine_recommendations.txt").read_text()
+    candidates = [c for c in extract_candidates(text, published="2026-01-15").candidates if c.reference]
+    assert candidates
+    first = candidates[0]
+    assert first.exchange_dict("doc", "2026-01")["reference"] == first.reference
+    assert first.item_record("doc", "2026-01").reference == first.reference
