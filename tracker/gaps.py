@@ -35,6 +35,7 @@ DELIVERY_GAP_COLUMNS = [
 RESPONSE_GAP_COLUMNS = ["id", "title", "makers", "owners", "made_label", "days_waiting", "last_assessed_on"]
 EVIDENCE_GAP_COLUMNS = [
     "id", "kind", "title", "owners", "status_label", "last_assessed_on", "evidence_age_days", "reason",
+    "last_assessed_precision",
 ]
 CLAIMED_VS_FOUND_COLUMNS = [
     "item_id", "item_kind", "item_title", "item_quote", "item_made_label", "item_makers",
@@ -111,6 +112,8 @@ def evidence_gaps(
     if annotated.empty:
         return pd.DataFrame(columns=EVIDENCE_GAP_COLUMNS)
     frame = annotated[annotated["kind"] != ItemKind.FINDING].copy()
+    if "last_assessed_precision" not in frame:  # a frame read before issue 13
+        frame["last_assessed_precision"] = None
     reasons, ages = [], []
     for assessed, evidence, is_open in zip(frame["last_assessed_on"], frame["last_evidence"], frame["is_open"]):
         if assessed is None:
@@ -206,7 +209,7 @@ class ChainSpan:
     days_since_first: int
     closed_on: str | None = None      # the closing assessment's date, when closed
     open_items: int = 0
-    open_never_assessed: int = 0      # open items with no assessment at all
+    open_never_assessed: int = 0      # open items not yet assessed (none, or one that says so)
 
     @property
     def years_since_first(self) -> float:
@@ -251,7 +254,8 @@ def chain_span(items: pd.DataFrame, *, today: dt.date) -> ChainSpan:
     assessed = [none_if_missing(v) for v in (ordered["last_assessed_on"] if "last_assessed_on" in ordered
                                              else [None] * len(ordered))]
     open_rows = [n for n, s in enumerate(state_of) if s == "open"]
-    never = sum(1 for n in open_rows if assessed[n] is None)
+    labels = ordered["status_label"].tolist()
+    never = sum(1 for n in open_rows if labels[n] == status_rules.NOT_YET_ASSESSED)
     if open_rows:
         state, closed_on = "open", None
     elif any(s == "closed" for s in state_of):

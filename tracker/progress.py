@@ -328,10 +328,10 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def never_assessed_open(annotated: pd.DataFrame) -> int:
-    """Open items with no assessment at all: unresearched, so never counted as delay (issue 13)."""
+    """Open items not yet assessed: unresearched, so never counted as delay (issue 13)."""
     if annotated.empty:
         return 0
-    return int((annotated["days_open"].notna() & annotated["last_assessed_on"].isna()).sum())
+    return int((annotated["days_open"].notna() & (annotated["status_label"] == status_rules.NOT_YET_ASSESSED)).sum())
 
 
 def status_totals(annotated: pd.DataFrame, *, kinds: Iterable[str] | None = None) -> pd.DataFrame:
@@ -356,11 +356,12 @@ def longest_open(annotated: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
     """The ``limit`` open items made longest ago, with how long they have been open and how far
     past their deadline they are (``days_overdue``, empty when not overdue).
 
-    Items never assessed are left out (issue 13, honest durations): "not yet assessed" means
-    unresearched, so their age since made is not delay; ``never_assessed_open`` counts them."""
+    Items not yet assessed (no assessment, or one that says so) are left out (issue 13, honest
+    durations): that means unresearched, so their age since made is not delay;
+    ``never_assessed_open`` counts them."""
     if annotated.empty:
         return pd.DataFrame(columns=LONGEST_OPEN_COLUMNS)
-    frame = annotated[annotated["days_open"].notna() & annotated["last_assessed_on"].notna()]
+    frame = annotated[annotated["days_open"].notna() & (annotated["status_label"] != status_rules.NOT_YET_ASSESSED)]
     frame = frame.sort_values(["days_open", "id"], ascending=[False, True]).head(limit).copy()
     frame["years_open"] = (frame["days_open"].astype("float64") / 365.25).round(1)
     return frame[LONGEST_OPEN_COLUMNS].reset_index(drop=True)

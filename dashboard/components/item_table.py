@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.safe_text import md, web_url
+from tracker.models import PartialDate
 
 #: Column sets for the tables pages show. The first column is always the permalink, the status
 #: next: on a phone only the first columns are in view.
@@ -49,6 +50,12 @@ def permalink(item_id: str) -> str:
     return f"item?id={quote(str(item_id), safe='')}"
 
 
+def _partial_iso(start: object, precision: object) -> str:
+    if not isinstance(start, str) or not start:
+        return ""
+    return PartialDate(start=start, precision=precision if isinstance(precision, str) else "day").iso()
+
+
 def _names(text: object, names: Mapping[str, str]) -> str:
     if not isinstance(text, str) or not text:
         return ""
@@ -72,6 +79,9 @@ def display_frame(
             out[column] = [web_url(u) for u in frame[column]]
         elif column == "reference":  # issue 13; frames read before it have no such column
             out[column] = [v if isinstance(v, str) else "" for v in frame[column]] if column in frame else ""
+        elif column == "last_assessed_on" and "last_assessed_precision" in frame:
+            # evidence known to the month or year reads "2025-07" or "2025", as the CSV writes it
+            out[column] = [_partial_iso(v, p) for v, p in zip(frame[column], frame["last_assessed_precision"])]
         elif column in ("response_label", "deadline_label", "status_label", "last_assessed_on"):
             out[column] = [v if isinstance(v, str) else "" for v in frame[column]]
         elif column in frame:

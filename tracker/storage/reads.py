@@ -19,6 +19,13 @@ from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIE
 from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _group
 
 
+#: Items whose status is "not yet assessed" (no assessment, or one that says so): unresearched,
+#: so never counted as delay (issue 13). The SQL twin of ``status_label == NOT_YET_ASSESSED``.
+_UNASSESSED_SQL = ("(kind IN ('commitment', 'call') "
+                   f"AND (status IS NULL OR status = '{status_rules.NOT_YET_ASSESSED}')) "
+                   "OR (kind = 'recommendation' AND implementation IS NULL)")
+
+
 class Reads:
     """Reads of the record (see ``Store``)."""
 
@@ -455,7 +462,7 @@ class Reads:
         """
         # issue 13: an item never assessed is unresearched, not delayed: it is not listed here
         rows = self.db.conn.execute(
-            f"SELECT id FROM items INDEXED BY items_made_status WHERE ({open_sql}) AND last_assessed_on IS NOT NULL "
+            f"SELECT id FROM items INDEXED BY items_made_status WHERE ({open_sql}) AND NOT ({_UNASSESSED_SQL}) "
             "ORDER BY made_start, id LIMIT :limit",
             {"limit": int(limit)},
         )
