@@ -246,6 +246,7 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
                                      chart_builders.chain_timeline(chain, names=names), credit),
                                  (chain.items, chain.links, sorted(names.items()), credit), table),
             "members": rows_of(members.head(40), ["made_label", "kind", "title", "status_label"], names),
+            "span": chain.span(today=today).sentence(dict(names)),  # issue 13: how long it has run
         })
     claimed = []
     for pair in found.claimed.to_dict("records"):
