@@ -70,6 +70,13 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "timeline_warm_ms": ("Timeline page, server render, warm (median)", "ms", None),
     "sources_after_write_ms": ("Sources page, server render, first after a write (median)", "ms", None),
     "sources_warm_ms": ("Sources page, server render, warm (median)", "ms", None),
+    "staff_assess_picker_after_write_ms": ("Staff: Record assessment (item picker), server render, first after "
+                                           "a write (median)", "ms", 300),
+    "staff_assess_picker_warm_ms": ("Staff: Record assessment (item picker), server render, warm (median)",
+                                    "ms", 300),
+    "staff_items_picker_after_write_ms": ("Staff: Items (item picker), server render, first after a write "
+                                          "(median)", "ms", 300),
+    "staff_items_picker_warm_ms": ("Staff: Items (item picker), server render, warm (median)", "ms", 300),
     "browser_headline_first_ms": ("Browser: navigation to headline figures, first visit after start", "ms", 3000),
     "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write "
                                         "(median)", "ms", 3000),
@@ -411,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{size:,} items: gaps, timeline and sources pages (AppTest, after writes) ...")
             pages = measure_record_pages(copy, args.warm_runs, args.seed)
             figures.update({f"{name}_ms": value for name, value in pages.items()})
+            log(f"{size:,} items: staff item pickers (AppTest, signed in, after writes) ...")
+            pickers = _pages_after_writes("--staff-pickers", copy, args.warm_runs, args.seed)
+            # (with more items than one list holds, also ``staff_<page>_picker_search_ms``)
+            figures.update({f"{name}_ms": value for name, value in pickers.items()})
             changer = StatusChanger(store, args.seed)  # after those writes: it reads the versions
             if args.skip_browser:
                 figures.update(browser_headline_first_ms=None, browser_headline_after_write_ms=None,

@@ -31,6 +31,11 @@ With ``--record-pages`` it measures the pages that still read the whole record (
 timeline, sources), each in a process that has drawn every page once, over ``--warm-runs``
 rounds of a status change on a random item then two runs of the page:
 ``<page>_after_write`` (median of the first runs) and ``<page>_warm`` (of the second).
+
+With ``--staff-pickers`` it measures the staff pages that open on an item picker (Record
+assessment, Items), signed in, after writes: see ``measure_staff_pickers``.
+
+    TRACKER_DB=COPY python bench/pages.py --staff-pickers --warm-runs 5   # writes: give it a copy
 """
 
 from __future__ import annotations
@@ -179,6 +184,68 @@ def measure_record_pages(rounds: int, seed: int, timeout: float) -> dict[str, fl
     return result
 
 
+# -- staff item pickers (issue 12) --------------------------------------------------------------
+
+STAFF_PICKER_PAGES = {"assess": ("staff/assess.py", "item"), "items": ("staff/items.py", "edit_item")}
+BENCH_STAFF = ("bench-editor", "bench editor's long passphrase 1")
+
+
+def measure_staff_pickers(rounds: int, seed: int, timeout: float) -> dict[str, float]:
+    """The staff pages whose first widget is an item picker (Record assessment, Items), signed
+    in as an editor this adds (it writes: give it a copy), each drawn once first, then over
+    ``rounds`` rounds of a status change followed by: the page's first run after the write,
+    its warm rerun, and a search in its picker (the list holds ``data.ITEMS_PICKED_FROM``
+    titles; with more items the picker searches first). Medians, milliseconds:
+    ``staff_<page>_picker_after_write``, ``staff_<page>_picker_warm``, ``staff_<page>_picker_search``."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.benchmark import StatusChanger
+    from tracker import auth
+    from tracker.errors import AlreadyExistsError
+    from tracker.models import UserIn
+    from tracker.store import Store, resolve_db_path
+
+    username, password = BENCH_STAFF
+    result: dict[str, float] = {}
+    with Store(resolve_db_path()) as store:
+        try:
+            auth.create_user(store, UserIn(username=username, display_name="Bench Editor", role="editor"),
+                             password, by="bench")
+        except AlreadyExistsError:
+            pass
+        changer = StatusChanger(store, seed)
+        drawn = {}
+        for name, (path, key) in STAFF_PICKER_PAGES.items():
+            at = AppTest.from_file(str(APP), default_timeout=timeout)
+            at.run()
+            at.switch_page("staff/account.py")
+            at.run()
+            at.text_input(key="sign_in_username").input(username)
+            at.text_input(key="sign_in_password").input(password)
+            next(b for b in at.button if b.label == "Sign in").click()
+            at.run()
+            at.switch_page(path)
+            _timed_run(at)
+            if not [box for box in at.selectbox if box.key == key]:
+                raise RuntimeError(f"the {name} page showed no item picker (signed in?)")
+            drawn[name] = (at, key)
+        for name, (at, key) in drawn.items():
+            after, warm, search = [], [], []
+            for n in range(rounds):
+                changer.change()
+                after.append(_timed_run(at))
+                warm.append(_timed_run(at))
+                boxes = [box for box in at.text_input if box.key == f"{key}_search"]
+                if boxes:  # more items than one list holds: the picker searches first
+                    boxes[0].input(("home office", "police", "data")[n % 3])
+                    search.append(_timed_run(at))
+            result[f"staff_{name}_picker_after_write"] = statistics.median(after)
+            result[f"staff_{name}_picker_warm"] = statistics.median(warm)
+            if search:
+                result[f"staff_{name}_picker_search"] = statistics.median(search)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-runs", type=int, default=5)
@@ -189,8 +256,13 @@ def main() -> None:
                         help="measure the item page after writes instead (writes to TRACKER_DB)")
     parser.add_argument("--record-pages", action="store_true",
                         help="measure the gaps, timeline and sources pages after writes (writes to TRACKER_DB)")
+    parser.add_argument("--staff-pickers", action="store_true",
+                        help="measure the staff pages' item pickers after writes (writes to TRACKER_DB)")
     parser.add_argument("--seed", type=int, default=1, help="which items --item-page writes to")
     args = parser.parse_args()
+    if args.staff_pickers:
+        print(json.dumps(measure_staff_pickers(args.warm_runs, args.seed, args.timeout)))
+        return
     if args.record_pages:
         print(json.dumps(measure_record_pages(args.warm_runs, args.seed, args.timeout)))
         return

@@ -21,8 +21,7 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import about, changes as record_changes, currency, exchange, filters, gaps, ids, progress, summary, timeline
-from tracker.bootstrap import SEED_USER
+from tracker import about, changes as record_changes, currency, exchange, filters, gaps, ids, labels, progress, summary, timeline
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -102,6 +101,14 @@ def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd
 
 @st.cache_data(**CACHE)
 def _lookups(path: str, version: int) -> dict:
+    # A status change makes a new data version but leaves documents and actors as they were:
+    # read them again only when they changed (4,000 documents: ~100 ms after every write).
+    with _open(path) as store:
+        return _names(path, store.names_version())
+
+
+@st.cache_data(**CACHE)
+def _names(path: str, names_version: str) -> dict:
     with _open(path) as store:
         return {
             "actors": {row["id"]: row["name"] for row in store.actors()},
@@ -147,11 +154,6 @@ def _events(path: str, version: int, as_of_iso: str | None, today_iso: str) -> p
 
 
 # -- what pages call ----------------------------------------------------------------------------
-
-
-def items(snap: Snapshot) -> pd.DataFrame:
-    """Every item as of the snapshot, annotated (``progress.annotate``)."""
-    return _items(*snap.key).copy(deep=False)
 
 
 def actor_names(snap: Snapshot) -> dict[str, str]:
@@ -360,8 +362,7 @@ def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for row in frame.to_dict("records"):
         # Who recorded it as the public sees it (a role), never the username.
-        who = row["recorded_by"]
-        row["recorded_by"] = "the tracker's first dataset" if who == SEED_USER else recorder_label(snap, who)
+        row["recorded_by"] = about.recorder_words(_staff_roles(snap.path, snap.version), row["recorded_by"])
         found.setdefault(row.pop("item_id"), []).append(row)
     return found
 
@@ -551,5 +552,67 @@ def _staff_roles(path: str, version: int) -> dict[str, str]:
 def recorder_label(snap: Snapshot, username: str) -> str:
     """Who recorded something, as the public sees it: the role, never the username (a username
     is half of what signs in, and a staff member's name is theirs to give)."""
-    role = _staff_roles(snap.path, snap.version).get(username)
-    return f"a tracker {role}" if role else "the tracker's staff"
+    return about.recorder_words(_staff_roles(snap.path, snap.version), username)
+
+
+# -- the staff pages (issue 12): bounded reads, never the whole annotated record ----------------
+
+
+@st.cache_data(**CACHE)
+def _staff_item_choices(path: str, version: int, text: str, kinds: tuple[str, ...],
+                        include: tuple[str, ...], limit: int) -> dict:
+    with _open(path) as store:
+        matches, rows = store.item_choices(text=text, kinds=kinds, limit=limit, include=include)
+    documents = _lookups(path, version)["documents"]
+    return {"matches": matches, "labels": labels.item_labels(rows, dict(zip(documents["id"], documents["title"])))}
+
+
+def staff_item_choices(snap: Snapshot, text: str = "", *, kinds=(), include=()) -> dict:
+    """Items a staff picker offers, of the current record: ``labels`` (``tracker.labels.item_labels``)
+    by id of the first ``ITEMS_PICKED_FROM`` items of ``kinds`` holding ``text`` (every item,
+    when empty), oldest first, then of any of ``include`` not among them; ``matches``, how many
+    hold it."""
+    return _staff_item_choices(snap.path, snap.version, text, tuple(kinds), tuple(sorted(set(include))),
+                               ITEMS_PICKED_FROM)
+
+
+@st.cache_data(**CACHE)
+def _items_by_id(path: str, version: int, today_iso: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    with _open(path) as store:
+        frame = store.items_frame(ids=list(ids))
+    return progress.annotate(frame, today=dt.date.fromisoformat(today_iso))
+
+
+@st.cache_data(**CACHE)
+def _document_labels(path: str, version: int) -> dict[str, str]:
+    with _open(path) as store:
+        names_version = store.names_version()
+    return _document_labels_of(path, names_version)
+
+
+@st.cache_data(**CACHE)
+def _document_labels_of(path: str, names_version: str) -> dict[str, str]:
+    return labels.document_labels(_names(path, names_version)["documents"])
+
+
+def document_labels(snap: Snapshot) -> dict[str, str]:
+    """Every document by id as pickers name it (``tracker.labels.document_labels``)."""
+    return _document_labels(snap.path, snap.version)
+
+
+def actor_labels(snap: Snapshot) -> dict[str, str]:
+    """Every actor by id as pickers name it (``tracker.labels.actor_labels``)."""
+    return labels.actor_labels(actor_names(snap))
+
+
+def items_by_id(snap: Snapshot, ids) -> pd.DataFrame:
+    """The items ``ids`` of the current record with their status and version, annotated
+    (``progress.annotate``) and indexed by id."""
+    return _items_by_id(snap.path, snap.version, snap.today.isoformat(),
+                        tuple(sorted(set(ids)))).set_index("id", drop=False)
+
+
+def taken_ids(entity: str) -> set[str]:
+    """Every id of ``entity`` ("item", "document", "actor") now; read fresh, not cached."""
+    with _open(str(resolve_db_path())) as store:
+        return store.ids_of(entity)

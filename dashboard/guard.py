@@ -128,17 +128,15 @@ def _max_body_bytes() -> int:
 # -- the routes ------------------------------------------------------------------------------
 
 
-def _store():
-    from tracker.store import Store, resolve_db_path
+def _workspace():
+    from tracker.workspace import open_workspace
 
-    return Store(resolve_db_path(), create=False)
+    return open_workspace()
 
 
 def _claim(browser_secret: str | None) -> str | None:
-    from tracker import auth
-
-    with _store() as store:
-        return auth.claim_session(store, browser_secret)
+    with _workspace() as ws:
+        return ws.claim_session(browser_secret)
 
 
 def claim_session(request: Request) -> Response:
@@ -158,10 +156,8 @@ def claim_session(request: Request) -> Response:
 def _end(token: str | None, reason: str | None = None) -> None:
     if not _valid(token):
         return
-    from tracker import auth
-
-    with _store() as store:
-        auth.sign_out(store, token, reason=reason)
+    with _workspace() as ws:
+        ws.sign_out(token, reason=reason)
 
 
 def sign_out(request: Request) -> Response:
@@ -187,11 +183,9 @@ ROUTES = [Route(CLAIM_PATH, claim_session, methods=["GET"]), Route(SIGN_OUT_PATH
 def _staff_session_open(token: str | None) -> bool:
     if not _valid(token):
         return False
-    from tracker import auth
-
     try:
-        with _store() as store:
-            return auth.session_is_open(store, token)
+        with _workspace() as ws:
+            return ws.session_is_open(token)
     except Exception:  # noqa: BLE001 - no database: no session either
         logger.exception("could not check a staff session for an upload")
         return False

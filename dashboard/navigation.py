@@ -1,94 +1,60 @@
-"""The router: which pages exist, their URLs, and the sidebar shared by every page.
+"""The router: the sidebar shared by every page, built from the page registry (dashboard/pages.py).
 
-Public pages need no sign-in and never show edit controls. The staff workspace adds its own
-section through ``dashboard.staff.staff_pages()`` (see the marked places below).
+Public pages need no sign-in and never show edit controls. The "Staff" section shows the
+staff pages the signed-in person may use; signed out, only "Staff sign-in". Pages never import
+this module (they link to each other through ``dashboard.pages.page``).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from dataclasses import dataclass
-from pathlib import Path
+import sys
 
 import streamlit as st
 
 from dashboard import data, page_style
-from dashboard.components import as_of
+from dashboard.components import account, as_of
+from dashboard.pages import PUBLIC, PUBLIC_PAGES, STAFF, STAFF_PAGES, page
+from dashboard.staff import session
 from tracker.currency import currency_line
+from tracker.errors import TrackerError
 from tracker.progress import long_date
 
 logger = logging.getLogger(__name__)
-VIEWS = Path(__file__).resolve().parent / "views"
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    name: str  # how code refers to the page: page("item")
-    file: str
-    title: str
-    icon: str
-    url_path: str
-    default: bool = False
+def staff_pages() -> list[st.Page]:
+    """The "Staff" section for the signed-in person (just "Staff sign-in" for viewers)."""
+    who = session.current()
+    pages = []
+    for spec in STAFF_PAGES:
+        if spec.name == "account":
+            pages.append(page(spec.name, title=spec.title if who else "Staff sign-in"))
+            continue
+        visible = who is not None and (who.is_admin or not spec.admin_only)
+        pages.append(page(spec.name, visible=visible))
+    return pages
 
 
-#: The public pages, in sidebar order. URLs: /tracker, /item?id=<item id>, /gaps ...
-PUBLIC_PAGES = (
-    PageSpec("overview", "overview.py", "Overview", ":material/dashboard:", "overview", default=True),
-    PageSpec("tracker", "tracker_table.py", "Tracker", ":material/table_rows:", "tracker"),
-    PageSpec("item", "item.py", "Item", ":material/description:", "item"),
-    PageSpec("gaps", "gaps.py", "Gaps", ":material/report:", "gaps"),
-    PageSpec("timeline", "timeline.py", "Timeline", ":material/timeline:", "timeline"),
-    PageSpec("sources", "sources.py", "Sources", ":material/library_books:", "sources"),
-    PageSpec("changes", "changes.py", "What changed", ":material/update:", "changes"),
-    PageSpec("about", "about.py", "About", ":material/info:", "about"),
-)
-_SPECS = {spec.name: spec for spec in PUBLIC_PAGES}
-
-
-def page(name: str) -> st.Page:
-    """The public page called ``name``, for ``st.page_link`` / ``st.switch_page``."""
-    spec = _SPECS[name]
-    return st.Page(VIEWS / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default)
-
-
-def _staff_pages() -> list:
-    """The staff workspace's pages, or [] while ``dashboard.staff`` offers none.
-
-    A failure inside the staff package is logged and reported in the sidebar, never raised:
-    the public record must stay readable whatever state the staff workspace is in.
-    """
+def _staff_section() -> list[st.Page]:
+    """``staff_pages()``, or [] with a warning in the sidebar when they cannot be built: the
+    public record must stay readable whatever state the staff workspace is in."""
     try:
-        staff = importlib.import_module("dashboard.staff")
-        pages = getattr(staff, "staff_pages", None)
-        return list(pages()) if callable(pages) else []
-    except ModuleNotFoundError as exc:
-        if exc.name == "dashboard.staff":
-            return []
-        _staff_failed("pages")
+        return staff_pages()
     except Exception:  # noqa: BLE001 - see the docstring (st.stop/st.rerun are BaseExceptions)
         _staff_failed("pages")
     return []
 
 
 def _account_box() -> None:
-    """The staff sign-in box, once ``dashboard.components.account`` exists (failures as above)."""
+    """The staff sign-in box (dashboard/components/account.py); failures as above."""
     try:
-        account = importlib.import_module("dashboard.components.account")
         account.show(key="account")
-    except ModuleNotFoundError as exc:
-        if exc.name != "dashboard.components.account":
-            _staff_failed("account box")
     except Exception:  # noqa: BLE001
         _staff_failed("account box")
 
 
 def _staff_failed(what: str) -> None:
-    import sys
-
-    from tracker.errors import TrackerError
-
     if isinstance(sys.exc_info()[1], TrackerError):  # the database, not a bug: no traceback
         logger.warning("the staff workspace's %s failed to load: %s", what, sys.exc_info()[1])
     else:
@@ -110,13 +76,10 @@ def _currency_line(chosen) -> None:
 
 def build_navigation():
     """Assemble the pages and draw the shared sidebar; the caller runs the returned page."""
-    sections: dict[str, list] = {"Public record": [page(spec.name) for spec in PUBLIC_PAGES]}
-
-    # --- Staff section: filled in by the staff workspace (dashboard/staff/) ----------------
-    staff = _staff_pages()
+    sections: dict[str, list] = {PUBLIC: [page(spec.name) for spec in PUBLIC_PAGES]}
+    staff = _staff_section()
     if staff:
-        sections["Staff"] = staff
-    # ----------------------------------------------------------------------------------------
+        sections[STAFF] = staff
 
     navigation = st.navigation(sections, expanded=True)  # an admin has 13 pages; none may fold away
 
@@ -129,8 +92,5 @@ def build_navigation():
             "assessments and deadline changes are left out.",
             icon=":material/history:",
         )
-
-    # --- Account box: the staff sign-in / account controls (dashboard/components/account.py) --
     _account_box()
-    # ----------------------------------------------------------------------------------------
     return navigation

@@ -75,3 +75,14 @@ def test_a_sign_in_is_not_a_change_to_the_record(sample_store):
 def test_an_empty_record_says_so(fresh_store):
     line = currency.currency_line(currency.currency(fresh_store))
     assert line == "Nothing recorded yet · no evidence recorded"
+
+
+def test_recorder_words_never_give_a_username():
+    from tracker.about import recorder_words
+
+    roles = {"edna": "editor", "ada": "admin"}
+    assert recorder_words(roles, "edna") == "a tracker editor"
+    assert recorder_words(roles, "ada") == "a tracker admin"
+    assert recorder_words(roles, "gone") == "the tracker's staff"
+    assert recorder_words(roles, None) == "the tracker's staff"
+    assert recorder_words(roles, "seed") == "the tracker's first dataset"

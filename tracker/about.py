@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from .bootstrap import SEED_USER
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind, ResponseStatus
 from .status import CLOSED_IMPLEMENTATION, CLOSED_LIFECYCLE, CLOSED_RESPONSE
 
@@ -232,3 +233,13 @@ def report_error_line(settings: SiteSettings) -> str:
                 "dated entries, and appear on the What changed page.")
     return ("The publisher of this tracker has not published a contact for corrections yet. "
             "Corrections are recorded as new dated entries, and appear on the What changed page.")
+
+
+def recorder_words(roles: Mapping[str, str], username: str | None) -> str:
+    """Who recorded something, as public pages say it: "the tracker's first dataset" for the
+    seed loader, else the account's role ("a tracker editor"), or "the tracker's staff"; never
+    the username, which is half of what signs in (``roles``: ``Store.staff_roles()``)."""
+    if username == SEED_USER:
+        return "the tracker's first dataset"
+    role = roles.get(username or "")
+    return f"a tracker {role}" if role else "the tracker's staff"

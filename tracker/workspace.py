@@ -11,7 +11,9 @@ the audit log under the signed-in username by the store.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -34,7 +36,7 @@ from .models import (
 )
 from .extract import Extraction, propose_items
 from .source_text import SourceText
-from .store import Store
+from .store import Store, resolve_db_path
 
 #: Audit actions that move an item to a new version (what a version conflict can be about).
 VERSIONED_ITEM_ACTIONS = frozenset({"update", "assess", "revise deadline", "correct assessment"})
@@ -68,8 +70,18 @@ class Workspace:
     def sign_in_oidc(self, identity: Mapping[str, object]) -> SignedIn:
         return auth.sign_in_oidc(self.store, identity, clock=self.clock)
 
-    def sign_out(self, token: str | None) -> None:
-        auth.sign_out(self.store, token, clock=self.clock)
+    def sign_out(self, token: str | None, *, reason: str | None = None) -> None:
+        """End the session behind ``token``; with ``reason``, a session ended for that reason."""
+        auth.sign_out(self.store, token, clock=self.clock, reason=reason)
+
+    def claim_session(self, browser_secret: str | None) -> str | None:
+        """The new token of the session waiting for the browser holding ``browser_secret``
+        (``auth.claim_session``), or None."""
+        return auth.claim_session(self.store, browser_secret, clock=self.clock)
+
+    def session_is_open(self, token: str | None) -> bool:
+        """Whether ``token`` opens a claimed session now (``auth.session_is_open``)."""
+        return auth.session_is_open(self.store, token)
 
     def principal(self, token: str | None) -> Principal:
         """Who holds ``token`` now; raises SessionEndedError (see ``auth.check_session``)."""
@@ -301,6 +313,21 @@ class Workspace:
         active_admins = {u.username for u in self.store.users() if u.role == Role.ADMIN and not u.disabled}
         if active_admins == {username}:
             raise InvalidInputError(f"{username} is the only active admin: make another admin first")
+
+
+# -- opening one (issue 12: the dashboard opens no Store of its own) ----------------------------
+
+
+@contextmanager
+def open_workspace(path: str | os.PathLike | None = None) -> Iterator[Workspace]:
+    """A workspace on its own connection to the database at ``path`` (``resolve_db_path()``
+    when None), closed afterwards. It never makes a database: a missing or empty file is
+    DatabaseUnavailableError, as for the running dashboard."""
+    store = Store(resolve_db_path(path), create=False)
+    try:
+        yield Workspace(store)
+    finally:
+        store.close()
 
 
 def _require_version(expected_version: object) -> None:

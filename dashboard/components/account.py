@@ -9,14 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.safe_text import md
+from dashboard.staff import session
 
 KEY = "account"
 
 
 def show(key: str = KEY) -> None:
     """Draw the box in the sidebar."""
-    from dashboard.staff import session
-
     who = session.current()
     notice = session.take_notice()
     if who is None and not notice:

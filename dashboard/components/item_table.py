@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from dashboard.pages import page
 from dashboard.safe_text import md, web_url
 from tracker.models import PartialDate
 
@@ -128,7 +129,6 @@ def open_item_link(frame: pd.DataFrame, *, key: str) -> None:
     """A chooser of the table's items by title and a link to the one chosen: the table's own
     "Open" cells need a mouse and are read out as their address, so this is how a keyboard or
     screen-reader user opens an item from a table."""
-    from dashboard.navigation import page  # the router imports components; import it when drawn
 
     if frame.empty:
         return

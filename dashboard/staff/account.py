@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.safe_text import md
-from dashboard.staff import forms, page, second_factor, session, sign_in
+from dashboard.pages import page
+from dashboard.staff import forms, second_factor, session, sign_in
 from tracker import auth
 
 PASSWORD_FIELDS = ("current", "password", "repeat")
@@ -42,7 +43,7 @@ if who.needs_second_factor:
     st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="account_page_sign_out")
     st.stop()
 st.write("What you can do:")
-for name in ("assess", "review", "bulk", "items", "sources", "import", "audit") + (("users",) if who.is_admin else ()):
+for name in ("assess", "review", "bulk", "items", "edit-sources", "import", "audit") + (("users",) if who.is_admin else ()):
     st.page_link(page(name))
 st.button("Sign out", on_click=session.sign_out, icon=":material/logout:", key="account_page_sign_out")
 

@@ -8,10 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data
-from dashboard.navigation import page as public_page
+from dashboard.pages import page
 from dashboard.safe_text import md, md_link
-from dashboard.staff import forms, pickers, session
-from dashboard.staff import page as staff_page
+from dashboard.staff import forms, gate, item_choice
 from tracker import status as status_rules
 from tracker.models import Assessment, Correction, ItemKind
 from tracker.progress import date_label
@@ -23,17 +22,15 @@ PRECISION_LABELS = {"day": "To the day", "month": "To the month only, e.g. July 
 ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url", "address"],
            "status": ["give a status", "commitment status"]}
 
-session.require()
+gate.require()
 snap = data.snapshot()
-items = data.items(snap)
-assessable = items[items["kind"] != ItemKind.FINDING]
-documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
-titles = pickers.item_labels(assessable, data.document_titles(snap))
+doc_labels = data.document_labels(snap)
 
 st.title("Record an assessment")
 st.caption("A new status with the evidence for it. The history is append-only: earlier "
            "assessments stay on the record. Findings carry no status; link them instead.")
+titles = item_choice.item_choices("item", snap, kinds=[k.value for k in ItemKind if k != ItemKind.FINDING],
+                                  include=(st.session_state.get("item"), st.query_params.get("item")))
 forms.choice_from_url("item", titles)
 item_id = st.selectbox(
     "Item", list(titles), index=None, key="item", bind="query-params",
@@ -80,9 +77,9 @@ with right:
     if item.get("deadline_start"):
         st.markdown(f"**Deadline:** {md(date_label(item['deadline_start'], item['deadline_precision']))}")
     st.caption(f"Version {item['version']}. Made {md(date_label(item['made_start'], item['made_precision']))}.")
-    st.page_link(public_page("item"), query_params={"id": item_id}, label="Public page of this item",
+    st.page_link(page("item"), query_params={"id": item_id}, label="Public page of this item",
                  icon=":material/open_in_new:")
-    st.page_link(staff_page("items"), query_params={"edit_item": item_id}, label="Edit this item, its deadline, its links",
+    st.page_link(page("items"), query_params={"edit_item": item_id}, label="Edit this item, its deadline, its links",
                  icon=":material/edit_note:")
     if item["version"] != seen:
         st.warning(f"This item changed since you opened this form (you started from version {seen}). "

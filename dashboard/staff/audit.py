@@ -8,13 +8,13 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.staff import changes, session
+from dashboard.staff import changes, gate, session
 
 LIMIT = 5000
 #: What to list: record changes only (the default), sign-in and session events only, or both.
 SHOWN = {"Record changes": False, "Sign-ins and sessions": True, "Both": None}
 
-session.require()
+gate.require()
 st.title("Audit log")
 st.caption("Every change made by staff, imports and the command line, newest first; and, when you "
            "choose them, sign-ins, refused sign-ins and lockouts of accounts, sign-outs and sessions "

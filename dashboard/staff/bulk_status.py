@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import forms, pickers, session
+from dashboard.staff import forms, gate, item_choice, session
 from dashboard.staff.changes import changes_table
 from tracker import bulk
 from tracker import status as status_rules
@@ -36,13 +36,10 @@ SEEN = "bulk:seen"  # {item id: the version this page read it at}
 OUTCOME = "bulk:outcome"
 ASSESSABLE = [ItemKind.RECOMMENDATION.value, ItemKind.COMMITMENT.value, ItemKind.CALL.value]
 
-session.require()
+gate.require()
 snap = data.snapshot()
-items = data.items(snap)
-items = items[items["kind"] != ItemKind.FINDING].set_index("id", drop=False)
 documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
-labels = pickers.item_labels(items, data.document_titles(snap))
+doc_labels = data.document_labels(snap)
 
 st.title("Statuses from a progress report")
 st.caption("A progress report or a government response updates many items at once. Choose the report, "
@@ -89,13 +86,16 @@ source = left.selectbox("Every item of this document", list(doc_labels), index=N
                         placeholder="e.g. the report the progress report follows up")
 kinds = right.multiselect("Of these kinds", ASSESSABLE, default=ASSESSABLE, key="bulk_kinds", on_change=_forget_outcome,
                           persist_state=forms.PERSIST)
+labels = item_choice.item_choices("bulk_extra", snap, kinds=ASSESSABLE, include=st.session_state.get("bulk_extra") or ())
 extra = st.multiselect("And these items", list(labels), key="bulk_extra", on_change=_forget_outcome,
                        persist_state=forms.PERSIST, format_func=labels.get,
                        placeholder="Type or paste words of a title, or an item id")
-# A report known only through an article has its items filed under the article, first made in it.
-of_source = (items["document_id"] == source) | (items["origin_document_id"] == source)
-chosen = [] if source is None else list(items[of_source & items["kind"].isin(kinds)]["id"])
+# A report known only through an article has its items filed under the article, first made in it
+# (data.items_of_document reads both).
+of_source = pd.DataFrame(columns=["id", "kind"]) if source is None else data.items_of_document(snap, source)
+chosen = list(of_source[of_source["kind"].isin(kinds)]["id"])
 chosen += [ident for ident in extra if ident not in set(chosen)]
+items = data.items_by_id(snap, chosen)
 
 # Shown until the table or the choice of items changes (a pop on first show could lose it to the
 # rerun the grid itself sends after a save).

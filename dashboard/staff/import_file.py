@@ -10,14 +10,14 @@ import streamlit as st
 
 from dashboard import data as tracker_data
 from dashboard.safe_text import md
-from dashboard.staff import session
+from dashboard.staff import gate, session
 from tracker import exchange
 from tracker.auth import SessionEndedError
 from tracker.errors import ImportRejectedError, TrackerError
 
 KEY = "import"
 
-session.require()
+gate.require()
 st.title("Import a file")
 st.caption("JSON or CSV as `tracker export` writes them: JSON holds actors, documents and items with "
            "their history and links; CSV one item per row with its latest assessment. Records that "

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.staff import forms
+from dashboard.staff import forms, item_choice
 from tracker.models import DeadlineRevision, ItemKind, Link, LinkKind
 
 DEADLINE_FIELDS = ("deadline", "reason", "revised_on")
@@ -57,10 +57,8 @@ def deadline_section(snap: data.Snapshot, item_id: str, item: dict) -> None:
         st.form_submit_button("Revise deadline", on_click=save, icon=":material/event_repeat:")
 
 
-def links_section(snap: data.Snapshot, item_id: str, titles: dict[str, str]) -> None:
-    """The item's links both ways, a form to add one, and one to remove an outgoing link.
-
-    ``titles`` labels the items to link to (``pickers.item_labels``)."""
+def links_section(snap: data.Snapshot, item_id: str) -> None:
+    """The item's links both ways, a form to add one, and one to remove an outgoing link."""
     links = data.item_detail(snap, item_id)["links"]
     if links:
         shown = pd.DataFrame(links)
@@ -72,8 +70,9 @@ def links_section(snap: data.Snapshot, item_id: str, titles: dict[str, str]) -> 
         st.dataframe(shown[["reads", "note"]], hide_index=True, key=f"links:{item_id}")
     else:
         st.caption("No links yet.")
-    others = [ident for ident in titles if ident != item_id]
     add = forms.Form("link", item_id)
+    titles = item_choice.item_choices(add.key("target"), snap, include=(st.session_state.get(add.key("target_id")),))
+    others = [ident for ident in titles if ident != item_id]
 
     def save_link() -> None:
         forms.submit(add, LINK_FIELDS, lambda v: Link.model_validate({**v, "source_id": item_id}),

@@ -8,10 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.navigation import page as public_page
+from dashboard.pages import page
 from dashboard.safe_text import md
-from dashboard.staff import forms, item_parts, pickers, session
-from dashboard.staff import page as staff_page
+from dashboard.staff import forms, gate, item_choice, item_parts
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
 
 NEW = "new"
@@ -20,17 +19,16 @@ TEXT_FIELDS = ("title", "quote", "document_id", "origin_document_id", "reference
 ALIASES = {"owners": ["addressee", "owners"], "deadline": ["a finding carries no deadline"],
            "id": ["already exists"]}
 
-session.require()
+gate.require()
 snap = data.snapshot()
-items = data.items(snap)
-documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
-titles = pickers.item_labels(items, data.document_titles(snap))
+doc_labels = data.document_labels(snap)
 actors = data.actor_names(snap)
-actor_labels = pickers.actor_labels(actors)
+actor_labels = data.actor_labels(snap)
 themes = data.filter_options(snap).themes
 
 st.title("Items")
+titles = item_choice.item_choices("edit_item", snap,
+                                  include=(st.session_state.get("edit_item"), st.query_params.get("edit_item")))
 forms.choice_from_url("edit_item", [NEW, *titles])
 choice = st.selectbox(
     "Item", [NEW, *titles], key="edit_item", bind="query-params",
@@ -81,10 +79,10 @@ def _save() -> None:
 initial = _initial()
 if item is not None:
     form.seen_version(item["version"])
-    st.page_link(public_page("item"), query_params={"id": choice}, label="Public page of this item",
+    st.page_link(page("item"), query_params={"id": choice}, label="Public page of this item",
                  icon=":material/open_in_new:")
     if item["kind"] != ItemKind.FINDING:
-        st.page_link(staff_page("assess"), query_params={"item": choice}, label="Record an assessment of this item",
+        st.page_link(page("assess"), query_params={"item": choice}, label="Record an assessment of this item",
                      icon=":material/fact_check:")
 form.show_outcome()
 with st.form(form.key("form")):
@@ -143,4 +141,4 @@ if item is not None:
     with deadline_tab:
         item_parts.deadline_section(snap, choice, item)
     with links_tab:
-        item_parts.links_section(snap, choice, titles)
+        item_parts.links_section(snap, choice)

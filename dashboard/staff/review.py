@@ -11,7 +11,8 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.staff import forms, page, pickers, session
+from dashboard.pages import page
+from dashboard.staff import forms, gate, session
 from dashboard.staff.highlight import excerpts_html, highlighted_html
 from tracker import extract, review, source_text
 from tracker.auth import SessionEndedError
@@ -25,10 +26,10 @@ PER_PAGE = 25  # proposals drawn at once
 WHOLE_TEXT_SHOWN = 200_000  # characters; a longer text is shown around the proposals on screen  # numbers each extraction, so its widgets' keys are its own
 STORED, PASTE, UPLOAD = "The document's stored text", "Paste the text", "Upload a file (.txt, .html, .pdf)"
 
-session.require()
+gate.require()
 snap = data.snapshot()
 documents = data.documents(snap)
-doc_labels = pickers.document_labels(documents)
+doc_labels = data.document_labels(snap)
 actor_names = data.actor_names(snap)
 
 st.title("Items from a text")
@@ -80,11 +81,11 @@ def _propose() -> None:
         st.session_state[OUTCOME] = {"kind": "error", "message": str(exc)}
         return
     text = given.text
-    items = data.items(snap)
-    own = items[items["document_id"] == document_id]
+    own = data.items_of_document(snap, document_id)
+    own = own[own["document_id"] == document_id]  # not those only first made in it
     found = extract.extract_candidates(
         text, published=published, actors=[{"id": i, "name": n} for i, n in actor_names.items()],
-        existing_quotes=dict(zip(own["id"], own["quote"])), taken_ids=set(items["id"]),
+        existing_quotes=dict(zip(own["id"], own["quote"])), taken_ids=data.taken_ids("item"),
         publisher=document["publisher"])
     if not found.candidates:
         st.session_state[OUTCOME] = {"kind": "info", "message": "No item was found in this text: no numbered "

@@ -16,8 +16,7 @@ is unset, ``oidc`` if ``.streamlit/secrets.toml`` has an ``[auth]`` section, els
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -25,9 +24,7 @@ import streamlit as st
 from dashboard import guard
 from tracker.auth import Principal, SessionEndedError
 from tracker.errors import AuthenticationError
-from tracker.models import Role
-from tracker.store import Store, resolve_db_path
-from tracker.workspace import Workspace
+from tracker.workspace import Workspace, open_workspace
 
 TOKEN_KEY = "staff_token"
 ENDED_KEY = "staff_ended_cookie"
@@ -48,14 +45,10 @@ def auth_mode() -> str:
     return OIDC if configured else LOCAL
 
 
-@contextmanager
-def workspace() -> Iterator[Workspace]:
-    """A workspace on its own connection, closed afterwards (connections are per thread)."""
-    store = Store(resolve_db_path(), create=False)  # never makes a database
-    try:
-        yield Workspace(store)
-    finally:
-        store.close()
+def workspace() -> AbstractContextManager[Workspace]:
+    """A workspace on its own connection to the dashboard's database, closed afterwards
+    (connections are per thread); it never makes a database."""
+    return open_workspace()
 
 
 def served() -> bool:
@@ -231,28 +224,3 @@ def sign_out() -> None:
         st.logout()
     elif served():
         _redirect(f"{guard.SIGN_OUT_PATH}?next={quote(_here(), safe='')}")
-
-
-def require(role: Role = Role.EDITOR) -> Principal:
-    """For the top of a staff page: the signed-in principal, or the sign-in form and stop.
-
-    Only presentation: a viewer sees no form. The workspace refuses writes on its own.
-    """
-    principal = current()
-    if principal is None:
-        from dashboard.staff import sign_in as sign_in_form
-
-        st.info("This page is for policy staff. Sign in to use it.", icon=":material/lock:")
-        sign_in_form.show()
-        st.stop()
-    if principal.needs_second_factor:
-        from dashboard.staff import page
-
-        st.warning("Admins need a second factor (a code from an authenticator app) before they can "
-                   "change anything. Set it up on your account page.", icon=":material/key:")
-        st.page_link(page("account"), label="Set up a second factor")
-        st.stop()
-    if role == Role.ADMIN and not principal.is_admin:
-        st.warning("Only an admin can manage users.", icon=":material/block:")
-        st.stop()
-    return principal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.staff import document_text, forms, pickers, session
+from dashboard.staff import document_text, forms, gate, session
 from tracker.models import Actor, ActorKind, Document, DocumentKind, PartialDate
 from tracker.workspace import Workspace
 
@@ -14,7 +14,7 @@ DOCUMENT_FIELDS = ("id", "title", "publisher", "kind", "published", "url", "repo
                    "follows_up", "text_file")
 ACTOR_FIELDS = ("id", "name", "kind", "description")
 
-session.require()
+gate.require()
 snap = data.snapshot()
 st.title("Documents and actors")
 documents_tab, actors_tab = st.tabs(["Documents", "Actors"])
@@ -48,7 +48,7 @@ def _save(form: forms.Form, kind: str, fields: tuple, model, ident: str) -> None
 
 with documents_tab:
     docs = data.documents(snap)
-    titles = pickers.document_labels(docs)
+    titles = data.document_labels(snap)
     doc_id = st.selectbox("Document", [NEW, *titles], key="edit_document",
                           format_func=lambda d: "New document" if d == NEW else titles[d])
     form = forms.Form("document", doc_id, record=f"document:{doc_id}")

@@ -8,13 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.staff import forms, session
+from dashboard.staff import forms, gate, session
 from tracker.models import Role, UserIn
 
 ADD_FIELDS = ("username", "display_name", "email", "role", "password")
 ROLES = [r.value for r in Role]
 
-session.require(Role.ADMIN)
+gate.require(Role.ADMIN)
 st.title("Users")
 with session.workspace() as ws:
     accounts = ws.users(session.token())

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from dashboard import data
-from dashboard.navigation import page
+from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import about
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import as_of
-from dashboard.navigation import page
+from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import changes as record_changes
 from tracker import feed

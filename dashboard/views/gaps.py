@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.components import as_of, chart, item_table
-from dashboard.navigation import page
+from dashboard.pages import page
 from dashboard.safe_text import md
 from tracker.gaps import STALE_EVIDENCE_DAYS
 from tracker.progress import split_list

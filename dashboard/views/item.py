@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.components import as_of, chart
-from dashboard.navigation import page
+from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import timeline
 from tracker.bootstrap import SEED_USER

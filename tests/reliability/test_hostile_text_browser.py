@@ -96,7 +96,7 @@ def check_page(page, dialogs, where: str, expect_text: tuple[str, ...] = ()) -> 
 
 def public_pages() -> list[tuple[str, str, tuple[str, ...]]]:
     """(name, path, literal texts the page must show)."""
-    from dashboard.navigation import PUBLIC_PAGES
+    from dashboard.pages import PUBLIC_PAGES
 
     pages = [(spec.name, f"/{spec.url_path}", ()) for spec in PUBLIC_PAGES if spec.name != "item"]
     pages += [
@@ -122,7 +122,7 @@ def test_hostile_text_is_plain_text_on_every_page(browser_page, record_figures):
 
     # Staff pages: sign in as the staff member whose display name is itself hostile. Sessions
     # end on reload, so from here on the pages are reached through the sidebar, as a person would.
-    from dashboard.staff import PAGES as STAFF_PAGES
+    from dashboard.pages import STAFF_PAGES
 
     account = next(spec for spec in STAFF_PAGES if spec.name == "account")
     page.goto(f"{base}/{account.url_path}")

@@ -204,13 +204,7 @@ class Reads:
                 params[f"{name}{n}"] = value
             return ", ".join(f":{name}{n}" for n in range(len(values)))
 
-        needle = text.strip().lower()
-        if needle and _FIELD_SEPARATOR not in needle:
-            clauses.append("instr(i.search_text, :needle) > 0")
-            params["needle"] = needle
-        elif needle:  # a needle holding the separator could match across two fields: test each
-            clauses.append(f"tracker_contains(:needle, {', '.join(f'i.{f}' for f in _SEARCHED_FIELDS)})")
-            params["needle"] = needle
+        needle = self._text_condition(text, clauses, params)
         if kinds:
             clauses.append(f"i.kind IN ({listed('kind', kinds)})")
         if statuses is not None:
@@ -244,7 +238,6 @@ class Reads:
             clauses.append("i.made_start <= :made_to")
             params["made_to"] = made_to.isoformat()
         where = " AND ".join(clauses) or "1"
-        self.db.conn.create_function("tracker_contains", -1, _contains, deterministic=True)
         # One pass over the items (the text test runs once per item), then the rows shown by id.
         # A text search reads every row anyway: scanning the table in storage order and sorting
         # the matches beats walking the date index and jumping to each row (3x at 100k).
@@ -252,6 +245,19 @@ class Reads:
         ids = [row[0] for row in self.db.conn.execute(
             f"SELECT i.id FROM items i WHERE {where} ORDER BY {order}, i.id", params)]
         return len(ids), self.items_frame(ids=ids[:limit], include_quote=include_quote)
+
+    def _text_condition(self, text: str, clauses: list[str], params: dict[str, Any]) -> str:
+        """Add the item search for ``text`` (case-insensitive plain text in the id, title, quote,
+        makers, owners, themes or document id) to ``clauses``; returns the lower-cased needle."""
+        needle = text.strip().lower()
+        if needle and _FIELD_SEPARATOR not in needle:
+            clauses.append("instr(i.search_text, :needle) > 0")
+            params["needle"] = needle
+        elif needle:  # a needle holding the separator could match across two fields: test each
+            self.db.conn.create_function("tracker_contains", -1, _contains, deterministic=True)
+            clauses.append(f"tracker_contains(:needle, {', '.join(f'i.{f}' for f in _SEARCHED_FIELDS)})")
+            params["needle"] = needle
+        return needle
 
     def linked_component(
         self, item_id: str, *, kinds: Iterable[str], made_by: dt.date | None = None
@@ -738,3 +744,55 @@ class Reads:
         names = [r[0] for r in self.db.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         return {t: [c[1] for c in self.db.conn.execute(f"PRAGMA table_info([{t}])")] for t in names}
+
+    # -- staff pickers (issue 12): titles to choose from, never the whole record -----------------
+
+    #: The columns of an item a picker names it by (``dashboard.staff.pickers.item_labels``).
+    PICKER_COLUMNS = ("id", "title", "kind", "made_start", "made_precision", "document_id")
+
+    def item_choices(self, *, text: str = "", kinds: Iterable[str] = (), limit: int,
+                     include: Iterable[str] = ()) -> tuple[int, pd.DataFrame]:
+        """Items to pick from in one bounded read: how many of ``kinds`` (any, when empty) hold
+        ``text`` (as ``find_items`` searches), and the ``PICKER_COLUMNS`` of the first ``limit``
+        of them, oldest first, followed by any of ``include`` (the items a page is already at)
+        that are of ``kinds`` but not among them."""
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        needle = self._text_condition(text, clauses, params)
+        kinds = list(kinds)
+        if kinds:
+            params["kinds"] = json.dumps(kinds)
+        kind_clause = "i.kind IN (SELECT value FROM json_each(:kinds))"
+        columns = ", ".join(f"i.{c}" for c in self.PICKER_COLUMNS)
+        if needle:
+            # The search reads every row anyway: one scan in storage order for the matching ids,
+            # sorted (as find_items does), then the rows listed by id.
+            where = " AND ".join(clauses + ([kind_clause] if kinds else []))
+            ids = [row[0] for row in self.db.conn.execute(
+                f"SELECT i.id FROM items i WHERE {where} ORDER BY +i.made_start, i.id", params)]
+            matches, first = len(ids), ids[:limit]
+            rows = self._rows(f"SELECT {columns} FROM items i WHERE i.id IN {_LISTED_IDS} ORDER BY i.made_start, i.id",
+                              {"ids": json.dumps(first)})
+        else:
+            # Counted on the kind index; listed by walking the date index (items_made_status,
+            # which holds the kind: the unary + keeps SQLite off the kind index), stopping at limit.
+            matches = self.db.conn.execute(
+                f"SELECT count(*) FROM items i WHERE {kind_clause if kinds else '1'}", params).fetchone()[0]
+            rows = self._rows(f"SELECT {columns} FROM items i WHERE {'+' + kind_clause if kinds else '1'} "
+                              "ORDER BY i.made_start, i.id LIMIT :limit", {**params, "limit": int(limit)})
+        listed = {row["id"] for row in rows}
+        wanted = [ident for ident in dict.fromkeys(include) if ident and ident not in listed]
+        if wanted:
+            kept = f" AND {kind_clause}" if kinds else ""
+            rows += self._rows(f"SELECT {columns} FROM items i WHERE i.id IN {_LISTED_IDS}{kept} "
+                               "ORDER BY i.made_start, i.id", {**params, "ids": json.dumps(wanted)})
+        return matches, pd.DataFrame(rows, columns=list(self.PICKER_COLUMNS))
+
+    def names_version(self) -> str:
+        """A key that changes whenever a document or an actor is added or edited (and only
+        then; a status change leaves it), for caching what pickers and pages name them by:
+        the count and the summed versions of each table (rows are never deleted, and every
+        edit adds one to its row's version)."""
+        return self.db.conn.execute(
+            "SELECT (SELECT count(*) || ':' || coalesce(sum(version), 0) FROM documents) || '/' || "
+            "(SELECT count(*) || ':' || coalesce(sum(version), 0) FROM actors)").fetchone()[0]

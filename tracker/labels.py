@@ -1,11 +1,12 @@
-"""How staff pickers name the records they offer: never by title alone.
+"""How pickers name the records they offer: never by title alone.
 
 Titles repeat (a government response's title often contains the report's), so a picker that
 shows only titles let three recommendations be filed under the wrong document. Every item
 choice reads "title (kind, date made, id; in document)" and every document choice
 "title (kind, published, id; publisher)": what tells two records apart comes before what a
 narrow list cuts off. The id is part of the label, so typing or pasting an
-id into a picker's search box finds the record. No Streamlit here.
+id into a picker's search box finds the record. The dashboard's staff pages show them
+(``dashboard.data`` caches them per data version).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from tracker.progress import date_label
+from .progress import date_label
 
 #: Long titles are cut in labels so the kind, date and id stay visible in the list.
 TITLE_SHOWN = 60
