@@ -455,9 +455,9 @@ class Reads:
         return None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
 
     def oldest_open_item_ids(self, limit: int) -> list[str]:
-        """The ids of the ``limit`` open items (tracker.status.is_open) with at least one
-        assessment that counts, made longest ago, oldest first (then by id), as the record
-        stands now."""
+        """The ids of the ``limit`` open items (tracker.status.is_open) made longest ago, oldest
+        first (then by id), as the record stands now; items not yet assessed are left out (issue
+        13: unresearched, not delayed; ``progress.longest_open`` does the same)."""
         lifecycle = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_LIFECYCLE))
         implementation = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_IMPLEMENTATION))
         response = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_RESPONSE))
@@ -466,7 +466,6 @@ class Reads:
             OR (kind = 'recommendation' AND (response IS NULL OR response NOT IN ({response}))
                 AND (implementation IS NULL OR implementation NOT IN ({implementation})))
         """
-        # issue 13: an item never assessed is unresearched, not delayed: it is not listed here
         rows = self.db.conn.execute(
             f"SELECT id FROM items INDEXED BY items_made_status WHERE ({open_sql}) AND NOT ({_UNASSESSED_SQL}) "
             "ORDER BY made_start, id LIMIT :limit",
