@@ -206,3 +206,15 @@ def test_what_changed_lists_the_correction_and_drops_the_mistaken_status(sample_
     corrected = [c for c in found if c.key == f"assessment-correction:{mistaken}"]
     assert len(corrected) == 1 and corrected[0].kind == CORRECTION and corrected[0].detail == "Misread"
     assert "July 2024" in corrected[0].summary
+
+
+def test_the_published_copy_names_the_corrector_by_role_never_by_username(sample_store, tmp_path):
+    store = sample_store
+    first = store.history("improve-data")[0]["id"]
+    store.correct_assessment(first, Correction(reason="wrong"), expected_version=None, by="bob")
+    copy = store.publishable_copy(tmp_path / "public.db")
+    with sqlite3.connect(copy) as conn:
+        rows = conn.execute("SELECT assessment_id, reason, corrected_by FROM assessment_corrections").fetchall()
+        counted = conn.execute("SELECT count(*) FROM counted_assessments WHERE item_id = 'improve-data'").fetchone()
+    assert rows == [(first, "wrong", "staff")]  # bob has no account: 'staff', never 'bob'
+    assert counted == (0,)
