@@ -98,9 +98,9 @@ def measure(warm_runs: int, statuses: list[str], timeout: float) -> dict[str, fl
 def _items_to_draw(store) -> dict[str, tuple[str, int]]:
     """``longest``: the first item of the longest chain (the most an item page draws);
     ``typical``: the first item of a chain of the median length; each with its chain's length."""
-    from tracker import gaps, progress
+    from tracker import frames, gaps
 
-    annotated = progress.annotate(store.items_frame(), today=dt.date.today())
+    annotated = frames.annotate(store.items_frame(), today=dt.date.today())
     found = sorted(gaps.chains(annotated, store.links()), key=lambda c: (len(c.item_ids), c.first_made, c.id))
     if not found:
         first = str(annotated["id"].iloc[0])

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.safe_text import plot_text
-from tracker.progress import duration, long_date
+from tracker.dates import duration, long_date
+from tracker.models import split_list
 from tracker.status import FINDING_LABEL, RESPONSE_COLOURS, STATUS_COLOURS, STATUS_ORDER
 
 FALLBACK_COLOUR = "#777777"
@@ -183,7 +184,7 @@ def status_bars(
     """Horizontal stacked bars, one per group, one segment per status; each group's name and
     total written above its bar, the legend below.
 
-    ``card`` has ``group``, ``status_label``, ``n`` (``progress.scorecard``). Segments are
+    ``card`` has ``group``, ``status_label``, ``n`` (``tracker.figures.scorecard``). Segments are
     labelled "3 delivered" when wide enough and "3" otherwise; the legend and hover name every
     status. At most ``max_groups`` groups, the largest, are drawn (the subtitle says so).
     """
@@ -364,7 +365,7 @@ def chain_timeline(
                               else "middle right" for m in part["made"]],
                 textfont=dict(size=12, color="#222222"), cliponaxis=False,
                 customdata=list(zip([plot_text(t) for t in part["title"]], part["made_label"], part["kind"],
-                                    [plot_text("; ".join(names.get(m, m) for m in str(ms).split("; ") if m))
+                                    [plot_text("; ".join(names.get(m, m) for m in split_list(str(ms))))
                                      for ms in part["makers"]])),
                 hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[2]} made %{customdata[1]}"
                                " by %{customdata[3]}<br>status: " + plot_text(status) + "<extra></extra>"),
@@ -418,8 +419,8 @@ def response_waiting(frame: pd.DataFrame, *, names: dict[str, str], title: str) 
     """Recommendations awaiting a response, counted per addressee (``response_gaps`` rows)."""
     if frame.empty:
         return _empty(title, "Every recommendation has a response")
-    owners = frame["owners"].fillna("").str.split("; ").explode()
-    counts = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts().sort_values()
+    owners = pd.Series([o for text in frame["owners"].fillna("").tolist() for o in split_list(text)], dtype=object)
+    counts = owners.map(lambda o: names.get(o, o)).value_counts().sort_values()
     fill = RESPONSE_COLOURS["awaiting response"]
     fig = go.Figure(
         go.Bar(y=[plot_text(g, limit=40) for g in counts.index], x=counts.values, orientation="h",

@@ -6,8 +6,9 @@ restart, and a reader on an old "as of" date never sees a newer record. No SQLit
 cached: each cache miss opens its own ``Store`` and closes it, and ``snapshot()`` opens one per
 script run to read the version.
 
-``st.cache_data`` hands every caller a copy, and copying 100,000 events costs more than drawing
-them; so pages ask for what they show (the headline, one scorecard, the first 1,000 events of a
+It decides nothing: each figure is one call of ``tracker.figures`` or ``tracker.gaps`` (the
+same call for the record now and as of a date), cached here. ``st.cache_data`` hands every caller
+a copy, and copying 100,000 events costs more than drawing them; so pages ask for what they show (the headline, one scorecard, the first 1,000 events of a
 filter) and the large frames stay inside the cache.
 """
 
@@ -21,7 +22,9 @@ from typing import Iterator
 import pandas as pd
 import streamlit as st
 
-from tracker import about, changes as record_changes, currency, exchange, filters, gaps, ids, labels, progress, summary, timeline
+from tracker import (
+    about, changes as record_changes, currency, exchange, figures, filters, frames, gaps, ids, labels, timeline,
+)
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
 
@@ -88,7 +91,9 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 # -- the shared reads (cache misses only; pages use the functions further down) --------------
 
 
-# The whole annotated record (~60 MB at 100,000 items) is held once and shared, never copied out
+# The whole annotated record (~60 MB at 100,000 items), which only the timeline and the staff
+# pages still read (every figure and the gaps read bounded through tracker.figures and
+# tracker.gaps), is held once and shared, never copied out
 # (st.cache_resource): unpickling it on every script run cost more than drawing the page. Nothing
 # changes it in place: pandas 3 copies on write, and ``items()`` hands out a shallow copy. Every
 # write makes a new entry; two are kept, so memory stays bounded while staff are editing.
@@ -96,7 +101,7 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
     with _open(path) as store:
         frame = store.items_frame(as_of=_date(as_of_iso), include_quote=True)
-    return progress.annotate(frame, today=_reference(as_of_iso, today_iso))
+    return frames.annotate(frame, today=_reference(as_of_iso, today_iso))
 
 
 @st.cache_data(**CACHE)
@@ -128,16 +133,11 @@ def _links(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _claim_history(path: str, version: int, as_of_iso: str | None) -> pd.DataFrame:
-    # Only the items a finding contradicts, not the whole history (a million rows at 100,000).
-    with _open(path) as store:
-        return store.assessments_frame(until=_date(as_of_iso), brief=True,
-                                       item_ids=gaps.items_in_contradictions(_links(path, version)))
-
-
-@st.cache_data(**CACHE)
 def _chains(path: str, version: int, as_of_iso: str | None, today_iso: str) -> list[gaps.Chain]:
-    return gaps.chains(_items(path, version, as_of_iso, today_iso), _links(path, version))
+    # Only the items at the ends of links are read (gaps.record_chains), never the whole record.
+    with _open(path) as store:
+        return gaps.record_chains(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
+                                  links=_links(path, version))
 
 
 # Held once and shared like _items (every event with its detail text, ~120,000 rows at 10,000
@@ -191,19 +191,17 @@ def document_titles(snap: Snapshot) -> dict[str, str]:
     return dict(zip(frame["id"], frame["title"]))
 
 
-# The overview's figures for the record as it stands come from the counts the store keeps
-# (tracker.summary): no item is loaded. For a past date they are computed from the history.
+# The figures come from tracker.figures, one call each, the same for the record now (as_of None)
+# and for a past date: SQL on the store, never the whole record.
 
 
 @st.cache_data(**CACHE)
-def _headline(path, version, as_of_iso, today_iso) -> progress.Headline:
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.headline(store, today=dt.date.fromisoformat(today_iso))
-    return progress.headline(_items(path, version, as_of_iso, today_iso), today=_reference(as_of_iso, today_iso))
+def _headline(path, version, as_of_iso, today_iso) -> figures.Headline:
+    with _open(path) as store:
+        return figures.headline(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso))
 
 
-def headline(snap: Snapshot) -> progress.Headline:
+def headline(snap: Snapshot) -> figures.Headline:
     return _headline(*snap.key)
 
 
@@ -213,10 +211,8 @@ def _scorecard(path, version, as_of_iso, today_iso, by: str, kinds: tuple[str, .
     names = lookups["actors"] if by in ("owner", "maker") else None
     if by == "document":
         names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.scorecard(store, by=by, kinds=kinds, names=names)
-    return progress.scorecard(_items(path, version, as_of_iso, today_iso), by=by, kinds=kinds, names=names)
+    with _open(path) as store:
+        return figures.scorecard(store, by=by, kinds=kinds, names=names, as_of=_date(as_of_iso))
 
 
 def scorecard(snap: Snapshot, *, by: str, kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -225,40 +221,24 @@ def scorecard(snap: Snapshot, *, by: str, kinds: tuple[str, ...]) -> pd.DataFram
 
 @st.cache_data(**CACHE)
 def _longest_open(path, version, as_of_iso, today_iso, limit: int) -> pd.DataFrame:
-    if as_of_iso is None:
-        with _open(path) as store:
-            annotated = summary.oldest_open(store, today=dt.date.fromisoformat(today_iso), limit=limit)
-    else:
-        annotated = _items(path, version, as_of_iso, today_iso)
-    longest = progress.longest_open(annotated, limit=limit)
-    return longest.join(annotated.set_index("id")[["made", "deadline_end"]], on="id")
+    with _open(path) as store:
+        return figures.longest_open(store, today=_reference(as_of_iso, today_iso), limit=limit,
+                                    as_of=_date(as_of_iso))
 
 
 def longest_open(snap: Snapshot, *, limit: int = 10) -> pd.DataFrame:
-    """``progress.longest_open`` with ``made`` and ``deadline_end`` for charting."""
+    """``figures.longest_open``: the open items made longest ago, with ``made`` and
+    ``deadline_end`` for charting."""
     return _longest_open(*snap.key, limit)
 
 
 @st.cache_data(**CACHE)
 def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
-    annotated = _items(path, version, as_of_iso, today_iso)
-    reference = _reference(as_of_iso, today_iso)
-    links = _links(path, version)
-    delivery = gaps.delivery_gaps(annotated, today=reference)
-    dates = annotated.set_index("id")[["made", "deadline_end"]]
-    found = {
-        "delivery": delivery,
-        "response": gaps.response_gaps(annotated, today=reference),
-        "evidence": gaps.evidence_gaps(annotated, today=reference),
-        "claimed": gaps.claimed_vs_found(annotated, links, _claim_history(path, version, as_of_iso)),
-        "chains": gaps.chain_summary(_chains(path, version, as_of_iso, today_iso)),
-    }
-    # Counts of everything, rows of the first GAP_ROWS_SHOWN: tens of thousands of rows per
-    # table at 100,000 items cost more to copy out of the cache and send than to find.
-    tables = {f"{name}_count": len(frame) for name, frame in found.items()}
-    tables.update({name: frame.head(GAP_ROWS_SHOWN) for name, frame in found.items()})
-    tables["delivery"] = tables["delivery"].join(dates, on="id")
-    return tables
+    # Counts of everything, rows of the first GAP_ROWS_SHOWN, read bounded (gaps.gap_tables).
+    with _open(path) as store:
+        return gaps.gap_tables(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
+                               limit=GAP_ROWS_SHOWN, links=_links(path, version),
+                               chain_list=_chains(path, version, as_of_iso, today_iso))
 
 
 def gap_tables(snap: Snapshot) -> dict:
@@ -324,10 +304,8 @@ def timeline_view(snap: Snapshot, *, types=(), kinds=(), start: dt.date | None =
 
 @st.cache_data(**CACHE)
 def _options(path, version, as_of_iso, today_iso) -> filters.FilterOptions:
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.filter_options(store)
-    return filters.filter_options(_items(path, version, as_of_iso, today_iso))
+    with _open(path) as store:
+        return figures.filter_options(store, as_of=_date(as_of_iso))
 
 
 def filter_options(snap: Snapshot) -> filters.FilterOptions:
@@ -336,13 +314,9 @@ def filter_options(snap: Snapshot) -> filters.FilterOptions:
 
 @st.cache_data(**CACHE)
 def _matching(path, version, as_of_iso, today_iso, chosen: filters.ItemFilter) -> dict:
-    if as_of_iso is None:  # SQL on the indexed tables: no need to build the whole record first
-        with _open(path) as store:
-            return summary.matching_items(store, chosen, today=dt.date.fromisoformat(today_iso),
-                                          limit=ITEM_ROWS_SHOWN)
-    annotated = _items(path, version, as_of_iso, today_iso)
-    found = filters.filter_items(annotated, chosen)
-    return {"total": len(annotated), "matches": len(found), "rows": found.head(ITEM_ROWS_SHOWN)}
+    with _open(path) as store:
+        return figures.matching_items(store, chosen, today=_reference(as_of_iso, today_iso),
+                                      limit=ITEM_ROWS_SHOWN, as_of=_date(as_of_iso))
 
 
 def matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> dict:
@@ -368,32 +342,29 @@ def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
 
 
 def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFrame:
-    """Every item that matches ``chosen`` (for downloads, built when one is asked for)."""
-    return filters.filter_items(_items(*snap.key), chosen)
+    """Every item that matches ``chosen`` (for downloads, built when one is asked for; not cached)."""
+    with _open(snap.path) as store:
+        return figures.all_matching_items(store, chosen, today=snap.reference_date, as_of=snap.as_of)
 
 
 @st.cache_data(**CACHE)
 def _source_scorecard(path, version, as_of_iso, today_iso) -> pd.DataFrame:
     lookups = _lookups(path, version)
     names = dict(zip(lookups["documents"]["id"], lookups["documents"]["title"]))
-    if as_of_iso is None:  # one pass of SQL, not the whole record
-        with _open(path) as store:
-            return summary.source_scorecard(store, names=names)
-    return progress.source_scorecard(_items(path, version, as_of_iso, today_iso), names=names)
+    with _open(path) as store:
+        return figures.source_scorecard(store, names=names, as_of=_date(as_of_iso))
 
 
 def source_scorecard(snap: Snapshot) -> pd.DataFrame:
     """Items per document by status, each counted for the document quoting it and the report
-    it was first made in (``progress.source_scorecard``)."""
+    it was first made in (``figures.source_scorecard``)."""
     return _source_scorecard(*snap.key)
 
 
 @st.cache_data(**CACHE)
 def _document_counts(path, version, as_of_iso, today_iso) -> pd.DataFrame:
-    if as_of_iso is None:
-        with _open(path) as store:
-            return summary.document_counts(store)
-    return progress.document_counts(_items(path, version, as_of_iso, today_iso))
+    with _open(path) as store:
+        return figures.document_counts(store, as_of=_date(as_of_iso))
 
 
 def document_counts(snap: Snapshot) -> pd.DataFrame:
@@ -403,18 +374,9 @@ def document_counts(snap: Snapshot) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def _items_of_document(path, version, as_of_iso, today_iso, document_id: str) -> pd.DataFrame:
-    # A report we know only through an article has no quotes of its own, but the statements
-    # first made in it (origin_document_id) belong on its page too.
-    if as_of_iso is None:  # only this document's items are read
-        with _open(path) as store:
-            ids = store.item_ids_of_document(document_id)
-            frame = store.items_frame(ids=ids, include_quote=True)
-        return progress.annotate(frame, today=dt.date.fromisoformat(today_iso))
-    annotated = _items(path, version, as_of_iso, today_iso)
-    if annotated.empty:
-        return annotated
-    mask = (annotated["document_id"] == document_id) | (annotated["origin_document_id"] == document_id)
-    return annotated[mask]
+    with _open(path) as store:
+        return figures.items_of_document(store, document_id, today=_reference(as_of_iso, today_iso),
+                                         as_of=_date(as_of_iso))
 
 
 def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:
@@ -424,7 +386,7 @@ def items_of_document(snap: Snapshot, document_id: str) -> pd.DataFrame:
 @st.cache_data(**CACHE)
 def _item_choices(path, version, as_of_iso, text: str) -> dict:
     with _open(path) as store:
-        matches, titles = summary.item_titles(store, text=text, made_by=_date(as_of_iso),
+        matches, titles = figures.item_titles(store, text=text, made_by=_date(as_of_iso),
                                               limit=ITEMS_PICKED_FROM)
     return {"matches": matches, "titles": titles}
 
@@ -580,7 +542,7 @@ def staff_item_choices(snap: Snapshot, text: str = "", *, kinds=(), include=()) 
 def _items_by_id(path: str, version: int, today_iso: str, ids: tuple[str, ...]) -> pd.DataFrame:
     with _open(path) as store:
         frame = store.items_frame(ids=list(ids))
-    return progress.annotate(frame, today=dt.date.fromisoformat(today_iso))
+    return frames.annotate(frame, today=dt.date.fromisoformat(today_iso))
 
 
 @st.cache_data(**CACHE)
@@ -607,7 +569,7 @@ def actor_labels(snap: Snapshot) -> dict[str, str]:
 
 def items_by_id(snap: Snapshot, ids) -> pd.DataFrame:
     """The items ``ids`` of the current record with their status and version, annotated
-    (``progress.annotate``) and indexed by id."""
+    (``frames.annotate``) and indexed by id."""
     return _items_by_id(snap.path, snap.version, snap.today.isoformat(),
                         tuple(sorted(set(ids)))).set_index("id", drop=False)
 

@@ -17,8 +17,8 @@ from dashboard.components import account, as_of
 from dashboard.pages import PUBLIC, PUBLIC_PAGES, STAFF, STAFF_PAGES, page
 from dashboard.staff import session
 from tracker.currency import currency_line
+from tracker.dates import long_date
 from tracker.errors import TrackerError
-from tracker.progress import long_date
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker import gaps, progress
+from tracker import dates, gaps
 from tracker.models import Assessment, Correction
 
 TODAY = dt.date(2026, 12, 1)
@@ -54,4 +54,4 @@ def test_as_of_a_date_the_span_is_counted_to_that_date(sample_store):
     chain = gaps.chain_for_item(sample_store, "improve-data", as_of=as_of, today=as_of)
     span = chain.span(today=as_of)
     assert span.days_since_first == (as_of - dt.date(2020, 12, 15)).days
-    assert progress.duration(span.days_since_first) == "3.0 years"
+    assert dates.duration(span.days_since_first) == "3.0 years"

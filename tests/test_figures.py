@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import charts, figures
+from dashboard import charts, cached_charts as figures
 
 
 def card(n: int) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def test_events_per_year_puts_years_in_order_on_a_year_axis():
 def test_a_chain_drawn_on_an_item_page_rings_that_item(fresh_store):
     from dashboard_fixture import chain_bundle
 
-    from tracker import gaps, progress
+    from tracker import frames as progress, gaps
 
     chain_store = fresh_store
     chain_store.import_bundle(chain_bundle(), by="test")

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from dashboard_fixture import chain_bundle
-from tracker import filters, progress
+from tracker import filters, frames as progress
 from tracker.filters import ItemFilter
 
 TODAY = dt.date(2024, 6, 1)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard_fixture import DATA_CHAIN, DEPORTATION_CHAIN, chain_bundle
-from tracker import gaps, progress
+from tracker import frames as progress, gaps
 from tracker.models import Assessment, Link
 
 TODAY = dt.date(2024, 6, 1)

@@ -10,7 +10,7 @@ import random
 import pandas as pd
 import pytest
 
-from tracker import gaps, progress, summary
+from tracker import figures as summary, frames as progress, gaps
 from tracker.models import Assessment, Link
 from tracker.store import Store
 from tracker.synthetic import generate

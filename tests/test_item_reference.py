@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from tracker import exchange, filters, progress
+from tracker import exchange, filters, frames
 from tracker.errors import ImportRejectedError
 from tracker.models import ItemFields, ItemIn
 
@@ -31,7 +31,7 @@ def test_stored_updated_searched_and_exported(sample_store, tmp_path):
     store.add_item(ItemIn(**_item(reference="Recommendation 4")), by="alice")
     assert store.get_item("r4")["reference"] == "Recommendation 4"
     assert store.find_items(text="recommendation 4")[0] == 1  # the SQL search
-    frame = progress.annotate(store.items_frame(), today=__import__("datetime").date.today())
+    frame = frames.annotate(store.items_frame(), today=__import__("datetime").date.today())
     assert list(filters.filter_items(frame, filters.ItemFilter(query="recommendation 4"))["id"]) == ["r4"]
     item = store.get_item("r4")
     fields = ItemFields(**{k: v for k, v in _item(reference="R4").items() if k != "id"})

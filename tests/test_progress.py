@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard_fixture import chain_bundle
-from tracker import progress
+from tracker import frames as progress
 from tracker.models import Assessment
 from tracker.status import STATUS_ORDER, display_status, is_open
 

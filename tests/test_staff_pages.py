@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from dashboard_fixture import build_fixture_db
 from streamlit.testing.v1 import AppTest
 
-from tracker import auth, progress
+from tracker import auth, frames as progress
 from tracker.models import UserIn
 from tracker.store import Store
 

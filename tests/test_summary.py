@@ -9,7 +9,7 @@ import random
 import pandas as pd
 import pytest
 
-from tracker import filters, progress, summary
+from tracker import figures as summary, filters, frames as progress
 from tracker.models import Assessment, DeadlineRevision, ItemFields
 from tracker.store import Store, migrations
 from tracker.synthetic import generate

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard_fixture import chain_bundle
-from tracker import progress, timeline
+from tracker import frames as progress, timeline
 
 TODAY = dt.date(2024, 6, 1)
 

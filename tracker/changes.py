@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
-from .models import PartialDate
-from .progress import date_label
+from .models import PartialDate, split_list
+from .dates import date_label
 from .status import display_status, response_label
 from .store import Store
 
@@ -139,7 +139,7 @@ def _made(value) -> tuple | None:
 def _listed(value) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
-    return [part for part in str(value or "").split("; ") if part]
+    return split_list(str(value or ""))
 
 
 def _changed_fields(entity: str, before: dict, after: dict) -> list[str]:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .about import SiteSettings
-from .progress import long_date
+from .dates import long_date
 from .store import Store
 
 

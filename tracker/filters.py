@@ -1,6 +1,6 @@
 """Finding items: the tracker table's search and filters, and its CSV/JSON exports.
 
-Pure functions over the annotated items frame (``progress.annotate``); the dashboard keeps the
+Pure functions over the annotated items frame (``frames.annotate``); the dashboard keeps the
 filter values in the URL and calls ``filter_items``.
 """
 
@@ -14,8 +14,8 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from . import status as status_rules
-from .progress import split_list
+from . import counts, frames
+from .models import split_list
 from .exchange import neutralise_cell
 
 
@@ -113,9 +113,7 @@ def filter_options(annotated: pd.DataFrame) -> FilterOptions:
             values.update(split_list(text))
         return sorted(values)
 
-    present = set(annotated["status_label"]) | set(annotated["response_label"].dropna())
-    statuses = [s for s in status_rules.STATUS_ORDER if s in present]
-    statuses += [r for r in status_rules.RESPONSE_COLOURS if r in present and r not in statuses]
+    statuses = counts.statuses_present(frames.status_counts(annotated))
     kinds_present = set(annotated["kind"])
     kinds = [k for k in ("commitment", "recommendation", "finding", "call") if k in kinds_present]
     return FilterOptions(

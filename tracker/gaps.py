@@ -7,9 +7,10 @@
   as connected components ordered by date;
 * claimed vs found: a claim of progress beside an independent finding that contradicts it.
 
-Every function takes frames from the store, the items frame already passed through
-``progress.annotate`` for the same reference date, except ``chain_for_item``, which reads the
-few rows one item's chain needs from the store itself. Nothing here imports streamlit.
+The rules are the functions on frames (the items frame already passed through
+``frames.annotate`` for the same reference date). ``gap_tables``, ``record_chains`` and
+``chain_for_item`` read from the store only the rows those functions need, at any date: the
+gaps page and the published edition call ``gap_tables``. Nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from . import progress
+from . import frames
 from . import status as status_rules
-from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
-from .progress import AWAITING, date_label, none_if_missing, status_labels
+from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind, split_list
+from .counts import AWAITING
+from .dates import date_label, duration
+from .frames import none_if_missing, status_labels, values_or_none
 from .store import Store
 
 #: An open item whose latest evidence is older than this many days is in the evidence gap.
@@ -49,30 +52,42 @@ _RECOMMENDATION_ENDED = frozenset(
 )
 
 
-def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
-    """Commitments not delivered and accepted recommendations not implemented.
+def in_delivery_gap(kind: str, status: str | None, response: str | None, implementation: str | None) -> bool:
+    """A commitment assessed as anything but delivered, or a recommendation its addressee
+    accepted (in whole or part) that is not implemented or superseded. A commitment never
+    assessed is not in it: "not yet assessed" means unresearched, never "no action"."""
+    if kind == ItemKind.COMMITMENT:
+        return status_rules.display_status(kind, status, response, implementation) not in (
+            LifecycleStatus.DELIVERED.value, status_rules.NOT_YET_ASSESSED)
+    if kind == ItemKind.RECOMMENDATION:
+        accepting = {r.value for r in status_rules.ACCEPTING_RESPONSES}
+        return response in accepting and implementation not in _RECOMMENDATION_ENDED
+    return False
 
-    A commitment is in the gap once it has been assessed and is anything but ``delivered``
-    (still open, ``not delivered`` or ``withdrawn``). A commitment never assessed is left out:
-    "not yet assessed" means unresearched, never "no action" (it is in the evidence gap). A
-    recommendation is in it when its addressee accepted it (in whole or part) and it is not
-    implemented or superseded. ``days_since_made`` counts to ``today``; ``days_overdue`` is how
-    far past the deadline an open item is. Longest overdue first, then longest since made.
+
+def in_response_gap(kind: str, status: str | None, response: str | None, implementation: str | None) -> bool:
+    """An open recommendation with no response recorded from its addressee (a response of
+    ``awaiting response``, or no assessment at all)."""
+    return (kind == ItemKind.RECOMMENDATION and status_rules.response_label(response) == AWAITING
+            and bool(status_rules.is_open(kind, status, response, implementation)))
+
+
+def _rows_where(annotated: pd.DataFrame, rule) -> pd.Series:
+    """``rule`` of each row's (kind, status, response, implementation), once per combination."""
+    keys = list(zip(*(values_or_none(annotated[c]) for c in ("kind", "status", "response", "implementation"))))
+    found = {key: rule(*key) for key in set(keys)}
+    return pd.Series([found[key] for key in keys], index=annotated.index, dtype=bool)
+
+
+def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
+    """The items ``in_delivery_gap``: commitments not delivered and accepted recommendations
+    not implemented. ``days_since_made`` counts to ``today``; ``days_overdue`` is how far past
+    the deadline an open item is. Longest overdue first, then longest since made (the order of
+    ``DELIVERY_ORDER``).
     """
     if annotated.empty:
         return pd.DataFrame(columns=DELIVERY_GAP_COLUMNS)
-    kind = annotated["kind"]
-    label = annotated["status_label"]
-    commitment = (
-        (kind == ItemKind.COMMITMENT)
-        & (label != LifecycleStatus.DELIVERED.value)
-        & (label != status_rules.NOT_YET_ASSESSED)
-    )
-    accepted = annotated["response"].isin([r.value for r in status_rules.ACCEPTING_RESPONSES])
-    recommendation = (kind == ItemKind.RECOMMENDATION) & accepted & ~annotated["implementation"].isin(
-        _RECOMMENDATION_ENDED
-    )
-    frame = annotated[commitment | recommendation].copy()
+    frame = annotated[_rows_where(annotated, in_delivery_gap)].copy()
     frame["days_since_made"] = [(today - made).days for made in frame["made"]]
     frame = frame.sort_values(["days_overdue", "days_since_made", "id"], ascending=[False, False, True],
                               na_position="last")
@@ -80,18 +95,10 @@ def delivery_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
 
 
 def response_gaps(annotated: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
-    """Open recommendations with no response recorded from their addressee, longest waiting first.
-
-    "No response" is a response of ``awaiting response`` or no assessment at all.
-    """
+    """The items ``in_response_gap``, longest waiting first."""
     if annotated.empty:
         return pd.DataFrame(columns=RESPONSE_GAP_COLUMNS)
-    mask = (
-        (annotated["kind"] == ItemKind.RECOMMENDATION)
-        & (annotated["response_label"] == AWAITING)
-        & annotated["is_open"].fillna(False).astype(bool)
-    )
-    frame = annotated[mask].copy()
+    frame = annotated[_rows_where(annotated, in_response_gap)].copy()
     frame["days_waiting"] = [(today - made).days for made in frame["made"]]
     frame = frame.sort_values(["days_waiting", "id"], ascending=[False, True])
     return frame[RESPONSE_GAP_COLUMNS].reset_index(drop=True)
@@ -222,7 +229,7 @@ class ChainSpan:
         who = ", ".join(names.get(a, a) for a in self.first_raised_by)
         raised = f"First raised {self.first_raised}" + (f" by {who}" if who else "")
         latest = f"latest event {self.latest_event} ({'an assessment' if self.latest_event_what == 'assessment' else 'an item made'})"
-        since = progress.duration(self.days_since_first)
+        since = duration(self.days_since_first)
         if self.state == "closed":
             end = f"closed on {self.closed_on}, {since} after it was first raised"
         elif self.state == "findings only":
@@ -268,7 +275,7 @@ def chain_span(items: pd.DataFrame, *, today: dt.date) -> ChainSpan:
         state, closed_on = "findings only", None
     return ChainSpan(
         first_raised=date_label(first["made_start"], first["made_precision"]),
-        first_raised_by=tuple(progress.split_list(first["makers"])),
+        first_raised_by=tuple(split_list(first["makers"])),
         latest_event=date_label(latest[0], latest[1]), latest_event_what=latest[2], state=state,
         days_since_first=(today - first["made"]).days, closed_on=closed_on,
         open_items=len(open_rows), open_never_assessed=never,
@@ -331,15 +338,21 @@ def chains(
     members["_root"] = [roots_kept[i] for i in members["id"].tolist()]
     members["_open"] = (members["state"] == "open").astype("int64")
     members = members.sort_values(["made", "id"], kind="stable")
-    summary = members.groupby("_root", sort=False).agg(
-        ids=("id", tuple), first_made=("made", "first"), last_made=("made", "last"),
-        first_title=("title", "first"), open_count=("_open", "sum"),
-    )
+    # One pass in plain Python: pandas' groupby with a tuple aggregate cost half a second at 10,000 items.
+    grouped: dict[str, dict] = {}
+    for item_id, root, made, title, is_open in zip(*(members[c].tolist() for c in ("id", "_root", "made", "title",
+                                                                                  "_open"))):
+        group = grouped.get(root)
+        if group is None:
+            group = grouped[root] = {"ids": [], "first_made": made, "first_title": title, "open": 0}
+        group["ids"].append(item_id)
+        group["last_made"] = made
+        group["open"] += is_open
     members = members.drop(columns=["_root", "_open"]).set_index("id", drop=False).rename_axis(None)
     result = [
-        Chain(item_ids=row.ids, first_made=row.first_made, last_made=row.last_made,
-              first_title=row.first_title, open_count=row.open_count, members=members, all_links=usable)
-        for row in summary.itertuples(index=False)
+        Chain(item_ids=tuple(g["ids"]), first_made=g["first_made"], last_made=g["last_made"],
+              first_title=g["first_title"], open_count=g["open"], members=members, all_links=usable)
+        for g in grouped.values()
     ]
     result.sort(key=lambda c: (c.first_made, c.id))
     return result
@@ -385,7 +398,7 @@ def chain_for_item(
     ids = store.linked_component(item_id, kinds=kinds, made_by=as_of)
     if len(ids) < 2:
         return None
-    members = progress.annotate(store.items_frame(as_of=as_of, ids=ids, include_quote=True), today=today)
+    members = frames.annotate(store.items_frame(as_of=as_of, ids=ids, include_quote=True), today=today)
     return chain_of(chains(members, store.links_among(ids), kinds=kinds), item_id)
 
 
@@ -413,8 +426,12 @@ def claimed_vs_found(
     """
     if annotated.empty or links is None or links.empty:
         return pd.DataFrame(columns=CLAIMED_VS_FOUND_COLUMNS)
-    by_id = annotated.set_index("id", drop=False).rename_axis(None)
-    kinds = by_id["kind"].to_dict()
+    # Plain dicts: a pandas row lookup per pair cost a millisecond each (a second for 1,000 pairs).
+    columns = ["id", "kind", "title", "quote", "made_label", "makers", "made_start", "made_precision",
+               "status_label"]
+    ends = annotated[[c for c in columns if c in annotated.columns]]
+    by_id = {row["id"]: row for row in ends.astype(object).where(ends.notna(), None).to_dict("records")}
+    kinds = {item_id: row["kind"] for item_id, row in by_id.items()}
     contradicting = links[links["kind"] == LinkKind.CONTRADICTS.value]
     claims: dict[str, dict] = {}
     if assessments is not None and not assessments.empty and not contradicting.empty:
@@ -430,9 +447,9 @@ def claimed_vs_found(
         if source not in kinds or target not in kinds:
             continue
         if kinds[source] == ItemKind.FINDING and kinds[target] != ItemKind.FINDING:
-            finding, item = by_id.loc[source], by_id.loc[target]
+            finding, item = by_id[source], by_id[target]
         elif kinds[target] == ItemKind.FINDING and kinds[source] != ItemKind.FINDING:
-            finding, item = by_id.loc[target], by_id.loc[source]
+            finding, item = by_id[target], by_id[source]
         else:
             continue
         claim = claims.get(item["id"])
@@ -441,7 +458,7 @@ def claimed_vs_found(
                 "item_id": item["id"],
                 "item_kind": item["kind"],
                 "item_title": item["title"],
-                "item_quote": item["quote"] if "quote" in item else None,
+                "item_quote": item.get("quote"),
                 "item_made_label": item["made_label"],
                 "item_makers": item["makers"],
                 "claimed_status": claim["status"] if claim else None,
@@ -452,8 +469,89 @@ def claimed_vs_found(
                 "finding_title": finding["title"],
                 "finding_made_label": date_label(finding["made_start"], finding["made_precision"]),
                 "finding_makers": finding["makers"],
-                "finding_quote": finding["quote"] if "quote" in finding else None,
+                "finding_quote": finding.get("quote"),
                 "note": none_if_missing(note) or "",
             }
         )
     return pd.DataFrame(rows, columns=CLAIMED_VS_FOUND_COLUMNS)
+
+
+# -- every gap of the record at any date, read bounded from the store ------------------------------
+
+#: The characters ``str.strip`` removes that a stored evidence note can hold (space, tab, newlines).
+_BLANK = "char(32, 9, 10, 11, 12, 13)"
+
+
+def _evidence_gap_sql(today: dt.date, stale_after_days: int, params: dict) -> str:
+    """``evidence_gaps``' rule as a SQL condition over ``Store._record_at``'s columns (the
+    differential test in tests/test_rules.py holds the two together)."""
+    params["stale_before"] = (today - dt.timedelta(days=stale_after_days)).isoformat()
+    return (f"kind != '{ItemKind.FINDING.value}' AND (last_assessed_on IS NULL "
+            f"OR trim(coalesce(last_evidence, ''), {_BLANK}) = '' "
+            f"OR ({status_rules.sql_is_open()} AND last_assessed_on < :stale_before))")
+
+
+def _combinations(store: Store, as_of: dt.date | None, rule) -> list[tuple]:
+    """The (kind, status, response, implementation) combinations of the record that ``rule`` keeps."""
+    found = store.status_counts(as_of=as_of)
+    rows = zip(*(values_or_none(found[c]) for c in ("kind", "status", "response", "implementation")))
+    return [row for row in set(rows) if rule(*row)]
+
+
+def record_chains(store: Store, *, today: dt.date, as_of: dt.date | None = None,
+                  links: pd.DataFrame | None = None) -> list[Chain]:
+    """``chains`` of the record as of ``as_of``, reading only the items at the end of a link."""
+    links = store.links() if links is None else links
+    if links.empty:
+        return []
+    usable = links[links["kind"].isin(list(CHAIN_LINK_KINDS))]
+    ids = sorted(set(usable["source_id"]) | set(usable["target_id"]))
+    members = frames.annotate(store.items_frame(ids=ids, include_quote=True, as_of=as_of), today=today)
+    return chains(members, links)
+
+
+def gap_tables(store: Store, *, today: dt.date, as_of: dt.date | None = None, limit: int = 1000,
+               links: pd.DataFrame | None = None, chain_list: list[Chain] | None = None) -> dict:
+    """Every gap of the record as of ``as_of`` (None: now), with ``today`` the reference date:
+    ``delivery`` (with ``made``/``deadline_end``), ``response``, ``evidence``, ``claimed``
+    (``claimed_vs_found``) and ``chains`` (``chain_summary``), the first ``limit`` rows of each in
+    the order the functions above give, and ``<name>_count`` the number of rows in all.
+
+    Bounded: the delivery, response and evidence gaps are counted in SQL and only the rows shown
+    are read; claimed-vs-found and chains read the items at the ends of links only.
+    """
+    params: dict = {}
+    delivery_if = store.status_combinations_sql(_combinations(store, as_of, in_delivery_gap), params, prefix="d")
+    overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
+    params["today"] = today.isoformat()
+    late = f"(CASE WHEN {overdue} THEN deadline_end END)"
+    delivery_count, delivery = store.items_where(
+        delivery_if, params, order=f"{late} IS NULL, {late}, made_start, id", limit=limit, as_of=as_of)
+    params = {}
+    response_if = store.status_combinations_sql(_combinations(store, as_of, in_response_gap), params, prefix="r")
+    response_count, response = store.items_where(response_if, params, order="made_start, id", limit=limit,
+                                                 as_of=as_of)
+    params = {}
+    evidence_count, evidence = store.items_where(
+        _evidence_gap_sql(today, STALE_EVIDENCE_DAYS, params), params,
+        order="last_assessed_on IS NOT NULL, last_assessed_on, id", limit=limit, as_of=as_of)
+
+    links = store.links() if links is None else links
+    contradicting = sorted(items_in_contradictions(links))
+    ends = frames.annotate(store.items_frame(ids=contradicting, include_quote=True, as_of=as_of), today=today)
+    history = store.assessments_frame(until=as_of, brief=True, item_ids=contradicting)
+    claimed = claimed_vs_found(ends, links, history)
+    chain_list = record_chains(store, today=today, as_of=as_of, links=links) if chain_list is None else chain_list
+    listed = chain_summary(chain_list)
+
+    delivery = frames.annotate(delivery, today=today)
+    dates = delivery.set_index("id")[["made", "deadline_end"]]
+    return {
+        "delivery_count": delivery_count, "response_count": response_count, "evidence_count": evidence_count,
+        "claimed_count": len(claimed), "chains_count": len(listed),
+        "delivery": delivery_gaps(delivery, today=today).join(dates, on="id"),
+        "response": response_gaps(frames.annotate(response, today=today), today=today),
+        "evidence": evidence_gaps(frames.annotate(evidence, today=today), today=today),
+        "claimed": claimed.head(limit),
+        "chains": listed.head(limit),
+    }

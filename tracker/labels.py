@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .progress import date_label
+from .dates import date_label
 
 #: Long titles are cut in labels so the kind, date and id stay visible in the list.
 TITLE_SHOWN = 60

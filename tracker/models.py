@@ -223,6 +223,15 @@ def _check_not_future(value: dt.date) -> dt.date:
 PastDate = Annotated[dt.date, AfterValidator(_check_not_future)]
 
 
+#: What joins the ids of a stored list (an item's makers, owners, themes): "a; b".
+LIST_SEPARATOR = "; "
+
+
+def split_list(text: str | None) -> list[str]:
+    """The ids of a stored "; "-joined list (makers, owners, themes); [] for None or ""."""
+    return [part for part in (text or "").split(LIST_SEPARATOR) if part]
+
+
 def _split_list(value: Any) -> Any:
     """Accept "a; b" (a CSV cell or form text) as well as a list."""
     if isinstance(value, str):

@@ -1,9 +1,15 @@
-"""What a status means: open or closed, how it is labelled, and its colour on every chart.
+"""What a status means: open or closed, overdue, who an item is held against, how a status is
+labelled, and its colour on every chart.
 
-Open/closed is derived from the status here and nowhere else; nothing stores it.
+Each rule is written once, here: the Python functions and the SQL fragments the store's queries
+use (``sql_is_open``, ``sql_display_status``, ``sql_overdue``, ``HELD_BY_MAKERS_SQL``) are built
+from the same constants, and tests/test_rules.py checks that the two agree on every combination
+of kind and status. Nothing stores open/closed.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, ResponseStatus
 
@@ -62,6 +68,72 @@ def is_open(kind: str, status: str | None, response: str | None, implementation:
 
 def response_label(response: str | None) -> str:
     return response or ResponseStatus.AWAITING_RESPONSE.value
+
+
+#: Kinds whose makers are held to account when no owner is recorded (they promised or called for
+#: it); a recommendation or finding with no addressee is held against no one.
+HELD_BY_MAKERS = (ItemKind.COMMITMENT.value, ItemKind.CALL.value)
+
+
+def accountable(kind: str, owners: list[str], makers: list[str]) -> list[str]:
+    """Who an item is held against: its owners/addressees; a commitment or call recorded with
+    no owner is held against its makers."""
+    if owners:
+        return list(owners)
+    return list(makers) if kind in HELD_BY_MAKERS else []
+
+
+def is_overdue(is_open_now: bool | None, deadline_end: dt.date | None, today: dt.date) -> bool:
+    """Open with a deadline whose whole period ended before ``today``."""
+    return bool(is_open_now) and deadline_end is not None and deadline_end < today
+
+
+# -- the same rules as SQL (generated from the constants above, never written by hand) ---------
+
+
+def _sql_list(values) -> str:
+    """A SQL list of text literals, in the order given: ``('commitment', 'call')``."""
+    return "(" + ", ".join("'" + str(getattr(v, "value", v)).replace("'", "''") + "'" for v in values) + ")"
+
+
+def _sorted_values(values) -> list[str]:
+    return sorted(getattr(v, "value", v) for v in values)
+
+
+#: ``kind IN HELD_BY_MAKERS_SQL``: the kinds ``accountable`` holds against their makers.
+HELD_BY_MAKERS_SQL = _sql_list(HELD_BY_MAKERS)
+
+
+def sql_is_open(kind: str = "kind", status: str = "status", response: str = "response",
+                implementation: str = "implementation") -> str:
+    """``is_open`` as a SQL condition over the given column expressions (true, false, or false
+    for a finding: a finding is never open)."""
+    lifecycle = _sql_list(_sorted_values(CLOSED_LIFECYCLE))
+    closed_response = _sql_list(_sorted_values(CLOSED_RESPONSE))
+    closed_implementation = _sql_list(_sorted_values(CLOSED_IMPLEMENTATION))
+    return (
+        f"(({kind} NOT IN ('{ItemKind.FINDING.value}', '{ItemKind.RECOMMENDATION.value}') "
+        f"AND ({status} IS NULL OR {status} NOT IN {lifecycle})) "
+        f"OR ({kind} = '{ItemKind.RECOMMENDATION.value}' "
+        f"AND ({response} IS NULL OR {response} NOT IN {closed_response}) "
+        f"AND ({implementation} IS NULL OR {implementation} NOT IN {closed_implementation})))"
+    )
+
+
+def sql_display_status(kind: str = "kind", status: str = "status",
+                       implementation: str = "implementation") -> str:
+    """``display_status`` as a SQL expression over the given column expressions."""
+    return (
+        f"(CASE WHEN {kind} = '{ItemKind.FINDING.value}' THEN '{FINDING_LABEL}' "
+        f"WHEN {kind} = '{ItemKind.RECOMMENDATION.value}' THEN coalesce({implementation}, '{NOT_YET_ASSESSED}') "
+        f"ELSE coalesce({status}, '{NOT_YET_ASSESSED}') END)"
+    )
+
+
+def sql_overdue(open_condition: str, deadline_end: str, today: str) -> str:
+    """``is_overdue`` as a SQL condition: ``deadline_end`` and ``today`` are ISO-date
+    expressions (text order is date order)."""
+    return f"(({open_condition}) AND {deadline_end} IS NOT NULL AND {deadline_end} < {today})"
 
 
 #: Every label display_status can return, in the order charts stack them (worst to best is

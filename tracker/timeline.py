@@ -13,7 +13,8 @@ import pandas as pd
 
 from . import status as status_rules
 from .models import ItemKind
-from .progress import date_label, none_if_missing, period_end, status_labels
+from .dates import date_label, period_end
+from .frames import none_if_missing, status_labels
 
 MADE, ASSESSED, DEADLINE_SET, DEADLINE_MOVED, DEADLINE_DUE = (
     "made", "assessed", "deadline set", "deadline moved", "deadline falls due",

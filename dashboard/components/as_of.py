@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.safe_text import md
-from tracker.progress import long_date
+from tracker.dates import long_date
 
 KEY = "as_of"
 EARLIEST = dt.date(1990, 1, 1)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.pages import page
 from dashboard.safe_text import md, web_url
-from tracker.models import PartialDate
+from tracker.models import LIST_SEPARATOR, PartialDate, split_list
 
 #: Column sets for the tables pages show. The first column is always the permalink, the status
 #: next: on a phone only the first columns are in view.
@@ -60,7 +60,7 @@ def _partial_iso(start: object, precision: object) -> str:
 def _names(text: object, names: Mapping[str, str]) -> str:
     if not isinstance(text, str) or not text:
         return ""
-    return "; ".join(names.get(part, part) for part in text.split("; ") if part)
+    return LIST_SEPARATOR.join(names.get(part, part) for part in split_list(text))
 
 
 def display_frame(

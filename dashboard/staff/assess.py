@@ -12,8 +12,8 @@ from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from dashboard.staff import forms, gate, item_choice
 from tracker import status as status_rules
+from tracker.dates import date_label
 from tracker.models import Assessment, Correction, ItemKind
-from tracker.progress import date_label
 
 EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on", "assessed_on_precision")
 #: How much of the evidence's date is known (issue 13): a progress report of "July 2025".

@@ -30,7 +30,7 @@ from tracker.models import (
     ResponseStatus,
     describe_validation_error,
 )
-from tracker.progress import date_label
+from tracker.dates import date_label
 
 SEEN = "bulk:seen"  # {item id: the version this page read it at}
 OUTCOME = "bulk:outcome"

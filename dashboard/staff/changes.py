@@ -7,6 +7,8 @@ import json
 
 import pandas as pd
 
+from tracker.models import split_list
+
 _STATUS_FIELDS = ("status", "response", "implementation")
 
 
@@ -32,7 +34,7 @@ def describe(change: dict) -> str:
 
 def _differs(old: object, new: object) -> bool:
     if isinstance(new, list):
-        old_list = [part for part in str(old or "").split("; ") if part] if isinstance(old, str) else old
+        old_list = split_list(old) if isinstance(old, str) else old
         return list(old_list or []) != new
     return (old or None) != (new or None)
 

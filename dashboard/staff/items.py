@@ -11,7 +11,7 @@ from dashboard import data
 from dashboard.pages import page
 from dashboard.safe_text import md
 from dashboard.staff import forms, gate, item_choice, item_parts
-from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate
+from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate, split_list
 
 NEW = "new"
 TEXT_FIELDS = ("title", "quote", "document_id", "origin_document_id", "reference", "makers", "owners", "themes",
@@ -42,7 +42,7 @@ form = forms.Form("item", choice, record=None if is_new else f"item:{choice}")
 
 
 def _split(text: str | None) -> list[str]:
-    return [part for part in (text or "").split("; ") if part]
+    return split_list(text)
 
 
 def _initial() -> dict:

@@ -13,7 +13,7 @@ from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import changes as record_changes
 from tracker import feed
-from tracker.progress import long_date
+from tracker.dates import long_date
 
 #: The page lists at most this many changes (the feed and the download hold up to theirs).
 CHANGES_LISTED = 200

@@ -10,7 +10,7 @@ from dashboard.components import as_of, chart, item_table
 from dashboard.pages import page
 from dashboard.safe_text import md
 from tracker.gaps import STALE_EVIDENCE_DAYS
-from tracker.progress import split_list
+from tracker.models import split_list
 
 MAX_CHAINS_DRAWN = 8
 MAX_PAIRS_SHOWN = 12

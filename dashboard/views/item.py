@@ -12,7 +12,8 @@ from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import timeline
 from tracker.bootstrap import SEED_USER
-from tracker.progress import date_label, long_date, split_list
+from tracker.dates import date_label, long_date
+from tracker.models import split_list
 from tracker.source_text import QUOTE_CHECK_LABELS
 from tracker.status import display_status, is_open, response_label
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, figures
+from dashboard import cached_charts, data
 from dashboard.components import as_of, chart, item_table
-from tracker import progress
-from tracker.progress import long_date
+from tracker.counts import scorecard_table
+from tracker.dates import long_date
 
 snap = data.snapshot(as_of.current())
 st.title("What was promised, and what became of it")
@@ -60,14 +60,14 @@ role = st.segmented_control(
 )
 card = data.scorecard(snap, by=role or "owner", kinds=("commitment", "recommendation"))
 chart.show(
-    figures.status_bars(
+    cached_charts.status_bars(
         card,
         title=f"Commitments and recommendations by {'owner or addressee' if role != 'maker' else 'maker'}, by status",
         group_title="Actor",
         subtitle="An item with several owners counts once for each",
         credit=credit,
     ),
-    name="scorecard-by-actor", key="scorecard_chart", table=progress.scorecard_table(card),
+    name="scorecard-by-actor", key="scorecard_chart", table=scorecard_table(card),
     table_label="The scorecard as a table",
     summary="Each bar is one actor; its segments count that actor's items in each status, and "
             "the table below holds the same counts.",
@@ -76,9 +76,9 @@ chart.show(
 st.header("Status by theme")
 themes = data.scorecard(snap, by="theme", kinds=("commitment", "recommendation", "call"))
 chart.show(
-    figures.status_bars(themes, title="Commitments, recommendations and calls in each theme, by status",
+    cached_charts.status_bars(themes, title="Commitments, recommendations and calls in each theme, by status",
                         group_title="Theme", credit=credit),
-    name="status-by-theme", key="theme_chart", table=progress.scorecard_table(themes),
+    name="status-by-theme", key="theme_chart", table=scorecard_table(themes),
     table_label="Status by theme as a table",
     summary="Each bar is one theme; its segments count the theme's items in each status.",
 )
@@ -91,7 +91,7 @@ if longest.empty:
     st.info("No item is open: everything recorded has reached an end status.")
 else:
     chart.show(
-        figures.open_items(longest, reference_date=head.as_of, names=names, credit=credit,
+        cached_charts.open_items(longest, reference_date=head.as_of, names=names, credit=credit,
                            title=f"The {len(longest)} items open the longest: from the date made to now, deadline marked"),
         name="longest-open", key="longest_chart",
         summary="Each bar runs from the date an item was made to today; the table below lists the same "

@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.components import as_of, chart, item_table
 from dashboard.safe_text import md, md_link, web_url
-from tracker import progress
-from tracker.progress import date_label
+from tracker.counts import scorecard_table
+from tracker.dates import date_label
 
 snap = data.snapshot(as_of.current())
 st.title("Sources")
@@ -48,7 +48,7 @@ chart.show(
         card, title="Items found in each document, by status", group_title="Document",
         subtitle="Findings carry no status and are counted as findings; an item counts for "
                  "the article quoting it and the report it was first made in"), data.chart_credit(snap, "sources")),
-    name="items-by-document", key="documents_chart", table=progress.scorecard_table(card),
+    name="items-by-document", key="documents_chart", table=scorecard_table(card),
     table_label="Items by document and status as a table",
     summary="Each bar is one document; its segments count the items found in it by status.",
 )

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.components import as_of, chart, item_table
 from tracker import timeline
-from tracker.progress import long_date
+from tracker.dates import long_date
 
 snap = data.snapshot(as_of.current())
 st.title("Timeline of dated events")

@@ -10,7 +10,7 @@ from dashboard import data
 from dashboard.components import as_of, filters, item_table
 from dashboard.safe_text import md, web_url
 from tracker import filters as item_filters
-from tracker.progress import long_date
+from tracker.dates import long_date
 
 snap = data.snapshot(as_of.current())
 st.title("Tracker: every item")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from browser_support import IDLE, ROOT, dashboard_server
 
-from tracker import filters, gaps, progress, summary
+from tracker import figures as summary, filters, frames as progress, gaps
 from tracker.store import Store
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from hostile_inputs import FORMULA, IMG, SCRIPT, hostile_bundle
-from tracker import exchange, filters, progress
+from tracker import exchange, filters, frames as progress
 
 
 @pytest.fixture

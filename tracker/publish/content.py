@@ -1,9 +1,9 @@
 """What the published edition shows, read from the store with the functions the dashboard uses.
 
 Every figure here comes from the same call the dashboard makes for the record as it stands
-(``dashboard/data.py``): the headline and scorecards from ``tracker.summary`` (the counts the
-store keeps), the longest-open list from ``summary.oldest_open`` and ``progress.longest_open``,
-the gaps from ``tracker.gaps`` on the annotated record. So the edition and the dashboard give
+(``dashboard/data.py``): the headline, scorecards, longest-open list and counts per document from
+``tracker.figures`` (SQL on the store, ``as_of`` None), the gaps from ``tracker.gaps`` on the
+annotated record. So the edition and the dashboard give
 the same numbers for the same data version and day (tests/test_publish.py compares them).
 Nothing here imports streamlit.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import gaps, progress, summary
+from .. import figures, frames, gaps
 from ..store import Store
 
 #: Each gaps table lists at most this many rows (the dashboard's ``GAP_ROWS_SHOWN``); its
@@ -41,7 +41,7 @@ def recorder(roles: dict[str, str], username: str | None) -> str:
 
 @dataclass
 class Overview:
-    headline: progress.Headline
+    headline: figures.Headline
     by_owner: pd.DataFrame
     by_maker: pd.DataFrame
     by_theme: pd.DataFrame
@@ -71,7 +71,7 @@ class Record:
     gaps: GapTables
     sources: pd.DataFrame
     document_counts: pd.DataFrame
-    items: pd.DataFrame  # every item, annotated (progress.annotate), oldest first
+    items: pd.DataFrame  # every item, annotated (frames.annotate), oldest first
     links: pd.DataFrame
     roles: dict[str, str]  # staff roles by username, to name recorders by role
 
@@ -86,39 +86,26 @@ def documents_frame(store: Store) -> pd.DataFrame:
 
 def overview(store: Store, *, today: dt.date, names: dict[str, str]) -> Overview:
     """The overview's figures exactly as ``dashboard.data`` reads them for the current record."""
-    oldest = summary.oldest_open(store, today=today, limit=LONGEST_OPEN_SHOWN)
-    longest = progress.longest_open(oldest, limit=LONGEST_OPEN_SHOWN)
-    longest = longest.join(oldest.set_index("id")[["made", "deadline_end"]], on="id")
     return Overview(
-        headline=summary.headline(store, today=today),
-        by_owner=summary.scorecard(store, by="owner", kinds=SCORECARD_KINDS, names=names),
-        by_maker=summary.scorecard(store, by="maker", kinds=SCORECARD_KINDS, names=names),
-        by_theme=summary.scorecard(store, by="theme", kinds=THEME_KINDS),
-        longest=longest,
+        headline=figures.headline(store, today=today),
+        by_owner=figures.scorecard(store, by="owner", kinds=SCORECARD_KINDS, names=names),
+        by_maker=figures.scorecard(store, by="maker", kinds=SCORECARD_KINDS, names=names),
+        by_theme=figures.scorecard(store, by="theme", kinds=THEME_KINDS),
+        longest=figures.longest_open(store, today=today, limit=LONGEST_OPEN_SHOWN),
     )
 
 
-def gap_tables(store: Store, annotated: pd.DataFrame, links: pd.DataFrame, *, today: dt.date) -> GapTables:
-    """The gaps page's tables as ``dashboard.data.gap_tables`` computes them (the first
-    ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws."""
-    claim_history = store.assessments_frame(brief=True, item_ids=gaps.items_in_contradictions(links))
-    chain_list = gaps.chains(annotated, links)
-    found = {
-        "delivery": gaps.delivery_gaps(annotated, today=today),
-        "response": gaps.response_gaps(annotated, today=today),
-        "evidence": gaps.evidence_gaps(annotated, today=today),
-        "claimed": gaps.claimed_vs_found(annotated, links, claim_history),
-        "chains": gaps.chain_summary(chain_list),
-    }
-    dates = annotated.set_index("id")[["made", "deadline_end"]] if not annotated.empty else None
-    delivery = found["delivery"].head(GAP_ROWS_SHOWN)
-    if dates is not None:
-        delivery = delivery.join(dates, on="id")
+def gap_tables(store: Store, links: pd.DataFrame, *, today: dt.date) -> GapTables:
+    """The gaps page's tables as ``dashboard.data.gap_tables`` reads them (``gaps.gap_tables``:
+    the first ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws."""
+    chain_list = gaps.record_chains(store, today=today, links=links)
+    found = gaps.gap_tables(store, today=today, limit=GAP_ROWS_SHOWN, links=links, chain_list=chain_list)
+    names = ("delivery", "response", "evidence", "claimed", "chains")
     return GapTables(
-        counts={name: len(frame) for name, frame in found.items()},
-        delivery=delivery,
-        response=found["response"].head(GAP_ROWS_SHOWN),
-        evidence=found["evidence"].head(GAP_ROWS_SHOWN),
+        counts={name: found[f"{name}_count"] for name in names},
+        delivery=found["delivery"],
+        response=found["response"],
+        evidence=found["evidence"],
         claimed=found["claimed"].head(MAX_PAIRS_SHOWN),
         chain_list=found["chains"],
         chains=[c.detached() for c in chain_list[:MAX_CHAINS_DRAWN]],
@@ -130,7 +117,7 @@ def read_record(store: Store, *, today: dt.date) -> Record:
     names = {row["id"]: row["name"] for row in store.actors()}
     documents = documents_frame(store)
     doc_titles = dict(zip(documents["id"], documents["title"]))
-    annotated = progress.annotate(store.items_frame(include_quote=True), today=today)
+    annotated = frames.annotate(store.items_frame(include_quote=True), today=today)
     links = store.links()
     return Record(
         data_version=store.data_version(),
@@ -138,9 +125,9 @@ def read_record(store: Store, *, today: dt.date) -> Record:
         names=names,
         documents=documents,
         overview=overview(store, today=today, names=names),
-        gaps=gap_tables(store, annotated, links, today=today),
-        sources=summary.source_scorecard(store, names=doc_titles),
-        document_counts=summary.document_counts(store),
+        gaps=gap_tables(store, links, today=today),
+        sources=figures.source_scorecard(store, names=doc_titles),
+        document_counts=figures.document_counts(store),
         items=annotated,
         links=links,
         roles=store.staff_roles(),

@@ -14,7 +14,8 @@ from pathlib import Path
 from .. import about, currency, feed
 from .. import changes as record_changes
 from ..errors import InvalidInputError
-from ..progress import DERIVED_COLUMNS, date_label, long_date
+from ..dates import date_label, long_date
+from ..frames import DERIVED_COLUMNS
 from ..status import STATUS_COLOURS
 from ..store import Store
 from . import content, pages

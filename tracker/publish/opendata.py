@@ -13,6 +13,7 @@ from typing import Iterable
 import pandas as pd
 
 from .. import exchange, status as status_rules
+from ..models import split_list
 from ..store import Store
 from .content import recorder
 from .dictionary import CSV_FILES, SQLITE_TABLES
@@ -43,7 +44,7 @@ def statuses_rows(items: pd.DataFrame, names: dict[str, str]) -> list[tuple]:
     for r in items.itertuples(index=False):
         if r.kind == "finding":
             continue
-        owners = [o for o in (r.owners or "").split("; ") if o] or [None]
+        owners = split_list(r.owners) or [None]
         status, response, implementation = _none(r.status), _none(r.response), _none(r.implementation)
         open_ = status_rules.is_open(r.kind, status, response, implementation)
         for owner in owners:

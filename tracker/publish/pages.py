@@ -22,14 +22,16 @@ import pandas as pd
 
 from dashboard import charts as chart_builders
 
-from .. import progress, timeline
+from .. import timeline
+from ..counts import Headline, none_if_missing, scorecard_table
 from ..gaps import STALE_EVIDENCE_DAYS
-from ..progress import date_label, long_date, split_list
+from ..dates import date_label, long_date
+from ..models import split_list
 from ..status import STATUS_COLOURS, display_status, response_label
 from .content import Record, recorder
 from .render import names_of, page_name, web_url
 
-def headline_figures(head: progress.Headline) -> list[tuple[str, str, str, str]]:
+def headline_figures(head: Headline) -> list[tuple[str, str, str, str]]:
     """The overview's headline figures as the dashboard's overview shows them: (key, label,
     value, help). "Overdue" reads "no deadlines" when no open item has one (0 would read as
     "on time")."""
@@ -87,7 +89,7 @@ def _columns(keys) -> list[tuple[str, str]]:
 
 def _plain(value):
     """A cell value as a template shows it: None for missing, ints for whole numbers."""
-    value = progress.none_if_missing(value) if not isinstance(value, (list, tuple)) else value
+    value = none_if_missing(value) if not isinstance(value, (list, tuple)) else value
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         return value.item()
     return value
@@ -156,7 +158,7 @@ def _strip_tags(text: str) -> str:
 
 
 def _scorecard_chart(cache: ChartCache, name: str, card: pd.DataFrame, credit: str | None, **options) -> Chart:
-    table = progress.scorecard_table(card)
+    table = scorecard_table(card)
     if not table.empty:
         table = table.rename(columns={"group": options.get("group_title", "Group")})
     return cache.chart(name, lambda: chart_builders.credited(chart_builders.status_bars(card, **options), credit),
@@ -227,8 +229,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
             still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
     response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
     if not found.response.empty:
-        owners = found.response["owners"].fillna("").str.split("; ").explode()
-        waiting = owners[owners != ""].map(lambda o: names.get(o, o)).value_counts()
+        owners = pd.Series([o for text in found.response["owners"].tolist() for o in split_list(none_if_missing(text))])
+        waiting = owners.map(lambda o: names.get(o, o)).value_counts()
         table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
         charts["response"] = cache.chart("response-gap", lambda: chart_builders.credited(
             chart_builders.response_waiting(found.response, names=names,

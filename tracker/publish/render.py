@@ -17,7 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from tracker.models import web_url
+from tracker.models import LIST_SEPARATOR, split_list, web_url
 
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                                 "\u2029": "\\u2029"})
@@ -42,7 +42,7 @@ def names_of(ids: object, names: Mapping[str, str]) -> str:
     """"; "-joined actor ids as names."""
     if not isinstance(ids, str) or not ids:
         return ""
-    return "; ".join(names.get(part, part) for part in ids.split("; ") if part)
+    return LIST_SEPARATOR.join(names.get(part, part) for part in split_list(ids))
 
 
 def number(value: object) -> str:

@@ -30,6 +30,7 @@ from ..models import (
     LinkKind,
     PartialDate,
     ResponseStatus,
+    split_list,
 )
 from .shared import (
     SEED_RECORDER,
@@ -41,7 +42,6 @@ from .shared import (
     _group,
     _now,
     _recorder,
-    _split,
 )
 
 
@@ -98,9 +98,9 @@ class Exchange:
             quote=row["quote"],
             document_id=row["document_id"],
             origin_document_id=row["origin_document_id"],
-            makers=_split(row["makers"]),
-            owners=_split(row["owners"]),
-            themes=_split(row["themes"]),
+            makers=split_list(row["makers"]),
+            owners=split_list(row["owners"]),
+            themes=split_list(row["themes"]),
             made=PartialDate(start=row["made_start"], precision=row["made_precision"]),
             deadline=(PartialDate(start=row["deadline_start"], precision=row["deadline_precision"])
                       if row["deadline_start"] else None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import status as status_rules
 from ..errors import NotFoundError
+from ..dates import sql_period_end
 from ..models import ItemRecord
 from ..source_text import normalise_for_quote_check
 from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
@@ -24,6 +25,10 @@ from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _
 _UNASSESSED_SQL = ("(kind IN ('commitment', 'call') "
                    f"AND (status IS NULL OR status = '{status_rules.NOT_YET_ASSESSED}')) "
                    "OR (kind = 'recommendation' AND implementation IS NULL)")
+
+
+#: Up to how many listed ids an as-of read recomputes only their history (see ``_items_query``).
+_FEW_LISTED = 100
 
 
 class Reads:
@@ -156,7 +161,10 @@ class Reads:
         if as_of is None:  # the cached current state is on the item row itself
             source, cur = "", "i"
         else:
-            sql, as_of_params = self._status_source(as_of, only_listed=ids is not None)
+            # Only a few listed items' history: SQLite scans that window once per item, with no
+            # index (900 ids took 13 s at 20,000 items); for more, the whole history once is faster.
+            few = ids is not None and len(ids) <= _FEW_LISTED
+            sql, as_of_params = self._status_source(as_of, only_listed=few)
             source, cur = f"JOIN ({sql}) AS cur ON cur.id = i.id", "cur"
             params = {**params, **as_of_params}
         sql = f"""
@@ -184,11 +192,13 @@ class Reads:
         documents: tuple[str, ...] = (),
         made_from: dt.date | None = None,
         made_to: dt.date | None = None,
-        limit: int = 1000,
+        limit: int | None = 1000,
         include_quote: bool = True,
+        as_of: dt.date | None = None,
     ) -> tuple[int, pd.DataFrame]:
-        """Items of the current record that meet every condition given: how many, and the
-        first ``limit`` of them (the columns and order of ``items_frame``).
+        """Items of the record as it stood on ``as_of`` (None: now) that meet every condition
+        given: how many, and the first ``limit`` of them (None: all; the columns and order of
+        ``items_frame(as_of=as_of)``).
 
         ``text``: case-insensitive plain text in the id, title, quote, makers, owners, themes or
         document id; ``statuses``: the (kind, status, response, implementation) combinations
@@ -198,6 +208,11 @@ class Reads:
         """
         clauses: list[str] = []
         params: dict[str, Any] = {}
+        record, cur = "items i", "i"
+        if as_of is not None:  # the statuses as of the date, and only the items made by then
+            source, as_of_params = self._status_source(as_of)
+            record, cur = f"items i JOIN ({source}) AS cur ON cur.id = i.id", "cur"
+            params.update(as_of_params)
 
         def listed(name: str, values) -> str:
             for n, value in enumerate(values):
@@ -217,8 +232,8 @@ class Reads:
                     params.update({f"sk{n}": kind, f"ss{n}": status or "", f"sr{n}": response or "",
                                    f"si{n}": implementation or ""})
                 clauses.append(
-                    "(i.kind, coalesce(i.status, ''), coalesce(i.response, ''), coalesce(i.implementation, '')) "
-                    f"IN (VALUES {', '.join(rows)})"
+                    f"(i.kind, coalesce({cur}.status, ''), coalesce({cur}.response, ''), "
+                    f"coalesce({cur}.implementation, '')) IN (VALUES {', '.join(rows)})"
                 )
         if actors:
             clauses.append(
@@ -243,8 +258,8 @@ class Reads:
         # the matches beats walking the date index and jumping to each row (3x at 100k).
         order = "+i.made_start" if needle else "i.made_start"
         ids = [row[0] for row in self.db.conn.execute(
-            f"SELECT i.id FROM items i WHERE {where} ORDER BY {order}, i.id", params)]
-        return len(ids), self.items_frame(ids=ids[:limit], include_quote=include_quote)
+            f"SELECT i.id FROM {record} WHERE {where} ORDER BY {order}, i.id", params)]
+        return len(ids), self.items_frame(ids=ids[:limit], include_quote=include_quote, as_of=as_of)
 
     def _text_condition(self, text: str, clauses: list[str], params: dict[str, Any]) -> str:
         """Add the item search for ``text`` (case-insensitive plain text in the id, title, quote,
@@ -406,70 +421,122 @@ class Reads:
         """
         return self._frame(sql, params)
 
-    def source_status_counts(self) -> pd.DataFrame:
-        """Counts of the current record's items by document, kind and status (the columns of
-        ``status_counts``), where an item counts for the document quoting it and, when
-        different, for the report it was first made in (``origin_document_id``)."""
+    # -- the record at any date, counted in SQL (issue 12: tracker.figures reads through these) ----
+    # Each takes ``as_of`` (None: the record now, from the item rows and the kept counts; a date:
+    # the statuses and deadlines of ``_status_source``). Open/closed, overdue and period ends are
+    # SQL generated by tracker.status and tracker.dates, never written here.
+
+    def _record_at(self, as_of: dt.date | None, *, index: str | None = None) -> tuple[str, dict]:
+        """A relation of every item made by ``as_of`` (None: every item, from ``index`` when
+        given) with ``id``, ``kind``, ``document_id``, ``origin_document_id``, ``made_start``, its
+        ``status``, ``response``, ``implementation`` and ``deadline_end`` as of that date."""
+        if as_of is None:
+            return f"items INDEXED BY {index}" if index else "items", {}
+        source, params = self._status_source(as_of)
+        end = sql_period_end("cur.deadline_start", "cur.deadline_precision")
+        return (
+            f"(SELECT i.id, i.kind, i.document_id, i.origin_document_id, i.made_start, cur.status, "
+            f"cur.response, cur.implementation, cur.last_assessed_on, cur.last_evidence, {end} AS deadline_end "
+            f"FROM items i JOIN ({source}) AS cur ON cur.id = i.id)",
+            params,
+        )
+
+    def items_where(self, condition: str, params: dict, *, order: str, limit: int | None,
+                    as_of: dt.date | None = None) -> tuple[int, pd.DataFrame]:
+        """How many items of the record as of ``as_of`` meet the SQL ``condition`` (over the
+        columns of ``_record_at``, with ``params`` bound), and the first ``limit`` of them in
+        ``order`` (an ORDER BY list over the same columns) as ``items_frame`` rows, in that order.
+        The conditions come from the rules (tracker.status, tracker.gaps), never from a reader."""
+        record, record_params = self._record_at(as_of)
+        ids = [row[0] for row in self.db.conn.execute(
+            f"SELECT id FROM {record} WHERE {condition} ORDER BY {order}", {**record_params, **params})]
+        frame = self.items_frame(ids=ids[:limit], include_quote=True, as_of=as_of)
+        order_of = {item_id: n for n, item_id in enumerate(ids[:limit])}
+        frame = frame.sort_values("id", key=lambda column: column.map(order_of), kind="stable")
+        return len(ids), frame.reset_index(drop=True)
+
+    @staticmethod
+    def status_combinations_sql(combinations: Sequence[tuple], params: dict, *, prefix: str = "c") -> str:
+        """A SQL condition true for the rows whose (kind, status, response, implementation) is
+        one of ``combinations``; binds its values into ``params``."""
+        if not combinations:
+            return "0"
+        rows = []
+        for n, (kind, status, response, implementation) in enumerate(combinations):
+            rows.append(f"(:{prefix}k{n}, :{prefix}s{n}, :{prefix}r{n}, :{prefix}i{n})")
+            params.update({f"{prefix}k{n}": kind, f"{prefix}s{n}": status or "", f"{prefix}r{n}": response or "",
+                           f"{prefix}i{n}": implementation or ""})
+        return ("(kind, coalesce(status, ''), coalesce(response, ''), coalesce(implementation, '')) "
+                f"IN (VALUES {', '.join(rows)})")
+
+    def source_status_counts(self, *, as_of: dt.date | None = None) -> pd.DataFrame:
+        """Counts of items by document, kind and status (the columns of ``status_counts``), where
+        an item counts for the document quoting it and, when different, for the report it was
+        first made in (``origin_document_id``); as of ``as_of`` (None: now)."""
+        record, params = self._record_at(as_of)
         return self._frame(
-            """
+            f"""
             SELECT grp, kind, status, response, implementation, count(*) AS n FROM (
-                SELECT document_id AS grp, kind, status, response, implementation FROM items
+                SELECT document_id AS grp, kind, status, response, implementation FROM {record}
                 UNION ALL
-                SELECT origin_document_id, kind, status, response, implementation FROM items
+                SELECT origin_document_id, kind, status, response, implementation FROM {record}
                 WHERE origin_document_id IS NOT NULL AND origin_document_id != document_id
             )
             GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-            """
+            """,
+            params,
         )
 
-    def item_ids_of_document(self, document_id: str) -> list[str]:
-        """The ids of the items quoted from ``document_id`` or first made in it, oldest first."""
+    def item_ids_of_document(self, document_id: str, *, as_of: dt.date | None = None) -> list[str]:
+        """The ids of the items quoted from ``document_id`` or first made in it (made by
+        ``as_of``, when given), oldest first."""
+        made = "AND made_start <= :as_of" if as_of is not None else ""
         return [row[0] for row in self.db.conn.execute(
-            "SELECT id FROM items WHERE document_id = :doc OR origin_document_id = :doc "
-            "ORDER BY made_start, id", {"doc": document_id})]
+            f"SELECT id FROM items WHERE (document_id = :doc OR origin_document_id = :doc) {made} "
+            "ORDER BY made_start, id", {"doc": document_id, "as_of": as_of.isoformat() if as_of else None})]
 
-    def overdue_counts(self, today: dt.date) -> pd.DataFrame:
-        """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
-        whose deadline's whole period ended before ``today``, open or not (the caller applies
-        tracker.status.is_open); read from a covering index, never the item rows."""
+    def deadline_counts(self, today: dt.date, *, as_of: dt.date | None = None) -> pd.DataFrame:
+        """Counts (``kind``, ``status``, ``response``, ``implementation``, ``overdue``, ``n``) of
+        the items with a deadline as of ``as_of`` (None: now), ``overdue`` 1 when
+        tracker.status.is_overdue on ``today``, else 0; now, read from a covering index."""
+        record, params = self._record_at(as_of, index="items_deadline_status")
+        overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
         return self._frame(
-            "SELECT kind, status, response, implementation, count(*) AS n "
-            "FROM items INDEXED BY items_deadline_status WHERE deadline_end < :today GROUP BY 1, 2, 3, 4",
-            {"today": today.isoformat()},
+            f"SELECT kind, status, response, implementation, {overdue} AS overdue, count(*) AS n "
+            f"FROM {record} WHERE deadline_end IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
+            {**params, "today": today.isoformat()},
         )
 
-    def group_names(self, by: str) -> list[str]:
+    def group_names(self, by: str, *, as_of: dt.date | None = None) -> list[str]:
         """Every owner, maker, accountable actor, theme or document (``by``) that at least one
-        item has now, sorted; read from the kept counts. Raises ValueError for any other ``by``."""
+        item made by ``as_of`` (None: any item now) has, sorted; now, read from the kept counts.
+        Raises ValueError for any other ``by``."""
         if by not in self.STATUS_COUNT_GROUPS or by is None:
             raise ValueError(f"cannot group by {by!r}")
+        if as_of is not None:
+            return sorted(set(self.status_counts(by=by, as_of=as_of)["grp"].dropna().tolist()))
         rows = self.db.conn.execute(
             "SELECT DISTINCT grp FROM item_group_counts WHERE dimension = ? AND grp != '' AND n > 0 ORDER BY grp",
             (by,),
         )
         return [row[0] for row in rows]
 
-    def made_range(self) -> tuple[dt.date, dt.date] | None:
-        """The first and last day an item was made (None when there are no items)."""
-        first, last = self.db.conn.execute("SELECT min(made_start), max(made_start) FROM items").fetchone()
+    def made_range(self, *, as_of: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+        """The first and last day an item was made, by ``as_of`` when given (None when none was)."""
+        first, last = self.db.conn.execute(
+            "SELECT min(made_start), max(made_start) FROM items WHERE :as_of IS NULL OR made_start <= :as_of",
+            {"as_of": as_of.isoformat() if as_of else None}).fetchone()
         return None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
 
-    def oldest_open_item_ids(self, limit: int) -> list[str]:
+    def oldest_open_item_ids(self, limit: int, *, as_of: dt.date | None = None) -> list[str]:
         """The ids of the ``limit`` open items (tracker.status.is_open) made longest ago, oldest
-        first (then by id), as the record stands now; items not yet assessed are left out (issue
-        13: unresearched, not delayed; ``progress.longest_open`` does the same)."""
-        lifecycle = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_LIFECYCLE))
-        implementation = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_IMPLEMENTATION))
-        response = ", ".join(f"'{s.value}'" for s in sorted(status_rules.CLOSED_RESPONSE))
-        open_sql = f"""
-            (kind IN ('commitment', 'call') AND (status IS NULL OR status NOT IN ({lifecycle})))
-            OR (kind = 'recommendation' AND (response IS NULL OR response NOT IN ({response}))
-                AND (implementation IS NULL OR implementation NOT IN ({implementation})))
-        """
+        first (then by id), as the record stood on ``as_of`` (None: now); items not yet assessed
+        are left out (issue 13: unresearched, not delayed; ``counts.longest_open`` does the same)."""
+        record, params = self._record_at(as_of, index="items_made_status")
         rows = self.db.conn.execute(
-            f"SELECT id FROM items INDEXED BY items_made_status WHERE ({open_sql}) AND NOT ({_UNASSESSED_SQL}) "
+            f"SELECT id FROM {record} WHERE {status_rules.sql_is_open()} AND NOT ({_UNASSESSED_SQL}) "
             "ORDER BY made_start, id LIMIT :limit",
-            {"limit": int(limit)},
+            {**params, "limit": int(limit)},
         )
         return [row[0] for row in rows]
 
@@ -592,14 +659,6 @@ class Reads:
                                 (until,)).fetchone()[0]
         return {"last_changed": changed[0] if changed else None, "newest_evidence": evidence,
                 "newest_document": document}
-
-    def deadline_status_counts(self) -> pd.DataFrame:
-        """Current counts (``kind``, ``status``, ``response``, ``implementation``, ``n``) of items
-        with a deadline recorded, open or not (the caller applies tracker.status.is_open)."""
-        return self._frame(
-            "SELECT kind, status, response, implementation, count(*) AS n "
-            "FROM items INDEXED BY items_deadline_status WHERE deadline_end IS NOT NULL GROUP BY 1, 2, 3, 4"
-        )
 
     def change_rows(self, since: str, until: str | None = None) -> dict[str, list[dict]]:
         """What was written to the record from ``since`` (UTC text, inclusive) to ``until``

@@ -8,6 +8,7 @@ import datetime as dt
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from .. import status as status_rules
 from .accounts import sign_in_key
 from .shared import _utc_text
 
@@ -186,8 +187,9 @@ def _m001_initial_schema(db: sqlite_utils.Database) -> None:
 # statuses are '' when missing. A group an item leaves keeps its row with ``n = 0``.
 _GROUP_DIMENSIONS = ("all", "document", "owner", "maker", "accountable", "theme")
 _ACTOR_DIMENSIONS = ("owner", "maker", "accountable")
-#: Whose items a commitment or call without owners is held against: its makers.
-_HELD_BY_MAKERS = "('commitment', 'call')"
+#: Whose items a commitment or call without owners is held against: its makers (the rule is
+#: ``status.accountable``; this is its SQL, generated from the same constant).
+_HELD_BY_MAKERS = status_rules.HELD_BY_MAKERS_SQL
 
 
 def _groups_of(item: str, kind: str, document: str, dimensions: tuple[str, ...]) -> str:

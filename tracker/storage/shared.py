@@ -87,10 +87,6 @@ def _enum(enum_type, value):
     return None if value is None else enum_type(value)
 
 
-def _split(text: str | None) -> list[str]:
-    return [part for part in (text or "").split("; ") if part]
-
-
 def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
     grouped: dict[str, list[dict]] = {}
     for row in rows:
