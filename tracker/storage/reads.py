@@ -21,10 +21,8 @@ from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _
 
 
 #: Items whose status is "not yet assessed" (no assessment, or one that says so): unresearched,
-#: so never counted as delay (issue 13). The SQL twin of ``status_label == NOT_YET_ASSESSED``.
-_UNASSESSED_SQL = ("(kind IN ('commitment', 'call') "
-                   f"AND (status IS NULL OR status = '{status_rules.NOT_YET_ASSESSED}')) "
-                   "OR (kind = 'recommendation' AND implementation IS NULL)")
+#: so never counted as delay (issue 13). The status word is tracker.status's own rule, in SQL.
+_UNASSESSED_SQL = f"{status_rules.sql_display_status()} = '{status_rules.NOT_YET_ASSESSED}'"
 
 
 #: Up to how many listed ids an as-of read recomputes only their history (see ``_items_query``).
