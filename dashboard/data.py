@@ -120,7 +120,7 @@ def _names(path: str, names_version: str) -> dict:
             "documents": pd.DataFrame(
                 store.documents(),
                 columns=["id", "title", "publisher", "kind", "published_start", "published_precision", "url",
-                         "reported_in", "text_file", "version"],
+                         "reported_in", "text_file", "version", "responds_to", "follows_up"],
             ),
         }
 
@@ -166,6 +166,24 @@ def documents(snap: Snapshot) -> pd.DataFrame:
     if snap.as_of is not None and not frame.empty:
         frame = frame[frame["published_start"] <= snap.as_of.isoformat()]
     return frame.reset_index(drop=True)
+
+
+def document_answers(snap: Snapshot, document_id: str) -> dict[str, pd.DataFrame]:
+    """Documents that answer documents (issue 13), as of the snapshot, oldest first:
+    ``responses`` (documents that respond to ``document_id``), ``follow_ups`` (that follow it up)
+    and ``answered`` (what it responds to or follows up, with ``relation``)."""
+    frame = documents(snap)
+    ordered = frame.sort_values(["published_start", "title"], kind="stable")
+    mine = frame[frame["id"] == document_id]
+    answered = []
+    for relation, column in (("responds to", "responds_to"), ("follows up", "follows_up")):
+        for target in mine[column].dropna():
+            answered.append(frame[frame["id"] == target].assign(relation=relation))
+    return {
+        "responses": ordered[ordered["responds_to"] == document_id],
+        "follow_ups": ordered[ordered["follows_up"] == document_id],
+        "answered": pd.concat(answered) if answered else frame.head(0).assign(relation=""),
+    }
 
 
 def document_titles(snap: Snapshot) -> dict[str, str]:

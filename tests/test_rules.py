@@ -161,12 +161,14 @@ def _replayed(store: Store, day: dt.date) -> pd.DataFrame:
     history = store.history_of(items["id"].tolist())
     deadlines = store.deadline_revisions_of(items["id"].tolist())
     for row in rows:
-        said = [a for a in history.get(row["id"], []) if a["assessed_on"] <= day.isoformat()]
+        said = [a for a in history.get(row["id"], [])  # the assessments that count (issue 13)
+                if a["assessed_on"] <= day.isoformat() and a.get("correction_reason") is None]
         last = max(said, key=lambda a: (a["assessed_on"], a["id"]), default=None)
         row.update(status=last and last["status"], response=last and last["response"],
                    implementation=last and last["implementation"],
                    last_assessed_on=last and last["assessed_on"], last_evidence=last and last["evidence"],
-                   last_evidence_url=last and last["evidence_url"])
+                   last_evidence_url=last and last["evidence_url"],
+                   last_assessed_precision=last and last["assessed_on_precision"])
         revised = [r for r in deadlines.get(row["id"], []) if r["revised_on"] <= day.isoformat()]
         latest = max(revised, key=lambda r: (r["revised_on"], r["id"]), default=None)
         row.update(deadline_start=latest and latest["deadline_start"],

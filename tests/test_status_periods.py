@@ -22,7 +22,9 @@ from tracker.errors import NotFoundError
 from tracker.models import (
     Assessment,
     Bundle,
+    Correction,
     DeadlineRevision,
+    EXCHANGE_VERSION,
     HistoryEntry,
     ItemFields,
     ItemIn,
@@ -33,9 +35,11 @@ from tracker.models import (
 from tracker.store import Store
 from tracker.synthetic import generate
 
+from tests.test_exchange_v2 import _without_new_fields
+
 TODAY = dt.date.today()
 STATE = ("status", "response", "implementation", "last_assessed_on", "last_evidence", "last_evidence_url",
-         "deadline_start", "deadline_precision")
+         "deadline_start", "deadline_precision", "last_assessed_precision")
 
 
 # -- the brute-force replay ----------------------------------------------------------------------
@@ -48,8 +52,11 @@ def replay(store: Store, day: dt.date) -> pd.DataFrame:
     conn = store.db.conn
     cutoff = day.isoformat()
     latest_assessment: dict[str, tuple] = {}
+    corrected = {row[0] for row in conn.execute("SELECT assessment_id FROM assessment_corrections")}
     for row in conn.execute("SELECT item_id, assessed_on, id, status, response, implementation, evidence, "
-                            "evidence_url FROM assessments"):
+                            "evidence_url, assessed_on_precision FROM assessments"):
+        if row[2] in corrected:  # a mistaken assessment counts at no date
+            continue
         if row[1] <= cutoff and (row[0] not in latest_assessment or row[1:3] > latest_assessment[row[0]][1:3]):
             latest_assessment[row[0]] = row
     latest_revision: dict[str, tuple] = {}
@@ -59,7 +66,7 @@ def replay(store: Store, day: dt.date) -> pd.DataFrame:
             latest_revision[row[0]] = row
     records = []
     cursor = conn.execute("SELECT id, kind, title, document_id, origin_document_id, made_start, made_precision, "
-                          "done_when, makers, owners, themes, version FROM items")
+                          "done_when, reference, makers, owners, themes, version FROM items")
     names = [d[0] for d in cursor.description]
     for row in cursor.fetchall():
         item = dict(zip(names, row))
@@ -72,10 +79,11 @@ def replay(store: Store, day: dt.date) -> pd.DataFrame:
             last_assessed_on=a[1] if a else None, last_evidence=a[6] if a else None,
             last_evidence_url=a[7] if a else None,
             deadline_start=r[3] if r else None, deadline_precision=r[4] if r else None,
+            last_assessed_precision=a[8] if a else None,
         )
         records.append(item)
     records.sort(key=lambda item: (item["made_start"], item["id"]))
-    columns = [*names[:8], *STATE, *names[8:]]  # the order of items_frame
+    columns = [*names[:9], *STATE, *names[9:]]  # the order of items_frame
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -181,6 +189,14 @@ def history_db(tmp_path_factory):
             version = store.revise_deadline(
                 item_id, DeadlineRevision(deadline=str(made.year + 3), reason="Moved.", revised_on=min(moved, TODAY)),
                 expected_version=version, by="t")
+        # corrections (issue 13): the later of a same-day pair, and some others, stop counting
+        conn = store.db.conn
+        mistaken = [row[0] for row in conn.execute(
+            "SELECT id FROM assessments WHERE evidence IN ('Same day 1.', 'Back-dated.') ORDER BY id")]
+        for assessment_id in rng.sample(mistaken, 25):
+            item_id = conn.execute("SELECT item_id FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
+            store.correct_assessment(assessment_id, Correction(reason="Entered in error."),
+                                     expected_version=store.get_item(item_id)["version"], by="t")
         for item_id in rng.sample(list(frame["id"]), 20):  # made earlier or later than first recorded
             item = store.get_item(item_id)
             made = dt.date.fromisoformat(item["made_start"]) + dt.timedelta(days=rng.choice([-40, -3, 5, 60]))
@@ -389,15 +405,17 @@ def test_a_database_made_before_the_periods_migrates_and_exports_the_same(tmp_pa
     with gzip.open(PRE_PERIODS / "tracker.db.gz", "rb") as source, path.open("wb") as target:
         shutil.copyfileobj(source, target)
     with Store(path, migrate=False) as store:
-        assert "008_status_periods" not in store.applied_migrations()
+        assert "010_status_periods" not in store.applied_migrations()
     result = CliRunner().invoke(cli, ["--db", str(path), "export", "--format", "json"])
     assert result.exit_code == 0, result.output
     exported = json.loads(result.stdout)
     before = json.loads(gzip.decompress((PRE_PERIODS / "export.json.gz").read_bytes()))
     assert exported.pop("exported_at") != before.pop("exported_at")
-    assert exported == before
+    # Issue 13 moved the format to version 2, which adds fields; empty in an older record.
+    assert (exported.pop("version"), before.pop("version")) == (EXCHANGE_VERSION, 1)
+    assert _without_new_fields(exported) == before
     with Store(path) as store:
-        assert "008_status_periods" in store.applied_migrations()
+        assert "010_status_periods" in store.applied_migrations()
         assert store.period_mismatches() == []
         assert store.summary_mismatches() == []
         days = {dt.date.fromisoformat(row[0]) for row in store.db.conn.execute(

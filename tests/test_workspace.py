@@ -20,6 +20,7 @@ from tracker.errors import (
 from tracker.models import (
     Actor,
     Assessment,
+    Correction,
     DeadlineRevision,
     Document,
     ItemFields,
@@ -90,6 +91,8 @@ WRITES = {
         t, "improve-data", assessment(), expected_version=version_of(w)),
     "record_assessments": lambda w, t: w.record_assessments(t, [StatusUpdate(
         item_id="improve-data", expected_version=version_of(w), assessment=assessment())]),
+    "correct_assessment": lambda w, t: w.correct_assessment(
+        t, w.store.history("improve-data")[0]["id"], Correction(reason="Misread"), expected_version=version_of(w)),
     "revise_deadline": lambda w, t: w.revise_deadline(
         t, "improve-data", DeadlineRevision(deadline="2025", reason="Moved", revised_on="2024-01-01"),
         expected_version=version_of(w)),

@@ -39,7 +39,8 @@ ITEM_FIELDS = {"title": "title", "quote": "quote", "document_id": "source docume
                "done_when": "what would count as done", "makers": "made by",
                "owners": "owners or addressees", "themes": "themes"}
 DOCUMENT_FIELDS = {"title": "title", "publisher": "publisher", "kind": "kind",
-                   "published": "publication date", "url": "web address", "reported_in": "reported in"}
+                   "published": "publication date", "url": "web address", "reported_in": "reported in",
+                   "responds_to": "responds to", "follows_up": "follows up"}
 
 _PARTIAL_DATE = TypeAdapter(PartialDate)
 
@@ -106,7 +107,8 @@ def _assessment(row: dict) -> Change:
         summary = f"Status {before} → {now}" if before != now else f"Status confirmed: {now}"
     return Change(
         key=f"assessment:{row['id']}", kind=STATUS_CHANGE, recorded_at=_utc(row["at"]), title=row["item_title"],
-        summary=f"{summary} (evidence dated {date_label(row['assessed_on'], 'day')})", detail=row["evidence"] or "",
+        summary=f"{summary} (evidence dated {date_label(row['assessed_on'], row.get('assessed_on_precision') or 'day')})",
+        detail=row["evidence"] or "",
         item_id=row["item_id"], item_kind=kind, document_id=row["evidence_document_id"],
         effective_on=row["assessed_on"], url=_web(row["evidence_url"]),
     )
@@ -189,6 +191,18 @@ def _correction(row: dict) -> Change | None:
     )
 
 
+def _assessment_correction(row: dict) -> Change:
+    """An assessment marked as mistaken (issue 13): it stays in the history, no longer counting."""
+    said = _status_words(row["item_kind"], row["status"], row["response"], row["implementation"])
+    when = date_label(row["assessed_on"], row["assessed_on_precision"] or "day")
+    return Change(
+        key=f"assessment-correction:{row['assessment_id']}", kind=CORRECTION, recorded_at=_utc(row["at"]),
+        title=row["item_title"], summary=f"Assessment of {when} ({said}) marked as mistaken: it no longer counts",
+        detail=row["reason"] or "", item_id=row["item_id"], item_kind=row["item_kind"],
+        effective_on=row["assessed_on"],
+    )
+
+
 def _edit_detail(before: dict, after: dict, fields: list[str]) -> str:
     """The old and new title when the title changed (the rest is on the item page)."""
     if "title" in fields:
@@ -208,6 +222,7 @@ def changes_since(
     found += [_assessment(r) for r in rows["assessments"]]
     found += [_deadline(r) for r in rows["deadlines"]]
     found += [c for c in (_correction(r) for r in rows["edits"]) if c is not None]
+    found += [_assessment_correction(r) for r in rows["assessment_corrections"]]
     if kinds:
         found = [c for c in found if c.kind in kinds]
     return sorted(found, key=lambda c: (c.recorded_at, c.key), reverse=True)

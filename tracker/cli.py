@@ -18,7 +18,16 @@ from pydantic import ValidationError
 from . import auth, exchange
 from .bootstrap import init_database
 from .errors import ImportRejectedError, InvalidInputError, TrackerError
-from .models import SLUG_PATTERN, Assessment, ItemKind, PartialDate, Role, UserIn, describe_validation_error
+from .models import (
+    SLUG_PATTERN,
+    Assessment,
+    Correction,
+    ItemKind,
+    PartialDate,
+    Role,
+    UserIn,
+    describe_validation_error,
+)
 from .store import DEFAULT_DB_ENV, Store, resolve_db_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -428,7 +437,11 @@ def status_show(ctx: click.Context, item_id: str) -> None:
     _say(f"{item['id']} ({item['kind']}) version {item['version']}: {now}")
     for entry in history:
         words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
-        _say(f"  {entry['assessed_on']}  {words}  ({entry['recorded_by']}): {entry['evidence']}")
+        when = PartialDate(start=entry["assessed_on"], precision=entry["assessed_on_precision"]).iso()
+        _say(f"  #{entry['id']}  {when}  {words}  ({entry['recorded_by']}): {entry['evidence']}")
+        if entry.get("correction_reason") is not None:
+            _say(f"      CORRECTED on {entry['corrected_at'][:10]} by {entry['corrected_by']}: "
+                 f"{entry['correction_reason']} (does not count)")
 
 
 @status.command(name="set")
@@ -437,8 +450,9 @@ def status_show(ctx: click.Context, item_id: str) -> None:
 @click.option("--evidence", required=True, help="What shows this status (required).")
 @click.option("--url", help="An http(s) address for the evidence.")
 @click.option("--document", "document_id", help="Id of the document the evidence comes from.")
-@click.option("--on", "assessed_on", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The date the evidence refers to (default: today).")
+@click.option("--on", "assessed_on", metavar="DATE",
+              help="The date the evidence refers to: YYYY-MM-DD, or YYYY-MM / YYYY when a progress "
+                   "report gives only the month or year (default: today).")
 @click.option("--response", help="Recommendations only: the addressee's response (default: unchanged).")
 @click.option("--by", "by", required=True, help="Who records this change.")
 @click.option("--expect-version", type=click.IntRange(min=1),
@@ -451,7 +465,7 @@ def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on
     For a commitment or call NEW_STATUS is its lifecycle status ("in progress", "delivered"...);
     for a recommendation it is the implementation status, with --response for the response.
     """
-    on = assessed_on.date() if assessed_on else dt.date.today()
+    on = assessed_on if assessed_on else dt.date.today()
     with _store(ctx) as store:
         item = store.get_item(item_id)
         values = {"evidence": evidence, "evidence_url": url, "evidence_document_id": document_id,
@@ -466,6 +480,26 @@ def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on
         assessment = Assessment.model_validate(values)
         version = store.record_assessment(item_id, assessment, expected_version=expect_version, by=by)
     _say(f"{item_id}: recorded; now at version {version}")
+
+
+@status.command(name="correct")
+@click.argument("assessment_id", type=int)
+@click.option("--reason", required=True, help="Why the assessment is mistaken (required; shown to readers).")
+@click.option("--by", "by", required=True, help="Who records the correction.")
+@click.option("--expect-version", type=click.IntRange(min=1),
+              help="Refuse the correction if the item is no longer at this version.")
+@click.pass_context
+@domain_errors
+def status_correct(ctx, assessment_id, reason, by, expect_version):
+    """Mark assessment ASSESSMENT_ID (the #number `status show` lists) as mistaken.
+
+    It stays in the history, shown struck through with the reason, and no longer counts: the
+    item's status is recomputed from the assessments that do.
+    """
+    correction = Correction.model_validate({"reason": reason})
+    with _store(ctx) as store:
+        version = store.correct_assessment(assessment_id, correction, expected_version=expect_version, by=by)
+    _say(f"assessment #{assessment_id}: corrected; its item is now at version {version}")
 
 
 @cli.group()

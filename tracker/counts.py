@@ -233,6 +233,13 @@ def combinations_shown_as(counts: pd.DataFrame, wanted: Iterable[str]) -> list[t
     ]
 
 
+def never_assessed_open(annotated: pd.DataFrame) -> int:
+    """Open items not yet assessed: unresearched, so never counted as delay (issue 13)."""
+    if annotated.empty:
+        return 0
+    return int((annotated["days_open"].notna() & (annotated["status_label"] == status_rules.NOT_YET_ASSESSED)).sum())
+
+
 LONGEST_OPEN_COLUMNS = [
     "id", "kind", "title", "owners", "status_label", "made_label", "days_open", "years_open",
     "deadline_label", "days_overdue",
@@ -241,10 +248,14 @@ LONGEST_OPEN_COLUMNS = [
 
 def longest_open(annotated: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
     """The ``limit`` open items made longest ago among annotated rows, with how long they have
-    been open and how far past their deadline they are (``days_overdue``, empty when not overdue)."""
+    been open and how far past their deadline they are (``days_overdue``, empty when not overdue).
+
+    Items not yet assessed (no assessment, or one that says so) are left out (issue 13, honest
+    durations): that means unresearched, so their age since made is not delay;
+    ``never_assessed_open`` counts them. ``Store.oldest_open_item_ids`` leaves out the same."""
     if annotated.empty:
         return pd.DataFrame(columns=LONGEST_OPEN_COLUMNS)
-    frame = annotated[annotated["days_open"].notna()]
+    frame = annotated[annotated["days_open"].notna() & (annotated["status_label"] != status_rules.NOT_YET_ASSESSED)]
     frame = frame.sort_values(["days_open", "id"], ascending=[False, True]).head(limit).copy()
     frame["years_open"] = (frame["days_open"].astype("float64") / 365.25).round(1)
     return frame[LONGEST_OPEN_COLUMNS].reset_index(drop=True)

@@ -44,7 +44,7 @@ SECTIONS = ("actors", "documents", "items")
 CSV_COLUMNS = [
     "id", "kind", "title", "quote", "document_id", "origin_document_id", "makers", "owners",
     "themes", "made", "deadline", "done_when", "status", "response", "implementation",
-    "is_open", "last_assessed_on", "last_evidence", "last_evidence_url", "version",
+    "is_open", "last_assessed_on", "last_evidence", "last_evidence_url", "version", "reference",
 ]
 #: Columns a CSV import needs; the rest may be left out.
 CSV_REQUIRED = ["id", "kind", "title", "quote", "document_id", "makers", "made"]
@@ -113,6 +113,8 @@ def _csv_record(row: dict) -> dict:
         **row,
         "made": made,
         "deadline": deadline,
+        # evidence known to the month or year is written as such ("2025-07"), and read back so
+        "last_assessed_on": _partial(row.get("last_assessed_on"), row.get("last_assessed_precision")),
         "is_open": "" if open_ is None else ("yes" if open_ else "no"),
     }
 
@@ -372,7 +374,7 @@ def _read_csv(text: str) -> FileReading:
         record: dict[str, Any] = {
             k: cells.get(k, "")
             for k in ("id", "kind", "title", "quote", "document_id", "origin_document_id",
-                      "makers", "owners", "themes", "made", "deadline", "done_when")
+                      "makers", "owners", "themes", "made", "deadline", "done_when", "reference")
         }
         history = _csv_history(cells)
         if history:

@@ -87,6 +87,7 @@ class Candidate:
             id=self.suggested_id, kind=self.kind, title=self.title, quote=self.quote,
             document_id=document_id, makers=list(self.makers), owners=list(self.owners),
             made=self.made or made, deadline=self.deadline if self.kind != ItemKind.FINDING else None,
+            reference=self.reference,
         )
 
     def exchange_dict(self, document_id: str, made: PartialDate | str) -> dict:
@@ -98,6 +99,7 @@ class Candidate:
             "quote": self.quote, "document_id": document_id, "makers": list(self.makers),
             "owners": list(self.owners), "made": made,
             "deadline": self.deadline.iso() if self.deadline and self.kind != ItemKind.FINDING else None,
+            "reference": self.reference,
         }
 
 

@@ -47,7 +47,7 @@ def _any_of(column: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
     return column.fillna("").str.contains(pattern, regex=True)
 
 
-SEARCHED_COLUMNS = ("id", "title", "quote", "makers", "owners", "themes", "document_id")
+SEARCHED_COLUMNS = ("id", "title", "quote", "makers", "owners", "themes", "document_id", "reference")
 
 
 def filter_items(annotated: pd.DataFrame, chosen: ItemFilter) -> pd.DataFrame:

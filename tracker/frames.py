@@ -24,7 +24,15 @@ import pandas as pd
 from . import counts
 from . import status as status_rules
 # The figures' shared parts, named here too: a reader of the frame path finds them in one place.
-from .counts import SCORECARD_GROUPS, Headline, longest_open, none_if_missing, scorecard_table, values_or_none
+from .counts import (
+    SCORECARD_GROUPS,
+    Headline,
+    longest_open,
+    never_assessed_open,
+    none_if_missing,
+    scorecard_table,
+    values_or_none,
+)
 from .dates import date_label, period_end
 from .models import ItemKind, split_list
 
@@ -37,13 +45,14 @@ DERIVED_COLUMNS = (
 _OPTIONAL_TEXT = (
     "status", "response", "implementation", "last_assessed_on", "last_evidence",
     "last_evidence_url", "deadline_start", "deadline_precision", "origin_document_id", "done_when",
+    "reference", "last_assessed_precision",
 )
 #: Labels of the open/closed state; findings are neither.
 OPEN, CLOSED, NO_STATE = "open", "closed", "finding"
 
 __all__ = [
     "CLOSED", "DERIVED_COLUMNS", "Headline", "NO_STATE", "OPEN", "SCORECARD_GROUPS", "annotate",
-    "date_label", "deadline_counts", "document_counts", "headline", "longest_open", "none_if_missing",
+    "date_label", "deadline_counts", "document_counts", "headline", "longest_open", "never_assessed_open", "none_if_missing",
     "period_end", "scorecard", "scorecard_table", "source_scorecard", "status_counts", "status_labels",
     "status_totals", "values_or_none",
 ]

@@ -22,9 +22,9 @@ import pandas as pd
 
 from . import frames
 from . import status as status_rules
-from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind
+from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind, split_list
 from .counts import AWAITING
-from .dates import date_label
+from .dates import date_label, duration
 from .frames import none_if_missing, status_labels, values_or_none
 from .store import Store
 
@@ -38,6 +38,7 @@ DELIVERY_GAP_COLUMNS = [
 RESPONSE_GAP_COLUMNS = ["id", "title", "makers", "owners", "made_label", "days_waiting", "last_assessed_on"]
 EVIDENCE_GAP_COLUMNS = [
     "id", "kind", "title", "owners", "status_label", "last_assessed_on", "evidence_age_days", "reason",
+    "last_assessed_precision",
 ]
 CLAIMED_VS_FOUND_COLUMNS = [
     "item_id", "item_kind", "item_title", "item_quote", "item_made_label", "item_makers",
@@ -118,6 +119,8 @@ def evidence_gaps(
     if annotated.empty:
         return pd.DataFrame(columns=EVIDENCE_GAP_COLUMNS)
     frame = annotated[annotated["kind"] != ItemKind.FINDING].copy()
+    if "last_assessed_precision" not in frame:  # a frame read before issue 13
+        frame["last_assessed_precision"] = None
     reasons, ages = [], []
     for assessed, evidence, is_open in zip(frame["last_assessed_on"], frame["last_evidence"], frame["is_open"]):
         if assessed is None:
@@ -187,6 +190,96 @@ class Chain:
     def title(self) -> str:
         """What the chain is about, told by its oldest item."""
         return f"{self.years}: {self.first_title}"
+
+    def span(self, *, today: dt.date) -> "ChainSpan":
+        """How long the chain has run, as of ``today`` (the reference date): see ``ChainSpan``."""
+        return chain_span(self.items, today=today)
+
+
+# -- how long a chain has run (issue 13) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainSpan:
+    """How long a chain has run: first raised (when, by whom), its latest event, and open for so
+    long or closed on a date.
+
+    An open item never assessed is not counted as delay: nothing is known of what was done, so
+    when every open item of a chain is unassessed the chain says so instead of "open N years".
+    """
+
+    first_raised: str                 # "15 December 2020"
+    first_raised_by: tuple[str, ...]  # actor ids: the oldest item's makers
+    latest_event: str                 # "July 2025"
+    latest_event_what: str            # "assessment" or "item made"
+    state: str                        # "open", "closed" or "findings only"
+    days_since_first: int
+    closed_on: str | None = None      # the closing assessment's date, when closed
+    open_items: int = 0
+    open_never_assessed: int = 0      # open items not yet assessed (none, or one that says so)
+
+    @property
+    def years_since_first(self) -> float:
+        return round(self.days_since_first / 365.25, 1)
+
+    def sentence(self, names: dict[str, str] | None = None) -> str:
+        """The span in words: "First raised 15 December 2020 by the Home Office; latest event
+        July 2025 (an assessment); open for 5.0 years." """
+        names = names or {}
+        who = ", ".join(names.get(a, a) for a in self.first_raised_by)
+        raised = f"First raised {self.first_raised}" + (f" by {who}" if who else "")
+        latest = f"latest event {self.latest_event} ({'an assessment' if self.latest_event_what == 'assessment' else 'an item made'})"
+        since = duration(self.days_since_first)
+        if self.state == "closed":
+            end = f"closed on {self.closed_on}, {since} after it was first raised"
+        elif self.state == "findings only":
+            end = "findings only: nothing in it can be delivered"
+        elif self.open_items and self.open_never_assessed == self.open_items:
+            end = (f"still open, but its {self.open_items} open item{'s have' if self.open_items != 1 else ' has'} "
+                   f"never been assessed, so no delay is counted ({since} since first raised)")
+        else:
+            end = f"open for {since}"
+            if self.open_never_assessed:
+                end += (f" ({self.open_never_assessed} of its {self.open_items} open items never assessed: "
+                        "unresearched, not counted as delay)")
+        return f"{raised}; {latest}; {end}."
+
+
+def chain_span(items: pd.DataFrame, *, today: dt.date) -> ChainSpan:
+    """``ChainSpan`` of a chain's annotated item rows (``Chain.items``), as of ``today``."""
+    ordered = items.sort_values(["made", "id"], kind="stable")
+    first = ordered.iloc[0]
+    events: list[tuple[str, str, str]] = []  # (date, precision, what)
+    for row in ordered.itertuples(index=False):
+        events.append((row.made_start, row.made_precision, "item made"))
+        assessed = none_if_missing(getattr(row, "last_assessed_on", None))
+        if assessed:
+            precision = none_if_missing(getattr(row, "last_assessed_precision", None)) or "day"
+            events.append((assessed, precision, "assessment"))
+    latest = max(events, key=lambda e: (e[0], e[2] == "assessment"))
+    state_of = ordered["state"].tolist()
+    assessed = [none_if_missing(v) for v in (ordered["last_assessed_on"] if "last_assessed_on" in ordered
+                                             else [None] * len(ordered))]
+    open_rows = [n for n, s in enumerate(state_of) if s == "open"]
+    labels = ordered["status_label"].tolist()
+    never = sum(1 for n in open_rows if labels[n] == status_rules.NOT_YET_ASSESSED)
+    if open_rows:
+        state, closed_on = "open", None
+    elif any(s == "closed" for s in state_of):
+        closing = [(assessed[n], none_if_missing(ordered["last_assessed_precision"].iloc[n])
+                    if "last_assessed_precision" in ordered else None)
+                   for n, s in enumerate(state_of) if s == "closed" and assessed[n]]
+        when = max(closing, key=lambda c: c[0]) if closing else None
+        state, closed_on = "closed", (date_label(when[0], when[1] or "day") if when else None)
+    else:
+        state, closed_on = "findings only", None
+    return ChainSpan(
+        first_raised=date_label(first["made_start"], first["made_precision"]),
+        first_raised_by=tuple(split_list(first["makers"])),
+        latest_event=date_label(latest[0], latest[1]), latest_event_what=latest[2], state=state,
+        days_since_first=(today - first["made"]).days, closed_on=closed_on,
+        open_items=len(open_rows), open_never_assessed=never,
+    )
 
 
 #: The links that carry a problem from one year to the next. "evidence for" is left out: it

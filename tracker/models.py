@@ -74,8 +74,13 @@ class ImplementationStatus(StrEnum):
 class DocumentKind(StrEnum):
     GOVERNMENT_PAPER = "government paper"
     INSPECTION_REPORT = "inspection report"
+    INQUIRY_REPORT = "inquiry report"
+    INDEPENDENT_REVIEW = "independent review"
+    PROGRESS_REPORT = "progress report"
+    GOVERNMENT_RESPONSE = "government response"
     NEWS_ARTICLE = "news article"
     PARLIAMENTARY_ANSWER = "parliamentary answer"
+    LEGISLATION = "legislation"
     STRATEGY = "strategy"
     PRESS_RELEASE = "press release"
     STATEMENT = "statement"
@@ -156,6 +161,8 @@ def _text(max_length: int, min_length: int = 1, *, one_line: bool = False):
 
 
 ShortText = _text(200, one_line=True)
+#: An item's reference within its document ("Recommendation 4", "R4", "para 3.2"): one line.
+Reference = _text(60, one_line=True)
 Quote = _text(2000)
 LongText = _text(5000)
 ThemeName = Annotated[
@@ -363,6 +370,17 @@ class Document(Model):
     text_file: Optional(Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,120}$")]) = Field(
         default=None, description="file name of the source text (for verbatim quote checks)"
     )
+    responds_to: Optional(Slug) = Field(
+        default=None, description="the document this one answers (a government response to a report)")
+    follows_up: Optional(Slug) = Field(
+        default=None, description="the document whose progress this one reports on (a progress report)")
+
+    @model_validator(mode="after")
+    def _answers_another(self) -> "Document":
+        for field in ("responds_to", "follows_up", "reported_in"):
+            if getattr(self, field) == self.id:
+                raise ValueError(f"{field}: a document cannot answer or report itself")
+        return self
 
 
 class ItemFields(Model):
@@ -381,6 +399,8 @@ class ItemFields(Model):
     made: PastPartialDate
     deadline: Optional(PartialDate) = None
     done_when: Optional(LongText) = Field(default=None, description="what would count as done")
+    reference: Optional(Reference) = Field(
+        default=None, description='where the item is in its document: "Recommendation 4", "R4", "para 12"')
 
     @model_validator(mode="after")
     def _owners_required(self) -> "ItemFields":
@@ -451,6 +471,17 @@ class Assessment(Model):
             )
         return self
 
+    @property
+    def period(self) -> PartialDate:
+        """The date the evidence refers to, with its precision ("July 2025")."""
+        return PartialDate(start=self.assessed_on, precision=self.assessed_on_precision)
+
+    def check_made(self, made: PartialDate) -> None:
+        """Raise ValueError when the evidence is dated before the item was made (issue 13)."""
+        problem = assessment_before_made_problem(self.period, made)
+        if problem:
+            raise ValueError(problem)
+
     def check_kind(self, kind: ItemKind) -> None:
         """Raise ValueError when this assessment uses the wrong vocabulary for ``kind``."""
         if kind == ItemKind.FINDING:
@@ -465,6 +496,31 @@ class Assessment(Model):
                 raise ValueError("a recommendation needs both a response and an implementation status")
         elif self.status is None:
             raise ValueError(f"a {kind} takes a status such as 'in progress' or 'delivered'")
+
+
+def assessment_before_made_problem(evidence: PartialDate, made: PartialDate) -> str | None:
+    """Why an assessment dated ``evidence`` cannot be recorded for an item made ``made``: its
+    whole period ends before the item's starts (the one rule, for forms, imports, the CLI and
+    the store); None when it can."""
+    if evidence.end < made.start:
+        return (f"assessed_on: the evidence is dated {evidence.label()}, before the item was made "
+                f"({made.label()}); an assessment cannot refer to a time before its item existed")
+    return None
+
+
+class Correction(Model):
+    """Why an assessment is marked as mistaken (issue 13): it stays in the history, struck
+    through with this reason, and no longer counts for any status or figure."""
+
+    reason: LongText
+
+
+class CorrectionRecord(Correction):
+    """A correction as the exchange format carries it under its history entry; who made it and
+    when default to the importer and now (as ``HistoryEntry.recorded_by`` does)."""
+
+    corrected_by: Optional(ShortText) = None
+    corrected_at: dt.datetime | None = None
 
 
 class StatusUpdate(Model):
@@ -567,7 +623,11 @@ def describe_validation_error(error: Exception) -> list[str]:
 # ---------------------------------------------------------------------------
 
 EXCHANGE_FORMAT = "policy-tracker"
-EXCHANGE_VERSION = 1
+#: Version 2 (issue 13) adds corrections under history entries, an item's ``reference`` and a
+#: document's ``responds_to`` and ``follows_up``; version 1 files (which have none of them)
+#: still import.
+EXCHANGE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class HistoryEntry(Assessment):
@@ -575,6 +635,7 @@ class HistoryEntry(Assessment):
 
     recorded_by: Optional(ShortText) = None
     recorded_at: dt.datetime | None = None
+    correction: CorrectionRecord | None = None
 
 
 class ItemLink(Model):
@@ -609,6 +670,7 @@ class ItemRecord(ItemIn):
         for number, entry in enumerate(self.history, start=1):
             try:
                 entry.check_kind(self.kind)
+                entry.check_made(self.made)
             except ValueError as exc:
                 raise ValueError(f"history entry {number}: {exc}") from None
         return self
@@ -634,8 +696,9 @@ class Bundle(Model):
     @field_validator("version")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != EXCHANGE_VERSION:
-            raise ValueError(f"this tracker reads version {EXCHANGE_VERSION} files, not {value}")
+        if value not in READABLE_VERSIONS:
+            readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+            raise ValueError(f"this tracker reads version {readable} files, not {value}")
         return value
 
     def reference_problems(self, known_actors=(), known_documents=(), known_items=()) -> list[str]:
@@ -659,8 +722,10 @@ class Bundle(Model):
         duplicates("documents", [d.id for d in self.documents])
         duplicates("items", [i.id for i in self.items])
         for index, doc in enumerate(self.documents):
-            if doc.reported_in and doc.reported_in not in documents:
-                problems.append(f"documents[{index}] ({doc.id}): reported_in {doc.reported_in!r} is not a document")
+            for field in ("reported_in", "responds_to", "follows_up"):
+                ref = getattr(doc, field)
+                if ref and ref not in documents:
+                    problems.append(f"documents[{index}] ({doc.id}): {field} {ref!r} is not a document")
         for index, item in enumerate(self.items):
             where = f"items[{index}] ({item.id})"
             for field in ("document_id", "origin_document_id"):

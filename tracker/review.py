@@ -79,6 +79,7 @@ def reviewed_bundle(
             "document_id": document_id, "makers": list(given["makers"] or []),
             "owners": list(given["owners"] or []), "made": str(given["made"] or "").strip(),
             "deadline": None if kind == ItemKind.FINDING.value else (str(given["deadline"] or "").strip() or None),
+            "reference": candidate.reference,  # "Recommendation 4" as the text numbers it (issue 13)
         }
         try:
             records.append(ItemRecord.model_validate(record))

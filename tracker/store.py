@@ -21,11 +21,12 @@ from .storage.connection import (
 from .storage.exchange import Exchange
 from .storage.reads import Reads
 from .storage.records import RecordWrites
-from .storage.schema import migrations
+from .storage.schema import COUNTED_ASSESSMENTS, migrations
 from .storage.shared import SEED_RECORDER, SIGN_IN_ACTIONS
 
 __all__ = [
-    "BUSY_TIMEOUT_SECONDS", "DEFAULT_DB_ENV", "DEFAULT_DB_PATH", "SEED_RECORDER", "SIGN_IN_ACTIONS",
+    "BUSY_TIMEOUT_SECONDS", "COUNTED_ASSESSMENTS", "DEFAULT_DB_ENV", "DEFAULT_DB_PATH", "SEED_RECORDER",
+    "SIGN_IN_ACTIONS",
     "WAL_SIZE_LIMIT", "Store", "migrations", "resolve_db_path", "sign_in_key",
 ]
 

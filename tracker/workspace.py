@@ -24,6 +24,7 @@ from .models import (
     Actor,
     Assessment,
     Bundle,
+    Correction,
     DeadlineRevision,
     Document,
     ItemFields,
@@ -38,7 +39,7 @@ from .source_text import SourceText
 from .store import Store, resolve_db_path
 
 #: Audit actions that move an item to a new version (what a version conflict can be about).
-VERSIONED_ITEM_ACTIONS = frozenset({"update", "assess", "revise deadline"})
+VERSIONED_ITEM_ACTIONS = frozenset({"update", "assess", "revise deadline", "correct assessment"})
 
 
 class Workspace:
@@ -121,6 +122,16 @@ class Workspace:
         return self.store.record_assessment(
             item_id, assessment, expected_version=expected_version, by=who.username
         )
+
+    def correct_assessment(
+        self, token: str | None, assessment_id: int, correction: Correction, *, expected_version: int
+    ) -> int:
+        """Mark an assessment as mistaken, with a reason (``Store.correct_assessment``: it stays
+        in the history and no longer counts); returns its item's new version."""
+        who = self._require(token)
+        _require_version(expected_version)
+        return self.store.correct_assessment(assessment_id, correction, expected_version=expected_version,
+                                             by=who.username)
 
     def record_assessments(self, token: str | None, updates: list[StatusUpdate]) -> dict[str, int]:
         """Record many status changes in one transaction (``Store.record_assessments``); returns

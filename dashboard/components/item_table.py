@@ -14,11 +14,11 @@ import streamlit as st
 
 from dashboard.pages import page
 from dashboard.safe_text import md, web_url
-from tracker.models import LIST_SEPARATOR, split_list
+from tracker.models import LIST_SEPARATOR, PartialDate, split_list
 
 #: Column sets for the tables pages show. The first column is always the permalink, the status
 #: next: on a phone only the first columns are in view.
-TRACKER = ["link", "status_label", "title", "kind", "response_label", "makers", "owners", "made_label",
+TRACKER = ["link", "status_label", "title", "reference", "kind", "response_label", "makers", "owners", "made_label",
            "deadline_label", "days_overdue", "themes", "document_id"]
 LONGEST_OPEN = ["link", "status_label", "title", "kind", "owners", "made_label", "years_open",
                 "deadline_label", "days_overdue"]
@@ -28,6 +28,8 @@ LABELS = {
                                         help="Open the item's page (its permalink)"),
     "kind": st.column_config.TextColumn("Kind"),
     "title": st.column_config.TextColumn("What", width="large"),
+    "reference": st.column_config.TextColumn("Ref.", help="Where the item is in its document (\"Recommendation 4\"); "
+                                             "click the heading to sort by it"),
     "status_label": st.column_config.TextColumn("Status", help="Implementation status for recommendations"),
     "response_label": st.column_config.TextColumn("Response", help="A recommendation's response from its addressee"),
     "makers": st.column_config.TextColumn("Made by"),
@@ -47,6 +49,12 @@ LABELS = {
 def permalink(item_id: str) -> str:
     """The item page's address relative to any public page: ``item?id=<id>``."""
     return f"item?id={quote(str(item_id), safe='')}"
+
+
+def _partial_iso(start: object, precision: object) -> str:
+    if not isinstance(start, str) or not start:
+        return ""
+    return PartialDate(start=start, precision=precision if isinstance(precision, str) else "day").iso()
 
 
 def _names(text: object, names: Mapping[str, str]) -> str:
@@ -70,6 +78,11 @@ def display_frame(
             out[column] = [document_titles.get(d, d) for d in frame[column]]
         elif column == "last_evidence_url":
             out[column] = [web_url(u) for u in frame[column]]
+        elif column == "reference":  # issue 13; frames read before it have no such column
+            out[column] = [v if isinstance(v, str) else "" for v in frame[column]] if column in frame else ""
+        elif column == "last_assessed_on" and "last_assessed_precision" in frame:
+            # evidence known to the month or year reads "2025-07" or "2025", as the CSV writes it
+            out[column] = [_partial_iso(v, p) for v, p in zip(frame[column], frame["last_assessed_precision"])]
         elif column in ("response_label", "deadline_label", "status_label", "last_assessed_on"):
             out[column] = [v if isinstance(v, str) else "" for v in frame[column]]
         elif column in frame:

@@ -12,10 +12,13 @@ from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from dashboard.staff import forms, gate, item_choice
 from tracker import status as status_rules
-from tracker.models import Assessment, ItemKind
 from tracker.dates import date_label
+from tracker.models import Assessment, Correction, ItemKind
 
-EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on")
+EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on", "assessed_on_precision")
+#: How much of the evidence's date is known (issue 13): a progress report of "July 2025".
+PRECISION_LABELS = {"day": "To the day", "month": "To the month only, e.g. July 2025",
+                    "year": "To the year only, e.g. 2025"}
 ALIASES = {"evidence_document_id": ["evidence document"], "evidence_url": ["url", "address"],
            "status": ["give a status", "commitment status"]}
 
@@ -89,7 +92,11 @@ with right:
         words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
         source = md_link("source", entry["evidence_url"]) if entry["evidence_url"] else ""
         when = date_label(entry["assessed_on"], entry.get("assessed_on_precision") or "day")
-        st.markdown(f"**{md(when)}**: {md(words)}  \n{md(entry['evidence'])} {source}  \n"
+        line = f"#{entry['id']} **{md(when)}**: {md(words)}"
+        if entry.get("correction_reason") is not None:
+            line = (f"~~{line}~~ :red[corrected by {md(entry['corrected_by'])} on {md(entry['corrected_at'][:10])}: "
+                    f"{md(entry['correction_reason'])}]")
+        st.markdown(f"{line}  \n{md(entry['evidence'])} {source}  \n"
                     f":gray[recorded by {md(entry['recorded_by'])}]")
 
 with left:
@@ -114,4 +121,60 @@ with left:
         st.date_input("Date the evidence refers to", key=form.seed("assessed_on", dt.date.today()),
                       persist_state=forms.PERSIST, format="YYYY-MM-DD")
         form.field_error("assessed_on")
+        st.selectbox("How precisely the evidence is dated", list(PRECISION_LABELS), format_func=PRECISION_LABELS.get,
+                     key=form.seed("assessed_on_precision", "day"), persist_state=forms.PERSIST,
+                     help="A report that gives only a month or a year: pick any day in it; it is recorded "
+                          "as that month or year.")
+        form.field_error("assessed_on_precision")
         st.form_submit_button("Save assessment", type="primary", on_click=_save, icon=":material/save:")
+
+# -- corrections (issue 13): mark a mistaken assessment; it stays on the record, struck through ---
+counted = [entry for entry in reversed(detail["history"]) if entry.get("correction_reason") is None]
+correct_form = forms.Form("correct", item_id, record=f"item:{item_id}")
+CORRECTION_FIELDS = ("assessment", "reason")
+
+
+def _assessment_label(entry: dict) -> str:
+    words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
+    when = date_label(entry["assessed_on"], entry.get("assessed_on_precision") or "day")
+    evidence = entry["evidence"] if len(entry["evidence"]) <= 60 else entry["evidence"][:59] + "\u2026"
+    return f"#{entry['id']} · {when} · {words} · {evidence}"
+
+
+def _build_correction(values: dict) -> tuple[int, Correction]:
+    correction = Correction.model_validate({"reason": values.get("reason") or ""})
+    if values.get("assessment") is None:
+        raise ValueError("assessment: choose the assessment that is mistaken")
+    return int(values["assessment"]), correction
+
+
+def _correct() -> None:
+    forms.submit(
+        correct_form, CORRECTION_FIELDS, _build_correction,
+        lambda ws, token, model, expected_version: ws.correct_assessment(
+            token, model[0], model[1], expected_version=expected_version),
+        versioned=True,
+        changes=lambda ws, token, version: ws.changes_since(token, item_id, version),
+        success=lambda version: f"Corrected. The assessment stays in the history, struck through, and no "
+                                f"longer counts; the item is now at version {version}.",
+    )
+
+
+with left:
+    st.subheader("Correct a mistaken assessment")
+    st.caption("An assessment recorded in error is not deleted: it stays in the history, struck through "
+               "with your reason, and no longer counts for the item's status or any figure.")
+    correct_form.show_outcome()
+    if not counted:
+        st.caption("No assessment of this item counts now, so there is nothing to correct.")
+    else:
+        labels = {entry["id"]: _assessment_label(entry) for entry in counted}
+        with st.form(correct_form.key("form"), border=True):
+            st.selectbox("Assessment", list(labels), index=None, format_func=labels.get,
+                         key=correct_form.seed("assessment", None), persist_state=forms.PERSIST,
+                         placeholder="Choose the mistaken assessment")
+            correct_form.field_error("assessment")
+            st.text_area("Why it is mistaken", key=correct_form.seed("reason", ""), persist_state=forms.PERSIST,
+                         help="Shown to readers beside the struck-through assessment.")
+            correct_form.field_error("reason")
+            st.form_submit_button("Mark as mistaken", on_click=_correct, icon=":material/rule:")

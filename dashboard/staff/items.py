@@ -14,7 +14,7 @@ from dashboard.staff import forms, gate, item_choice, item_parts
 from tracker.models import ItemFields, ItemIn, ItemKind, PartialDate, split_list
 
 NEW = "new"
-TEXT_FIELDS = ("title", "quote", "document_id", "origin_document_id", "makers", "owners", "themes",
+TEXT_FIELDS = ("title", "quote", "document_id", "origin_document_id", "reference", "makers", "owners", "themes",
                "made", "done_when")
 ALIASES = {"owners": ["addressee", "owners"], "deadline": ["a finding carries no deadline"],
            "id": ["already exists"]}
@@ -49,9 +49,9 @@ def _initial() -> dict:
     if item is None:
         return {"id": "", "kind": ItemKind.COMMITMENT.value, "title": "", "quote": "", "document_id": None,
                 "origin_document_id": None, "makers": [], "owners": [], "themes": [], "made": "",
-                "deadline": "", "done_when": ""}
+                "deadline": "", "done_when": "", "reference": ""}
     made = PartialDate(start=item["made_start"], precision=item["made_precision"]).iso()
-    return {**{f: item.get(f) or "" for f in ("title", "quote", "done_when")},
+    return {**{f: item.get(f) or "" for f in ("title", "quote", "done_when", "reference")},
             "document_id": item["document_id"], "origin_document_id": item["origin_document_id"],
             "makers": _split(item["makers"]), "owners": _split(item["owners"]),
             "themes": _split(item["themes"]), "made": made}
@@ -112,6 +112,10 @@ with st.form(form.key("form")):
                      persist_state=forms.PERSIST, format_func=lambda ident: doc_labels.get(ident, ident),
                      placeholder="Choose a document")
         form.field_error(field)
+    st.text_input("Reference within the document (optional)", key=form.seed("reference", initial["reference"]),
+                  persist_state=forms.PERSIST, placeholder="Recommendation 4, R4, para 3.2",
+                  help="Where the item is in its document, as the document numbers it; searchable and sortable.")
+    form.field_error("reference")
     for field, label in (("makers", "Made by"), ("owners", "Owners or addressees")):
         st.multiselect(label, list(actors), key=form.seed(field, initial[field]), persist_state=forms.PERSIST,
                        format_func=lambda ident: actor_labels.get(ident, ident))

@@ -10,7 +10,8 @@ from tracker.models import Actor, ActorKind, Document, DocumentKind, PartialDate
 from tracker.workspace import Workspace
 
 NEW = "new"
-DOCUMENT_FIELDS = ("id", "title", "publisher", "kind", "published", "url", "reported_in", "text_file")
+DOCUMENT_FIELDS = ("id", "title", "publisher", "kind", "published", "url", "reported_in", "responds_to",
+                   "follows_up", "text_file")
 ACTOR_FIELDS = ("id", "name", "kind", "description")
 
 gate.require()
@@ -80,6 +81,13 @@ with documents_tab:
                      index=None, key=form.seed("reported_in", initial["reported_in"]), persist_state=forms.PERSIST,
                      format_func=lambda d: titles.get(d, d), placeholder="None")
         form.field_error("reported_in")
+        # issue 13: documents that answer documents; the Sources page shows a report with them
+        for field, label in (("responds_to", "Responds to (optional): the report this document answers"),
+                             ("follows_up", "Follows up (optional): the report whose progress this document reports")):
+            st.selectbox(label, [d for d in titles if d != doc_id], index=None,
+                         key=form.seed(field, initial[field]), persist_state=forms.PERSIST,
+                         format_func=lambda d: titles.get(d, d), placeholder="None")
+            form.field_error(field)
         st.text_input("Source text file name (optional)", key=form.seed("text_file", initial["text_file"] or ""),
                       persist_state=forms.PERSIST)
         form.field_error("text_file")

@@ -125,6 +125,7 @@ else:
         more_than_shown("chains", chain_list)
         st.caption(f"The {MAX_CHAINS_DRAWN} oldest of {found['chains_count']:,} chains are drawn below.")
     for chain in data.chains(snap, drawn_ids):
+        st.markdown(f"**{md(chain.title)}**  \n{md(chain.span(today=snap.reference_date).sentence(names))}")
         chart.show(charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of), credit),
                    name=f"chain-{chain.id}", key=f"chain_{chain.id}",
                    summary=f"{len(chain.item_ids)} linked items on one time line, oldest first; they are "

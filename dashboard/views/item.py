@@ -86,7 +86,8 @@ def document_line(document_id: str | None) -> str:
     return f"{md_link(doc['title'], doc['url'])}, {md(doc['publisher'])}, {md(when)}"
 
 
-st.caption(f"{md(kind.capitalize())} · id {md(item['id'])}")
+reference = f" · {md(item['reference'])} in its document" if item.get("reference") else ""
+st.caption(f"{md(kind.capitalize())}{reference} · id {md(item['id'])}")
 st.title(md(item["title"]), anchor=False)
 with st.container(border=True):  # the verbatim quote, exactly as stored: plain text, no markdown
     st.caption("Quote")
@@ -158,8 +159,16 @@ for entry in reversed(history):
         said = display_status(kind, entry["status"], entry["response"], entry["implementation"])
         if kind == "recommendation":
             said = f"response: {response_label(entry['response'])} · implementation: {said}"
-        st.markdown(f"**{md(date_label(entry['assessed_on'], entry.get('assessed_on_precision') or 'day'))}** — {md(said)}")
-        st.text(entry["evidence"])
+        headline = f"**{md(date_label(entry['assessed_on'], entry.get('assessed_on_precision') or 'day'))}** — {md(said)}"
+        corrected = entry.get("correction_reason") is not None
+        if corrected:  # kept on the record, struck through: it no longer counts (issue 13)
+            st.markdown(f"~~{headline}~~ :red-badge[Corrected: does not count]")
+            st.markdown(f"~~{md(entry['evidence'])}~~")
+            st.caption(f"Corrected by {md(data.recorder_label(snap, entry['corrected_by']))} on "
+                       f"{md(entry['corrected_at'][:10])}: {md(entry['correction_reason'])}")
+        else:
+            st.markdown(headline)
+            st.text(entry["evidence"])
         sources = []
         if entry.get("evidence_url"):
             sources.append(md_link("evidence link", entry["evidence_url"]))
@@ -196,6 +205,7 @@ for link in linked:
 chain = data.chain_for_item(snap, item["id"])
 if chain is not None:
     st.header("The chain this item belongs to")
+    st.markdown(md(chain.span(today=snap.reference_date).sentence(names)))
     chart.show(
         charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of, current=item["id"]),
                         data.chart_credit(snap, "item", id=item["id"])),

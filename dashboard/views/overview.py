@@ -84,6 +84,8 @@ chart.show(
 )
 
 st.header("Open the longest")
+st.caption("Items never assessed are not listed here: \"not yet assessed\" means unresearched, so the time "
+           "since they were made is not counted as delay. The Gaps page's evidence gap lists them.")
 longest = data.longest_open(snap, limit=10)
 if longest.empty:
     st.info("No item is open: everything recorded has reached an end status.")

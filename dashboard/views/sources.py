@@ -13,7 +13,9 @@ from tracker.dates import date_label
 
 snap = data.snapshot(as_of.current())
 st.title("Sources")
-st.caption("The documents items are found in: government papers, inspection reports, news articles, answers.")
+st.caption("The documents items are found in: government papers, inspection and inquiry reports, reviews, "
+           "responses, progress reports, news articles, answers. Choose one to see its items, the responses "
+           "to it and its follow-ups.")
 
 docs = data.documents(snap)
 if docs.empty:
@@ -74,6 +76,25 @@ if web_url(doc["url"]):
     st.markdown(md_link("Read the document", doc["url"]))
 if isinstance(doc.get("reported_in"), str) and doc["reported_in"] in titles:
     st.markdown(f"Known to us through: {md(titles[doc['reported_in']])}")
+
+# issue 13: the report with its response and its follow-ups (documents that answer documents)
+answers = data.document_answers(snap, chosen)
+
+
+def _document_line(row) -> str:
+    when = date_label(row["published_start"], row["published_precision"])
+    return f"{md_link(row['title'], row['url'])} ({md(row['kind'])}, {md(row['publisher'])}, {md(when)})"
+
+
+for _, row in answers["answered"].iterrows():
+    st.markdown(f"This document {md(row['relation'])}: {_document_line(row)}")
+if not answers["responses"].empty or not answers["follow_ups"].empty:
+    st.subheader("Answered by", anchor=False)
+    for title, frame in (("Response", answers["responses"]), ("Follow-up", answers["follow_ups"])):
+        for _, row in frame.iterrows():
+            st.markdown(f"- **{title}:** {_document_line(row)}")
+elif doc["kind"] not in ("news article", "press release"):
+    st.caption("No response to this document or follow-up of it is recorded" + (" by this date." if snap.as_of else "."))
 its_items = data.items_of_document(snap, chosen)
 if its_items.empty:
     st.info("No item from this document has been recorded" + (" by this date." if snap.as_of else " yet."))

@@ -30,10 +30,11 @@ ITEM = {
     "response": "the addressee's current response: " + RESPONSE_WORDS,
     "implementation": "the current implementation status (recommendations)",
     "is_open": "yes while something is still owed, no once closed; empty for findings",
-    "last_assessed_on": "the date the latest assessment's evidence refers to",
+    "last_assessed_on": "the date the latest assessment's evidence refers to: " + PARTIAL_DATE,
     "last_evidence": "the evidence of the latest assessment",
     "last_evidence_url": "the address of the latest assessment's evidence",
     "version": "the tracker's edit counter for the item (not part of the record)",
+    "reference": "where the item is in its document, as the document numbers it (\"Recommendation 4\", \"R4\")",
 }
 assert set(ITEM) == set(CSV_COLUMNS)
 
@@ -64,7 +65,7 @@ STATUSES = {
     "implementation": "implementation status (recommendations)",
     "status_shown": "the one status word the charts show: " + STATUS_WORDS,
     "is_open": "yes while something is still owed, no once closed",
-    "last_assessed_on": "the date the latest assessment's evidence refers to",
+    "last_assessed_on": "the date the latest assessment's evidence refers to: " + PARTIAL_DATE,
 }
 DEADLINES = {
     "id": "the revision's number, in the order revisions were entered",
@@ -91,6 +92,8 @@ DOCUMENTS = {
     "published_precision": "day, month or year: how precise the publication date is",
     "url": "where it can be read, if known",
     "reported_in": "for a report known only through an article, that article's id",
+    "responds_to": "the document this one answers (a government response to a report), if any",
+    "follows_up": "the document whose progress this one reports on (a progress report), if any",
     "text_file": "the file of its text in the tracker's source folder, if any",
     "version": "the tracker's edit counter for the document",
 }
@@ -146,7 +149,7 @@ SQLITE_TABLES = {
                   **{k: v for k, v in ITEM.items() if k in (
                       "id", "kind", "title", "quote", "document_id", "origin_document_id", "done_when", "status",
                       "response", "implementation", "last_assessed_on", "last_evidence", "last_evidence_url",
-                      "version", "makers", "owners", "themes")},
+                      "version", "makers", "owners", "themes", "reference")},
                   "made_start": "the first day of the period the item was made in",
                   "made_precision": "day, month or year",
                   "deadline_start": "the first day of the current deadline's period",
@@ -155,6 +158,7 @@ SQLITE_TABLES = {
                   "created_at": "when the item was entered (UTC)",
                   "updated_at": "when the item last changed (UTC)",
                   "search_text": "the searched fields, lower-cased, for the tracker's text search",
+                  "last_assessed_precision": "day, month or year: how precise last_assessed_on is",
               }),
     "assessments": ("Every assessment (history.csv.gz).", HISTORY),
     "deadline_revisions": ("Every deadline revision (deadline_revisions.csv.gz).", DEADLINES),
@@ -182,7 +186,14 @@ SQLITE_TABLES = {
         "status": "lifecycle status then", "response": "response then", "implementation": "implementation then",
         "last_assessed_on": "the date of the latest evidence then", "last_evidence": "that evidence",
         "last_evidence_url": "its link", "deadline_start": "the first day of the deadline then",
-        "deadline_precision": "day, month or year", "deadline_end": "the last day of the deadline then"}),
+        "deadline_precision": "day, month or year", "deadline_end": "the last day of the deadline then",
+        "last_assessed_precision": "how precisely that evidence is dated: day, month or year"}),
+    "assessment_corrections": ("Assessments marked as mistaken (issue 13): each stays in assessments, shown "
+                               "struck through, and no longer counts for any status or figure.", {
+        "assessment_id": "the assessment corrected (assessments.id)",
+        "reason": "why it is mistaken, as the tracker's staff wrote it",
+        "corrected_by": "who corrected it: a staff role, 'staff' or 'seed'; never a username",
+        "corrected_at": "when it was corrected (UTC)"}),
     "meta": ("Counters of the database.", {"key": "data_version: bumped by every write",
                                            "value": "its value"}),
     "_sqlite_migrations": ("The schema migrations applied to the file.", {

@@ -206,7 +206,11 @@ def _items_json(store: Store, ids: list[str], roles: dict[str, str]) -> str:
     texts = {}
     for record in store.item_records(ids):
         record = record.model_copy(update={
-            "history": [h.model_copy(update={"recorded_by": recorder(roles, h.recorded_by)})
+            "history": [h.model_copy(update={
+                "recorded_by": recorder(roles, h.recorded_by),
+                # issue 13: who corrected an entry, by role too
+                **({"correction": h.correction.model_copy(update={
+                    "corrected_by": recorder(roles, h.correction.corrected_by)})} if h.correction else {})})
                         for h in record.history],
             "deadline_revisions": [r.model_copy(update={"recorded_by": recorder(roles, r.recorded_by)})
                                    for r in record.deadline_revisions]})

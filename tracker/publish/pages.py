@@ -267,6 +267,7 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
                                  lambda chain=chain: chart_builders.chain_timeline(chain, names=names),
                                  (chain.items, chain.links, sorted(names.items())), table, credit=credit),
             "members": rows_of(members.head(40), ["made_label", "kind", "title", "status_label"], names),
+            "span": chain.span(today=today).sentence(dict(names)),  # issue 13: how long it has run
         })
     claimed = []
     for pair in found.claimed.to_dict("records"):
@@ -397,9 +398,15 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
                     if who == "seed" else
                     f"Recorded by {'the tracker' + chr(39) + 's staff' if who == 'staff' else 'a tracker ' + who} "
                     f"on {h['recorded_at'][:10]}")
-        entries.append({"date": date_label(h["assessed_on"], "day"), "said": said, "evidence": h["evidence"],
-                        "url": web_url(h.get("evidence_url")),
-                        "document": documents.get(h.get("evidence_document_id")), "recorded": recorded})
+        correction = ""
+        if h.get("correction_reason") is not None:  # issue 13: kept, struck through, not counted
+            by = recorder(roles, h["corrected_by"])
+            correction = (f"Corrected by {'the tracker' + chr(39) + 's staff' if by == 'staff' else 'a tracker ' + by} "
+                          f"on {h['corrected_at'][:10]}: {h['correction_reason']}")
+        entries.append({"date": date_label(h["assessed_on"], h.get("assessed_on_precision") or "day"), "said": said,
+                        "evidence": h["evidence"], "url": web_url(h.get("evidence_url")),
+                        "document": documents.get(h.get("evidence_document_id")), "recorded": recorded,
+                        "correction": correction})
     deadline_rows = timeline.deadline_rows(revisions)
     deadline_line = ""
     if deadline_rows:

@@ -32,7 +32,17 @@ from ..models import (
     ResponseStatus,
     split_list,
 )
-from .shared import SEED_RECORDER, _LISTED_IDS, _drop, _enum, _group, _now, _recorder
+from .shared import (
+    SEED_RECORDER,
+    _LISTED_IDS,
+    _WITH_CORRECTION,
+    _correction_record,
+    _drop,
+    _enum,
+    _group,
+    _now,
+    _recorder,
+)
 
 
 class Exchange:
@@ -56,7 +66,7 @@ class Exchange:
         if not items:
             return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
         rows = self.item_rows()
-        history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
+        history = _group(self._rows(f"SELECT {_WITH_CORRECTION} ORDER BY a.id"), "item_id")
         links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
         deadlines = _group(self._rows("SELECT * FROM deadline_revisions ORDER BY id"), "item_id")
         items = []
@@ -95,6 +105,7 @@ class Exchange:
             deadline=(PartialDate(start=row["deadline_start"], precision=row["deadline_precision"])
                       if row["deadline_start"] else None),
             done_when=row["done_when"],
+            reference=row["reference"],
             history=[
                 HistoryEntry.model_construct(
                     status=_enum(LifecycleStatus, h["status"]),
@@ -106,6 +117,7 @@ class Exchange:
                     assessed_on_precision=DatePrecision(h["assessed_on_precision"]),
                     recorded_by=h["recorded_by"],
                     recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
+                    correction=_correction_record(h),
                 )
                 for h in history.get(row["id"], [])
             ],
@@ -127,7 +139,7 @@ class Exchange:
     def _item_record_json(self, item_id: str) -> dict:
         row = self.get_item(item_id)
         return {k: row[k] for k in ("title", "quote", "document_id", "origin_document_id", "made_start",
-                                     "made_precision", "done_when", "makers", "owners", "themes")}
+                                     "made_precision", "done_when", "makers", "owners", "themes", "reference")}
 
     def import_problems(self, bundle: Bundle, *, also_known: Iterable[str] = ()) -> list[str]:
         """What ``import_bundle`` would refuse ``bundle`` for, written nowhere: references to
@@ -150,6 +162,12 @@ class Exchange:
             for index, record in enumerate(records):
                 if record.id in known:
                     problems.append(f"{kind}[{index}] ({record.id}): already exists in the database")
+        # Documents that answer documents (issue 13): not before what they answer.
+        own = {d.id: d.published for d in bundle.documents}
+        for index, document in enumerate(bundle.documents):
+            problem = self._document_reference_problem(conn, document, own)
+            if problem and "is not a document" not in problem:  # reference_problems reports those
+                problems.append(f"documents[{index}] ({document.id}): {problem}")
         # Publication dates in one read, not one per item: the bundle's own documents, then the
         # stored ones its items quote.
         published = {d.id: d.published for d in bundle.documents}
@@ -193,7 +211,7 @@ class Exchange:
             for actor in bundle.actors:
                 self._insert_actor(conn, actor)
             for document in bundle.documents:
-                self._insert_document(conn, document)
+                self._insert_document(conn, document, deferred=True)
             counts = {"actors": len(bundle.actors), "documents": len(bundle.documents),
                       "items": len(bundle.items), "assessments": 0, "links": 0}
             for item in bundle.items:
@@ -214,6 +232,8 @@ class Exchange:
                     else:
                         self._insert_assessment(conn, item.id, entry, by, now, reported_by=entry.recorded_by)
                     counts["assessments"] += 1
+                    if entry.correction is not None:
+                        self._insert_imported_correction(conn, entry.correction, by, now, as_recorded)
             self._recompute_item_periods(conn, [item.id for item in bundle.items])
             for item in bundle.items:
                 for link in item.links:

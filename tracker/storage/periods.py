@@ -13,7 +13,7 @@ from their history and copies the open span onto the item row, in the writer's t
 Every write that changes an item's history or the day it was made calls it (assessments,
 bulk updates, deadline revisions, new and edited items, imports). Rebuilding an item's few
 spans costs well under a millisecond; the whole table at 100,000 items takes a minute or two
-(the backfill of migration ``008_status_periods``, in ``tracker.storage.schema``).
+(the backfill of migration ``010_status_periods``, in ``tracker.storage.schema``).
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..dates import sql_period_end
+from .shared import COUNTED_ASSESSMENTS
 
-#: The assessments an item's state is computed from: the one place the periods read them, so a
-#: rule that makes some not count (a correction) changes this and nothing else.
-COUNTED_ASSESSMENTS = "SELECT * FROM assessments"
+#: The assessments an item's state is computed from: the view of those no correction marks as
+#: mistaken (``tracker.storage.shared.COUNTED_ASSESSMENTS``, made by migration 009a).
+_COUNTED = f"SELECT * FROM {COUNTED_ASSESSMENTS}"
 
 _PERIOD_STATE = ("status", "response", "implementation", "last_assessed_on", "last_evidence",
-                 "last_evidence_url", "deadline_start", "deadline_precision", "deadline_end")
+                 "last_evidence_url", "deadline_start", "deadline_precision", "deadline_end",
+                 "last_assessed_precision")
 
 #: A period covers the date bound to ``:as_of``: it began by then and had not ended.
 _BEGUN = "valid_from <= :as_of"
@@ -62,7 +64,7 @@ def _periods_sql(scope: str) -> str:
         WITH scope AS (SELECT id, kind, made_start FROM items WHERE {scope}),
         changes AS (
             SELECT id AS item_id, made_start AS day FROM scope
-            UNION SELECT a.item_id, a.assessed_on FROM scope s JOIN ({COUNTED_ASSESSMENTS}) AS a
+            UNION SELECT a.item_id, a.assessed_on FROM scope s JOIN ({_COUNTED}) AS a
                 ON a.item_id = s.id WHERE a.assessed_on > s.made_start
             UNION SELECT r.item_id, r.revised_on FROM scope s JOIN deadline_revisions r
                 ON r.item_id = s.id WHERE r.revised_on > s.made_start
@@ -73,7 +75,7 @@ def _periods_sql(scope: str) -> str:
         ),
         picked AS (
             SELECT item_id, valid_from, valid_to,
-                (SELECT a.id FROM ({COUNTED_ASSESSMENTS}) AS a WHERE a.item_id = spans.item_id
+                (SELECT a.id FROM ({_COUNTED}) AS a WHERE a.item_id = spans.item_id
                     AND a.assessed_on <= spans.valid_from ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1)
                     AS assessment_id,
                 (SELECT r.id FROM deadline_revisions r WHERE r.item_id = spans.item_id
@@ -83,7 +85,7 @@ def _periods_sql(scope: str) -> str:
         )
         SELECT p.item_id, i.kind, p.valid_from, p.valid_to, a.status, a.response, a.implementation,
                a.assessed_on, a.evidence, a.evidence_url, r.deadline_start, r.deadline_precision,
-               {sql_period_end("r.deadline_start", "r.deadline_precision")}
+               {sql_period_end("r.deadline_start", "r.deadline_precision")}, a.assessed_on_precision
         FROM picked p
         JOIN items i ON i.id = p.item_id
         LEFT JOIN assessments a ON a.id = p.assessment_id
@@ -150,6 +152,7 @@ CREATE_PERIODS = (
             deadline_start TEXT,
             deadline_precision TEXT,
             deadline_end TEXT,
+            last_assessed_precision TEXT,
             PRIMARY KEY (item_id, valid_from)
         ) WITHOUT ROWID
     """,

@@ -17,7 +17,12 @@ from ..models import ItemRecord
 from ..source_text import normalise_for_quote_check
 from .periods import _BEGUN, _COUNTED_STATE, _NOT_ENDED, _PERIOD_STATE, period_mismatch_sql, status_at
 from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
-from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _contains, _group
+from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _group
+
+
+#: Items whose status is "not yet assessed" (no assessment, or one that says so): unresearched,
+#: so never counted as delay (issue 13). The status word is tracker.status's own rule, in SQL.
+_UNASSESSED_SQL = f"{status_rules.sql_display_status()} = '{status_rules.NOT_YET_ASSESSED}'"
 
 
 class Reads:
@@ -143,10 +148,10 @@ class Reads:
             where = f"{where} {'AND' if where else 'WHERE'} i.made_start <= :as_of"
         sql = f"""
             SELECT i.id, i.kind, i.title, {quote} i.document_id, i.origin_document_id,
-                   i.made_start, i.made_precision, i.done_when,
+                   i.made_start, i.made_precision, i.done_when, i.reference,
                    {cur}.status, {cur}.response, {cur}.implementation, {cur}.last_assessed_on,
                    {cur}.last_evidence, {cur}.last_evidence_url,
-                   {cur}.deadline_start, {cur}.deadline_precision,
+                   {cur}.deadline_start, {cur}.deadline_precision, {cur}.last_assessed_precision,
                    i.makers, i.owners, i.themes, i.version
             FROM items i {source}
             {where}
@@ -287,9 +292,11 @@ class Reads:
         )
 
     def history(self, item_id: str) -> list[dict]:
-        """Every assessment of an item, oldest first (by the date the evidence refers to)."""
+        """Every assessment of an item, oldest first (by the date the evidence refers to), each
+        with its correction (``correction_reason``, ``corrected_by``, ``corrected_at``: None
+        when it counts)."""
         return self._rows(
-            "SELECT * FROM assessments WHERE item_id = ? ORDER BY assessed_on, id", (item_id,)
+            f"SELECT {_WITH_CORRECTION} WHERE a.item_id = ? ORDER BY a.assessed_on, a.id", (item_id,)
         )
 
     def deadline_revisions(self, item_id: str) -> list[dict]:
@@ -311,7 +318,7 @@ class Reads:
         at a million assessments that is half the time of the read."""
         columns = [c for c in self.ASSESSMENT_COLUMNS if c not in ("kind", "title")
                    and not (brief and c in self.ASSESSMENT_PROVENANCE)]
-        sql = f"SELECT {', '.join('a.' + c for c in columns)} FROM assessments a"
+        sql = f"SELECT {', '.join('a.' + c for c in columns)} FROM counted_assessments a"
         conditions, params = [], {}
         if until is not None:
             conditions.append("a.assessed_on <= :until")
@@ -513,10 +520,12 @@ class Reads:
 
     def oldest_open_item_ids(self, limit: int, *, as_of: dt.date | None = None) -> list[str]:
         """The ids of the ``limit`` open items (tracker.status.is_open) made longest ago, oldest
-        first (then by id), as the record stood on ``as_of`` (None: now)."""
+        first (then by id), as the record stood on ``as_of`` (None: now); items not yet assessed
+        are left out (issue 13: unresearched, not delayed; ``counts.longest_open`` does the same)."""
         record, params = self._record_at(as_of, index="items_made_status")
         rows = self.db.conn.execute(
-            f"SELECT id FROM {record} WHERE {status_rules.sql_is_open()} ORDER BY made_start, id LIMIT :limit",
+            f"SELECT id FROM {record} WHERE {status_rules.sql_is_open()} AND NOT ({_UNASSESSED_SQL}) "
+            "ORDER BY made_start, id LIMIT :limit",
             {**params, "limit": int(limit)},
         )
         return [row[0] for row in rows]
@@ -634,7 +643,7 @@ class Reads:
         changed = conn.execute(
             f"SELECT at FROM audit_log WHERE action NOT IN ({listed}) ORDER BY at DESC LIMIT 1"
         ).fetchone()
-        evidence = conn.execute("SELECT max(assessed_on) FROM assessments WHERE assessed_on <= ?",
+        evidence = conn.execute("SELECT max(assessed_on) FROM counted_assessments WHERE assessed_on <= ?",
                                 (until,)).fetchone()[0]
         document = conn.execute("SELECT max(published_start) FROM documents WHERE published_start <= ?",
                                 (until,)).fetchone()[0]
@@ -645,8 +654,9 @@ class Reads:
         """What was written to the record from ``since`` (UTC text, inclusive) to ``until``
         (exclusive), by kind: ``items`` made, ``assessments`` (each with the item's entry before
         it, by evidence date: ``prev_status``, ``prev_response``, ``prev_implementation``),
-        ``deadlines`` (each with the deadline before it) and ``edits`` (the audit log's item and
-        document edits, with their before and after JSON). Oldest first."""
+        ``deadlines`` (each with the deadline before it), ``edits`` (the audit log's item and
+        document edits, with their before and after JSON) and ``assessment_corrections`` (issue
+        13: assessments marked as mistaken). Assessments are those that count. Oldest first."""
         params = {"since": since, "until": until or "9999"}
         items = self._rows(
             "SELECT id AS item_id, kind AS item_kind, title AS item_title, created_at AS at, made_start, "
@@ -654,17 +664,17 @@ class Reads:
             "ORDER BY created_at, id", params)
         assessments = self._rows(
             """
-            WITH touched AS (SELECT DISTINCT item_id FROM assessments
+            WITH touched AS (SELECT DISTINCT item_id FROM counted_assessments
                              WHERE recorded_at >= :since AND recorded_at < :until),
             ordered AS (
                 SELECT a.*, LAG(a.status) OVER w AS prev_status, LAG(a.response) OVER w AS prev_response,
                        LAG(a.implementation) OVER w AS prev_implementation, LAG(a.id) OVER w AS prev_id
-                FROM assessments a WHERE a.item_id IN touched
+                FROM counted_assessments a WHERE a.item_id IN touched
                 WINDOW w AS (PARTITION BY a.item_id ORDER BY a.assessed_on, a.id))
             SELECT o.id, o.item_id, i.kind AS item_kind, i.title AS item_title, o.recorded_at AS at,
                    o.status, o.response, o.implementation, o.prev_status, o.prev_response,
                    o.prev_implementation, o.prev_id, o.evidence, o.evidence_url, o.evidence_document_id,
-                   o.assessed_on, o.recorded_by
+                   o.assessed_on, o.assessed_on_precision, o.recorded_by
             FROM ordered o JOIN items i ON i.id = o.item_id
             WHERE o.recorded_at >= :since AND o.recorded_at < :until ORDER BY o.recorded_at, o.id
             """, params)
@@ -690,7 +700,15 @@ class Reads:
             "LEFT JOIN documents d ON a.entity = 'document' AND d.id = a.entity_id "
             "WHERE a.action = 'update' AND a.entity IN ('item', 'document') "
             "AND a.at >= :since AND a.at < :until ORDER BY a.at, a.id", params)
-        return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits}
+        # issue 13: assessments marked as mistaken (their own rows; the assessments above count)
+        corrections = self._rows(
+            "SELECT c.assessment_id, c.reason, c.corrected_at AS at, a.item_id, a.status, a.response, "
+            "a.implementation, a.assessed_on, a.assessed_on_precision, i.kind AS item_kind, i.title AS item_title "
+            "FROM assessment_corrections c JOIN assessments a ON a.id = c.assessment_id "
+            "JOIN items i ON i.id = a.item_id WHERE c.corrected_at >= :since AND c.corrected_at < :until "
+            "ORDER BY c.corrected_at, c.assessment_id", params)
+        return {"items": items, "assessments": assessments, "deadlines": deadlines, "edits": edits,
+                "assessment_corrections": corrections}
 
     # -- the published edition (issue 16): bulk reads (its copy without staff data: exchange.py)
 
@@ -699,6 +717,7 @@ class Reads:
         "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
         "status_periods",  # derived from the public history; a copy opened by Store needs it
+        "assessment_corrections",
     })
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not
@@ -709,7 +728,8 @@ class Reads:
     UNPUBLISHED_TABLES = STAFF_TABLES | {"document_texts"}
     #: Columns of public tables that name a staff account: published as its role.
     RECORDER_COLUMNS = (("assessments", "recorded_by"), ("assessments", "reported_by"),
-                        ("deadline_revisions", "recorded_by"), ("links", "created_by"))
+                        ("deadline_revisions", "recorded_by"), ("links", "created_by"),
+                        ("assessment_corrections", "corrected_by"))
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -729,7 +749,7 @@ class Reads:
         """Every assessment of the items ``item_ids``, by item id, oldest first (by the date its
         evidence refers to, then by entry); one query for any number of items."""
         rows = self._rows(
-            f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY item_id, assessed_on, id",
+            f"SELECT {_WITH_CORRECTION} WHERE a.item_id IN {_LISTED_IDS} ORDER BY a.item_id, a.assessed_on, a.id",
             {"ids": json.dumps(sorted(set(item_ids)))},
         )
         return _group(rows, "item_id")
@@ -748,7 +768,7 @@ class Reads:
         changed."""
         listed = {"ids": json.dumps(sorted(set(ids)))}
         rows = self.item_rows(ids=sorted(set(ids)))
-        history = _group(self._rows(f"SELECT * FROM assessments WHERE item_id IN {_LISTED_IDS} ORDER BY id",
+        history = _group(self._rows(f"SELECT {_WITH_CORRECTION} WHERE a.item_id IN {_LISTED_IDS} ORDER BY a.id",
                                     listed), "item_id")
         links = _group(self._rows(f"SELECT * FROM links WHERE source_id IN {_LISTED_IDS} ORDER BY id", listed),
                        "source_id")

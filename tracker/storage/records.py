@@ -20,6 +20,8 @@ from ..errors import (
 from ..models import (
     Actor,
     Assessment,
+    Correction,
+    CorrectionRecord,
     DeadlineRevision,
     Document,
     ItemFields,
@@ -28,11 +30,12 @@ from ..models import (
     Link,
     PartialDate,
     StatusUpdate,
+    assessment_before_made_problem,
 )
 from ..source_text import SourceText, normalise_for_quote_check, quote_not_found_message
 from .periods import recompute_periods
-from .schema import _search_text
-from .shared import SEED_RECORDER, _LISTED_IDS, _now, _recorder
+from .schema import COUNTED_ASSESSMENTS, _search_text
+from .shared import SEED_RECORDER, _LISTED_IDS, _now, _recorder, _utc_text
 
 
 class RecordWrites:
@@ -86,14 +89,19 @@ class RecordWrites:
             self._audit(conn, by, "create", "document", document.id, after=document.model_dump(mode="json"))
             self._bump_version(conn)
 
-    def _insert_document(self, conn: sqlite3.Connection, d: Document) -> None:
+    def _insert_document(self, conn: sqlite3.Connection, d: Document, *, deferred: bool = False) -> None:
+        if not deferred:  # an import checks its documents' references first, all at once
+            problem = self._document_reference_problem(conn, d)
+            if problem:
+                raise InvalidInputError(f"document {d.id!r}: {problem}")
         try:
             conn.execute(
                 "INSERT INTO documents (id, title, publisher, kind, published_start, "
-                "published_precision, url, reported_in, text_file) VALUES (?,?,?,?,?,?,?,?,?)",
+                "published_precision, url, reported_in, text_file, responds_to, follows_up) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     d.id, d.title, d.publisher, d.kind.value, d.published.start.isoformat(),
-                    d.published.precision.value, d.url, d.reported_in, d.text_file,
+                    d.published.precision.value, d.url, d.reported_in, d.text_file, d.responds_to, d.follows_up,
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -106,14 +114,18 @@ class RecordWrites:
         d = document
         with self._write() as conn:
             before = self._get_versioned(conn, "documents", "document", d.id, expected_version)
+            problem = self._document_reference_problem(conn, d)
+            if problem:
+                raise InvalidInputError(problem)
             try:
                 conn.execute(
                     "UPDATE documents SET title=?, publisher=?, kind=?, published_start=?, "
-                    "published_precision=?, url=?, reported_in=?, text_file=?, version=version+1 "
-                    "WHERE id=?",
+                    "published_precision=?, url=?, reported_in=?, text_file=?, responds_to=?, follows_up=?, "
+                    "version=version+1 WHERE id=?",
                     (
                         d.title, d.publisher, d.kind.value, d.published.start.isoformat(),
-                        d.published.precision.value, d.url, d.reported_in, d.text_file, d.id,
+                        d.published.precision.value, d.url, d.reported_in, d.text_file,
+                        d.responds_to, d.follows_up, d.id,
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -121,6 +133,32 @@ class RecordWrites:
             self._audit(conn, by, "update", "document", d.id, before=before, after=d.model_dump(mode="json"))
             self._bump_version(conn)
         return expected_version + 1
+
+    # -- documents that answer documents (issue 13) ------------------------------------------
+
+    def _document_reference_problem(self, conn: sqlite3.Connection, d: Document,
+                                    known: dict[str, PartialDate] | None = None) -> str | None:
+        """Why ``d``'s ``reported_in``, ``responds_to`` or ``follows_up`` cannot stand: it names
+        no document, or (for an answer) one published after ``d`` (a response cannot answer a
+        report not yet out). ``known``: publication dates of documents not stored yet (an import)."""
+        known = known or {}
+        for field in ("reported_in", "responds_to", "follows_up"):
+            ref = getattr(d, field)
+            if not ref:
+                continue
+            if ref in known:
+                published = known[ref]
+            else:
+                row = conn.execute("SELECT published_start, published_precision FROM documents WHERE id = ?",
+                                   (ref,)).fetchone()
+                if row is None:
+                    return f"{field}: {ref!r} is not a document"
+                published = PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1])
+            if field != "reported_in" and d.published.end < published.start:
+                verb = "responds to" if field == "responds_to" else "follows up"
+                return (f"{field}: published {d.published.label()}, it cannot answer {ref!r}, published later "
+                        f"({published.label()}): a document {verb} one published before it")
+        return None
 
     # -- items ---------------------------------------------------------------
 
@@ -159,12 +197,12 @@ class RecordWrites:
         try:
             conn.execute(
                 "INSERT INTO items (id, kind, title, quote, document_id, origin_document_id, "
-                "made_start, made_precision, done_when, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "made_start, made_precision, done_when, reference, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     item.id, item.kind.value, item.title, item.quote, item.document_id,
                     item.origin_document_id, item.made.start.isoformat(),
-                    item.made.precision.value, item.done_when, now, now,
+                    item.made.precision.value, item.done_when, item.reference, now, now,
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -203,7 +241,8 @@ class RecordWrites:
             [(item_id, t, n) for n, t in enumerate(item.themes)],
         )
         makers, owners, themes = "; ".join(item.makers), "; ".join(item.owners), "; ".join(item.themes)
-        search = _search_text(item_id, item.title, item.quote, makers, owners, themes, item.document_id)
+        search = _search_text(item_id, item.title, item.quote, makers, owners, themes, item.document_id,
+                              item.reference)
         conn.execute(
             "UPDATE items SET makers = ?, owners = ?, themes = ?, search_text = ? WHERE id = ?",
             (makers, owners, themes, search, item_id),
@@ -217,19 +256,20 @@ class RecordWrites:
             current = self._check_item_version(conn, item_id, expected_version)
             if fields.kind.value != current["kind"]:
                 raise InvalidInputError("an item's kind cannot change once it has been recorded")
-            problem = self._made_after_document_problem(conn, fields) or self._quote_problem(
-                conn, fields.document_id, fields.quote)
+            problem = (self._made_after_document_problem(conn, fields)
+                       or self._assessed_before_made_problem(conn, item_id, fields.made)
+                       or self._quote_problem(conn, fields.document_id, fields.quote))
             if problem:
                 raise InvalidInputError(problem)
             try:
                 conn.execute(
                     "UPDATE items SET title=?, quote=?, document_id=?, origin_document_id=?, "
-                    "made_start=?, made_precision=?, done_when=?, version=version+1, updated_at=? "
+                    "made_start=?, made_precision=?, done_when=?, reference=?, version=version+1, updated_at=? "
                     "WHERE id=?",
                     (
                         fields.title, fields.quote, fields.document_id, fields.origin_document_id,
                         fields.made.start.isoformat(), fields.made.precision.value,
-                        fields.done_when, _now(), item_id,
+                        fields.done_when, fields.reference, _now(), item_id,
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -264,6 +304,7 @@ class RecordWrites:
             current = self._check_item_version(conn, item_id, expected_version)
             try:
                 assessment.check_kind(ItemKind(current["kind"]))
+                assessment.check_made(self._made(conn, item_id))
             except ValueError as exc:
                 raise InvalidInputError(str(exc)) from None
             before = self._current_status(conn, item_id)
@@ -391,6 +432,12 @@ class RecordWrites:
                 for ident, kind, version in conn.execute(
                     f"SELECT id, kind, version FROM items WHERE id IN {_LISTED_IDS}", {"ids": json.dumps(wanted)})
             }
+            made = {
+                ident: PartialDate(start=dt.date.fromisoformat(start), precision=precision)
+                for ident, start, precision in conn.execute(
+                    f"SELECT id, made_start, made_precision FROM items WHERE id IN {_LISTED_IDS}",
+                    {"ids": json.dumps(wanted)})
+            }
             documents = {u.assessment.evidence_document_id for u in updates} - {None}
             known_documents = {
                 row[0] for row in conn.execute(
@@ -413,6 +460,7 @@ class RecordWrites:
                     conflicts.append(VersionConflictError("item", ident, update.expected_version, version))
                 try:
                     update.assessment.check_kind(ItemKind(kind))
+                    update.assessment.check_made(made[ident])
                 except ValueError as exc:
                     problems.append(f"item {ident!r}: {exc}")
                 document = update.assessment.evidence_document_id
@@ -433,6 +481,80 @@ class RecordWrites:
             self._recompute_item_periods(conn, list(versions))
             self._bump_version(conn)
         return versions
+
+    # -- corrections (issue 13): an assessment marked as mistaken --------------------------
+    # The assessment stays in the history (append-only); a row in assessment_corrections says it
+    # no longer counts. Every status read selects from ``counted_assessments`` (one definition).
+
+    def correct_assessment(
+        self, assessment_id: int, correction: Correction, *, expected_version: int | None, by: str
+    ) -> int:
+        """Mark assessment ``assessment_id`` as mistaken, with ``correction.reason``; returns
+        its item's new version. One transaction: the correction row, the item's version, its
+        current status recomputed from the assessments that still count, the audit entry.
+
+        Raises NotFoundError (no such assessment), InvalidInputError (already corrected) and
+        VersionConflictError (the item changed since ``expected_version``); nothing is written.
+        """
+        by = _recorder(by)
+        if isinstance(assessment_id, bool) or not isinstance(assessment_id, int):
+            raise InvalidInputError(f"assessment: {assessment_id!r} is not an assessment number")
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT a.item_id, a.status, a.response, a.implementation, a.assessed_on, c.reason "
+                "FROM assessments a LEFT JOIN assessment_corrections c ON c.assessment_id = a.id "
+                "WHERE a.id = ?", (assessment_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"assessment {assessment_id} does not exist")
+            item_id, status, response, implementation, assessed_on, already = row
+            if already is not None:
+                raise InvalidInputError(f"assessment {assessment_id} was already corrected ({already})")
+            current = self._check_item_version(conn, item_id, expected_version)
+            before = self._current_status(conn, item_id)
+            conn.execute(
+                "INSERT INTO assessment_corrections (assessment_id, reason, corrected_by, corrected_at) "
+                "VALUES (?, ?, ?, ?)", (assessment_id, correction.reason, by, _now()))
+            conn.execute("UPDATE items SET version = version + 1, updated_at = ? WHERE id = ?", (_now(), item_id))
+            self._recompute_item_periods(conn, [item_id])
+            self._audit(conn, by, "correct assessment", "item", item_id, before=before,
+                        after={"assessment": assessment_id, "assessed_on": assessed_on, "status": status,
+                               "response": response, "implementation": implementation,
+                               "reason": correction.reason, "status now": self._current_status(conn, item_id)})
+            self._bump_version(conn)
+        return current["version"] + 1
+
+    def _insert_imported_correction(self, conn, correction: CorrectionRecord, by: str, now: str,
+                                    as_recorded: bool) -> None:
+        """The correction of the assessment just inserted (an import's history entry)."""
+        ident = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        who, at = by, now
+        if as_recorded:
+            who = correction.corrected_by or by
+            at = _utc_text(correction.corrected_at) if correction.corrected_at else now
+        conn.execute(
+            "INSERT INTO assessment_corrections (assessment_id, reason, corrected_by, corrected_at) "
+            "VALUES (?, ?, ?, ?)", (ident, correction.reason, who, at))
+
+    def _made(self, conn, item_id: str) -> PartialDate:
+        start, precision = conn.execute(
+            "SELECT made_start, made_precision FROM items WHERE id = ?", (item_id,)).fetchone()
+        return PartialDate(start=dt.date.fromisoformat(start), precision=precision)
+
+    def _assessed_before_made_problem(self, conn, item_id: str, made: PartialDate) -> str | None:
+        """Why ``item_id`` cannot be said to be made ``made``: an assessment that counts refers
+        to a time before it (the rule ``Assessment.check_made`` applies to new ones)."""
+        row = conn.execute(
+            f"SELECT assessed_on, assessed_on_precision FROM {COUNTED_ASSESSMENTS} WHERE item_id = ? "
+            "ORDER BY assessed_on LIMIT 1", (item_id,)).fetchone()
+        if row is None:
+            return None
+        problem = assessment_before_made_problem(
+            PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1]), made)
+        if problem is None:
+            return None
+        return (f"made: {made.label()} is after the evidence of its earliest assessment "
+                f"({PartialDate(start=dt.date.fromisoformat(row[0]), precision=row[1]).label()}); "
+                "correct that assessment first if it is mistaken")
 
     # -- links -------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from sqlite_utils.migrations import Migrations
 from .. import status as status_rules
 from .accounts import sign_in_key
 from .periods import CREATE_PERIODS, recompute_periods
-from .shared import _utc_text
+from .shared import COUNTED_ASSESSMENTS, _utc_text
 
 
 # ---------------------------------------------------------------------------
@@ -345,7 +345,10 @@ def _m002_summaries_for_scale(db: sqlite_utils.Database) -> None:
 
 #: Joins the searched fields in ``items.search_text``; a search containing it tests each field.
 _FIELD_SEPARATOR = "\x1f"
-_SEARCHED_FIELDS = ("id", "title", "quote", "makers", "owners", "themes", "document_id")
+#: The fields 003 searched: that migration runs on tables without the later ones.
+_SEARCHED_FIELDS_003 = ("id", "title", "quote", "makers", "owners", "themes", "document_id")
+#: Every searched field: 009b added the item's reference within its document ("R4").
+_SEARCHED_FIELDS = (*_SEARCHED_FIELDS_003, "reference")
 
 
 def _search_text(*fields: str | None) -> str:
@@ -358,8 +361,8 @@ def _m003_search_text(db: sqlite_utils.Database) -> None:
     """The tracker's text search as one substring test in SQLite per item (C speed), instead
     of lower-casing ~500 characters of each item in Python on every search."""
     db.execute("ALTER TABLE items ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
-    db.conn.create_function("tracker_search_text", len(_SEARCHED_FIELDS), _search_text, deterministic=True)
-    db.execute(f"UPDATE items SET search_text = tracker_search_text({', '.join(_SEARCHED_FIELDS)})")
+    db.conn.create_function("tracker_search_text", len(_SEARCHED_FIELDS_003), _search_text, deterministic=True)
+    db.execute(f"UPDATE items SET search_text = tracker_search_text({', '.join(_SEARCHED_FIELDS_003)})")
 
 
 #: How long a failure count was remembered when 004 carried the old per-account counts over
@@ -454,8 +457,83 @@ def _m007_assessment_date_precision(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE assessments ADD COLUMN assessed_on_precision TEXT NOT NULL DEFAULT 'day'")
 
 
-@migrations(name="008_status_periods")
-def _m008_status_periods(db: sqlite_utils.Database) -> None:
+# -- issue 13: corrections, the assessments that count ---------------------------------------
+
+# COUNTED_ASSESSMENTS (tracker.storage.shared) names the view made here: the one definition of
+# the assessments that count for a status or a figure, every assessment that no correction marks
+# as mistaken. Every read of assessments for a status (the status periods, timelines, the
+# newest evidence) selects from it; the full history (``assessments``, with its corrections) is
+# read only to show or export it.
+
+
+@migrations(name="009a_assessment_corrections")
+def _m009a_assessment_corrections(db: sqlite_utils.Database) -> None:
+    """Staff mark an assessment as mistaken, with a reason (issue 13). The history stays
+    append-only: the assessment is kept, a correction row beside it says it no longer counts.
+    One correction per assessment, itself append-only."""
+    db.execute(
+        """
+        CREATE TABLE assessment_corrections (
+            assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id),
+            reason TEXT NOT NULL,
+            corrected_by TEXT NOT NULL,
+            corrected_at TEXT NOT NULL
+        )
+        """
+    )
+    # One statement at a time (executescript would commit the migration's transaction).
+    for action, verb in (("UPDATE", "changed"), ("DELETE", "deleted")):
+        db.execute(
+            f"CREATE TRIGGER assessment_corrections_append_only_{action.lower()} BEFORE {action} "
+            "ON assessment_corrections BEGIN SELECT RAISE(ABORT, "
+            f"'assessment_corrections is append-only: rows cannot be {verb}'); END"
+        )
+    db.execute(
+        f"""
+        CREATE VIEW {COUNTED_ASSESSMENTS} AS
+        SELECT a.* FROM assessments a
+        WHERE NOT EXISTS (SELECT 1 FROM assessment_corrections c WHERE c.assessment_id = a.id)
+        """
+    )
+
+
+@migrations(name="009b_item_reference")
+def _m009b_item_reference(db: sqlite_utils.Database) -> None:
+    """An item's reference within its document ("Recommendation 4", "R4"; issue 13), shown,
+    searched (it joins ``search_text``) and sorted by."""
+    db.execute("ALTER TABLE items ADD COLUMN reference TEXT")
+    # search_text gains an empty last field, so a search never matches across the join.
+    db.execute("UPDATE items SET search_text = search_text || char(31)")
+
+
+@migrations(name="009c_last_assessed_precision")
+def _m009c_last_assessed_precision(db: sqlite_utils.Database) -> None:
+    """How precisely the latest assessment's evidence is dated, cached beside ``last_assessed_on``
+    like the rest of the current state (issue 13), so lists and CSV exports say "2025-07" for
+    evidence known to the month."""
+    db.execute("ALTER TABLE items ADD COLUMN last_assessed_precision TEXT")
+    db.execute(
+        """
+        UPDATE items SET last_assessed_precision = (
+            SELECT assessed_on_precision FROM counted_assessments WHERE item_id = items.id
+            ORDER BY assessed_on DESC, id DESC LIMIT 1)
+        WHERE last_assessed_on IS NOT NULL
+        """
+    )
+
+
+@migrations(name="009d_document_answers")
+def _m009d_document_answers(db: sqlite_utils.Database) -> None:
+    """Documents that answer documents (issue 13): a government response *responds to* a report,
+    a progress report *follows up* a report. One of each per document, like ``reported_in``."""
+    db.execute("ALTER TABLE documents ADD COLUMN responds_to TEXT REFERENCES documents(id)")
+    db.execute("ALTER TABLE documents ADD COLUMN follows_up TEXT REFERENCES documents(id)")
+    db.execute("CREATE INDEX documents_responds_to ON documents(responds_to) WHERE responds_to IS NOT NULL")
+    db.execute("CREATE INDEX documents_follows_up ON documents(follows_up) WHERE follows_up IS NOT NULL")
+
+
+@migrations(name="010_status_periods")
+def _m010_status_periods(db: sqlite_utils.Database) -> None:
     """Each item's state over time as periods (``tracker.storage.periods``), so the record as of
     a past date is an indexed read instead of a replay of the whole history (5.4 s for the
     overview at 100,000 items); backfilled from the history of every item."""

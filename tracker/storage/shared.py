@@ -8,7 +8,10 @@ import datetime as dt
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InvalidInputError
-from ..models import ShortText, describe_validation_error
+from ..models import CorrectionRecord, ShortText, describe_validation_error
+
+#: The view of the assessments that count (none a correction marks as mistaken; migration 009a).
+COUNTED_ASSESSMENTS = "counted_assessments"
 
 
 _RECORDER = TypeAdapter(ShortText)
@@ -58,6 +61,19 @@ SIGN_IN_ACTIONS = ("sign in", "sign-in failed", "lockout", "sign out", "session 
 
 #: The ids in the JSON list bound to ``:ids``, for ``... IN`` (one parameter for any number).
 _LISTED_IDS = "(SELECT value FROM json_each(:ids))"
+
+
+#: An assessment row with its correction, if any (issue 13): ``SELECT {_WITH_CORRECTION} WHERE ...``.
+_WITH_CORRECTION = ("a.*, c.reason AS correction_reason, c.corrected_by, c.corrected_at FROM assessments a "
+                    "LEFT JOIN assessment_corrections c ON c.assessment_id = a.id")
+
+
+def _correction_record(row: dict) -> CorrectionRecord | None:
+    """The correction of a history row read with ``_WITH_CORRECTION``, as the exchange carries it."""
+    if row.get("correction_reason") is None:
+        return None
+    return CorrectionRecord.model_construct(reason=row["correction_reason"], corrected_by=row["corrected_by"],
+                                            corrected_at=dt.datetime.fromisoformat(row["corrected_at"]))
 
 
 def _contains(needle: str, *texts: str | None) -> bool:

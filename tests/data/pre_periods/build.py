@@ -28,7 +28,7 @@ with tempfile.TemporaryDirectory() as work:
     db = Path(work) / "tracker.db"
     init_database(db)
     with Store(db) as store:
-        assert "008_status_periods" not in store.applied_migrations(), "run this with the code before the periods"
+        assert "010_status_periods" not in store.applied_migrations(), "run this with the code before the periods"
         generate(store, items=60, seed=8, chunk_size=60)
         commitments = [r for r in store.item_rows() if r["kind"] in ("commitment", "call")]
         for item in rng.sample(commitments, 12):
