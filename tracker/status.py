@@ -145,6 +145,14 @@ def sql_overdue(open_condition: str, deadline_end: str, today: str) -> str:
     return f"(({open_condition}) AND {deadline_end} IS NOT NULL AND {deadline_end} < {today})"
 
 
+def sql_awaiting_response(kind: str = "kind", status: str = "status", response: str = "response",
+                          implementation: str = "implementation") -> str:
+    """``is_awaiting_response`` as a SQL condition over the given column expressions."""
+    return (f"({kind} = '{ItemKind.RECOMMENDATION.value}' "
+            f"AND coalesce({response}, '') IN ('', '{ResponseStatus.AWAITING_RESPONSE.value}') "
+            f"AND {sql_is_open(kind, status, response, implementation)})")
+
+
 #: Every label display_status can return, in the order charts stack them (worst to best is
 #: not implied: the order walks from "nothing known" through "under way" to "ended").
 STATUS_ORDER: list[str] = [
