@@ -56,7 +56,8 @@ def show(
     folded = st.expander("Filters: open or overdue, kind, status, theme, actor, document, dates",
                          expanded=bool(in_use), icon=":material/filter_list:")
     state = folded.segmented_control(
-        "Show", [s for s in STATES if s], key=f"{key}state", bind="query-params", format_func=STATES.get,
+        # No format_func: a bound control keeps its option's shown text in the URL (?state=overdue).
+        "Only the items", [s for s in STATES if s], key=f"{key}state", bind="query-params",
         help="Open: something is still owed. Overdue: open after the whole period of its deadline has "
              "passed (a deadline \"June 2024\" is overdue from 1 July 2024), whatever the response. "
              "Counted to the \"as of\" date when one is chosen.",
