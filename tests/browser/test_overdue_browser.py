@@ -80,9 +80,13 @@ def settle(page) -> None:
 
 def screenshot(page, name: str, width: int) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(500)
+    height = page.evaluate(  # the page scrolls inside Streamlit's main block: grow the window to it
+        "() => Math.max(...Array.from(document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stMainBlockContainer]')).map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 80, 6_000)})
+    page.wait_for_timeout(700)
     page.screenshot(path=str(SCREENSHOTS / f"overdue-{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": width, "height": 900})
 
 
 def _tile_value(page, label: str) -> int:
