@@ -249,6 +249,28 @@ def gap_tables(snap: Snapshot) -> dict:
     return _gap_tables(*snap.key)
 
 
+# -- past deadline and the headline's links (issue 13) --------------------------------------
+
+
+@st.cache_data(**CACHE)
+def _past_deadline(path, version, as_of_iso, today_iso) -> dict:
+    with _open(path) as store:
+        return gaps.past_deadline_table(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
+                                        limit=GAP_ROWS_SHOWN)
+
+
+def past_deadline(snap: Snapshot) -> dict:
+    """``gaps.past_deadline_table`` as of the snapshot: ``rows`` (the first ``GAP_ROWS_SHOWN``
+    overdue items, awaiting a response first, then the longest overdue), ``count`` (all of
+    them: the headline's "Overdue") and ``awaiting`` (those with no response)."""
+    return _past_deadline(*snap.key)
+
+
+def headline_filters(snap: Snapshot) -> dict[str, filters.ItemFilter]:
+    """``figures.headline_filters``: for each headline tile, the Tracker filter of its items."""
+    return figures.headline_filters(filter_options(snap))
+
+
 @st.cache_data(**CACHE)
 def _chains_by_id(path, version, as_of_iso, today_iso, chain_ids: tuple[str, ...]) -> list[gaps.Chain]:
     by_id = {c.id: c for c in _chains(path, version, as_of_iso, today_iso)}

@@ -21,6 +21,7 @@ from tracker.cli import cli
 from tracker.models import Assessment, ItemFields, UserIn
 from tracker.publish import publish
 from tracker.publish.dictionary import CSV_FILES, SQLITE_TABLES
+from tracker.publish.render import page_name
 from tracker.store import Store
 from tracker.synthetic import generate
 
@@ -77,6 +78,7 @@ def dashboard_view(db: Path, monkeypatch) -> dict:
         "longest": list(data.longest_open(snap, limit=10)["id"]),
         "sources": data.source_scorecard(snap),
         "names": names,
+        "past_deadline": data.past_deadline(snap),
     }
 
 
@@ -97,6 +99,13 @@ def assert_same_as_dashboard(db: Path, site: Path, monkeypatch) -> None:
         json.loads(expected["theme_chart"].to_json()))
     for item_id in expected["longest"]:
         assert f'href="items/{item_id}.html"' in overview
+    # the past-deadline section lists the dashboard's overdue items, in its order (issue 13)
+    late = expected["past_deadline"]
+    section = (site / "gaps.html").read_text(encoding="utf-8").split('id="past-deadline"')[1].split('id="delivery"')[0]
+    assert re.findall(r'href="items/([^"]+)\.html"', section) == [page_name(i) for i in late["rows"]["id"]]
+    assert late["count"] == (expected["headline"]["overdue"] if late["count"] else 0)
+    if late["count"]:
+        assert f"<strong>{late['count']:,}</strong> open item" in section
 
 
 @pytest.fixture

@@ -66,6 +66,13 @@ def test_display_status_in_sql_is_the_python_one_for_every_combination(conn):
         assert found[n] == rules.display_status(*row), row
 
 
+def test_awaiting_response_in_sql_is_the_python_one_for_every_combination(conn):
+    found = dict(conn.execute(f"SELECT n, {rules.sql_awaiting_response()} FROM c"))
+    for n, row in enumerate(COMBINATIONS):
+        assert bool(found[n]) == rules.is_awaiting_response(*row), row
+    assert any(rules.is_awaiting_response(*row) for row in COMBINATIONS)
+
+
 @pytest.mark.parametrize("today", ["2022-06-30", "2022-07-01", "2023-01-01"])
 def test_overdue_in_sql_is_overdue_in_python(conn, today):
     ends = [None, "2022-06-29", "2022-06-30", "2022-07-01", "2022-12-31"]

@@ -121,9 +121,7 @@ def headline(counts: pd.DataFrame, deadlines: pd.DataFrame, *, today: dt.date) -
         open_ += n if is_open else 0
         delivered += n if label in DELIVERED_LABELS else 0
         not_delivered += n if label in NOT_DELIVERED_LABELS else 0
-        no_response = status_rules.response_label(response) == AWAITING
-        if kind == ItemKind.RECOMMENDATION and is_open and no_response:
-            awaiting += n
+        awaiting += n if status_rules.is_awaiting_response(kind, status, response, implementation) else 0
     overdue = with_deadline = 0
     for (kind, status, response, implementation, n), late in zip(
             status_rows(deadlines), deadlines["overdue"].tolist()):

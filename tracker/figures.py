@@ -22,7 +22,8 @@ from .models import ItemKind
 from .store import Store
 
 __all__ = [
-    "Headline", "all_matching_items", "document_counts", "filter_options", "headline", "item_titles",
+    "HEADLINE_TILES", "Headline", "all_matching_items", "document_counts", "filter_options", "headline",
+    "headline_filters", "item_titles",
     "items_of_document", "longest_open", "matching_items", "oldest_open", "scorecard", "source_scorecard",
     "status_totals",
 ]
@@ -32,6 +33,34 @@ def headline(store: Store, *, today: dt.date, as_of: dt.date | None = None) -> H
     """``counts.headline`` of the record as of ``as_of`` (None: now), overdue counted to ``today``."""
     return counts.headline(store.status_counts(as_of=as_of), store.deadline_counts(today, as_of=as_of),
                            today=today)
+
+
+#: The headline's tiles, each the Tracker filter of exactly the items it counts (``headline_filters``).
+HEADLINE_TILES = ("trackable", "findings", "delivered", "not_delivered", "overdue", "awaiting_response")
+
+
+def headline_filters(options: filters.FilterOptions) -> dict[str, filters.ItemFilter]:
+    """For each of ``HEADLINE_TILES``, the Tracker filter that lists exactly the items the
+    ``Headline`` figure of that name counts, as of the same date ("overdue" on the same reference
+    date), choosing only among the kinds and statuses ``options`` offers; a tile whose filter
+    would choose nothing (so its figure is 0) is left out rather than given an empty filter,
+    which would list every item. tests/test_overdue.py holds each count to its figure."""
+    def present(wanted, offered) -> tuple[str, ...]:
+        return tuple(v for v in offered if v in set(wanted))
+
+    trackable = present((ItemKind.COMMITMENT.value, ItemKind.RECOMMENDATION.value, ItemKind.CALL.value),
+                        options.kinds)
+    awaiting = present((counts.AWAITING,), options.statuses)
+    chosen = {
+        "trackable": filters.ItemFilter(kinds=trackable) if trackable else None,
+        "findings": filters.ItemFilter(kinds=present((ItemKind.FINDING.value,), options.kinds)),
+        "delivered": filters.ItemFilter(statuses=present(counts.DELIVERED_LABELS, options.statuses)),
+        "not_delivered": filters.ItemFilter(statuses=present(counts.NOT_DELIVERED_LABELS, options.statuses)),
+        "overdue": filters.ItemFilter(state=filters.OVERDUE),
+        "awaiting_response": filters.ItemFilter(kinds=(ItemKind.RECOMMENDATION.value,), statuses=awaiting,
+                                                state=filters.OPEN) if awaiting else None,
+    }
+    return {tile: f for tile, f in chosen.items() if f is not None and not f.is_empty()}
 
 
 def scorecard(
@@ -103,15 +132,17 @@ def filter_options(store: Store, *, as_of: dt.date | None = None) -> filters.Fil
     )
 
 
-def _found(store: Store, chosen: filters.ItemFilter, *, limit: int | None,
+def _found(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: int | None,
            as_of: dt.date | None) -> tuple[int, int, pd.DataFrame]:
-    """(items in all, items matching, the first ``limit`` matching) as of ``as_of``."""
+    """(items in all, items matching, the first ``limit`` matching) as of ``as_of``, "overdue"
+    counted to ``today``."""
     found = store.status_counts(as_of=as_of)
     statuses = counts.combinations_shown_as(found, chosen.statuses) if chosen.statuses else None
     matches, frame = store.find_items(
         text=chosen.query, kinds=chosen.kinds, statuses=statuses, actors=chosen.actors,
         owners=chosen.owners, themes=chosen.themes, documents=chosen.documents,
         made_from=chosen.made_from, made_to=chosen.made_to, limit=limit, as_of=as_of,
+        open_only=chosen.state == filters.OPEN, overdue_on=today if chosen.state == filters.OVERDUE else None,
     )
     return int(found["n"].sum()), matches, frame
 
@@ -121,14 +152,14 @@ def matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date, 
     """``filters.filter_items`` of the record as of ``as_of``, without loading every item:
     ``rows``, the first ``limit`` matching items annotated for ``today`` (oldest first);
     ``matches``, how many match; ``total``, how many items there are."""
-    total, matches, frame = _found(store, chosen, limit=limit, as_of=as_of)
+    total, matches, frame = _found(store, chosen, today=today, limit=limit, as_of=as_of)
     return {"total": total, "matches": matches, "rows": annotate(frame, today=today)}
 
 
 def all_matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date,
                        as_of: dt.date | None = None) -> pd.DataFrame:
     """Every item matching ``chosen`` as of ``as_of``, annotated (for a download)."""
-    return annotate(_found(store, chosen, limit=None, as_of=as_of)[2], today=today)
+    return annotate(_found(store, chosen, today=today, limit=None, as_of=as_of)[2], today=today)
 
 
 def items_of_document(store: Store, document_id: str, *, today: dt.date,

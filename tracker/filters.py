@@ -19,12 +19,19 @@ from .models import split_list
 from .exchange import neutralise_cell
 
 
+#: What ``ItemFilter.state`` can ask for ("": any item), with how a reader reads it.
+OPEN, OVERDUE = "open", "overdue"
+STATES = {"": "any item", OPEN: "open items only", OVERDUE: "overdue only (open, past the deadline)"}
+
+
 @dataclass(frozen=True)
 class ItemFilter:
     """What a reader asked for. Empty selections do not filter.
 
     ``actors`` matches an item any of whose makers or owners is selected; ``owners`` only its
-    owners/addressees. ``made_from``/``made_to`` bound the date made (inclusive).
+    owners/addressees. ``made_from``/``made_to`` bound the date made (inclusive). ``state``:
+    ``open`` keeps open items (``status.is_open``), ``overdue`` open items past their deadline on
+    the reference date (``status.is_overdue``, whatever the response); empty keeps all.
     """
 
     query: str = ""
@@ -36,6 +43,11 @@ class ItemFilter:
     documents: tuple[str, ...] = ()
     made_from: dt.date | None = None
     made_to: dt.date | None = None
+    state: str = ""
+
+    def __post_init__(self):
+        if self.state not in STATES:
+            raise ValueError(f"unknown state {self.state!r}: choose one of {', '.join(s for s in STATES if s)}")
 
     def is_empty(self) -> bool:
         return self == ItemFilter()
@@ -84,6 +96,10 @@ def filter_items(annotated: pd.DataFrame, chosen: ItemFilter) -> pd.DataFrame:
         mask &= annotated["made"] >= chosen.made_from
     if chosen.made_to is not None:
         mask &= annotated["made"] <= chosen.made_to
+    if chosen.state == OPEN:
+        mask &= annotated["state"] == frames.OPEN
+    if chosen.state == OVERDUE:  # ``annotate`` counted days overdue to its reference date
+        mask &= annotated["days_overdue"].notna()
     return annotated[mask]
 
 
@@ -182,6 +198,8 @@ def describe_filter(chosen: ItemFilter, *, actor_names: Mapping[str, str],
         parts.append(f"made on or after {chosen.made_from.isoformat()}")
     if chosen.made_to:
         parts.append(f"made on or before {chosen.made_to.isoformat()}")
+    if chosen.state:
+        parts.append(STATES[chosen.state])
     return "; ".join(parts) if parts else "no filter: every item"
 
 

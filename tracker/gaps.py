@@ -23,7 +23,6 @@ import pandas as pd
 from . import frames
 from . import status as status_rules
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind, split_list
-from .counts import AWAITING
 from .dates import date_label, duration
 from .frames import none_if_missing, status_labels, values_or_none
 from .store import Store
@@ -68,8 +67,7 @@ def in_delivery_gap(kind: str, status: str | None, response: str | None, impleme
 def in_response_gap(kind: str, status: str | None, response: str | None, implementation: str | None) -> bool:
     """An open recommendation with no response recorded from its addressee (a response of
     ``awaiting response``, or no assessment at all)."""
-    return (kind == ItemKind.RECOMMENDATION and status_rules.response_label(response) == AWAITING
-            and bool(status_rules.is_open(kind, status, response, implementation)))
+    return status_rules.is_awaiting_response(kind, status, response, implementation)
 
 
 def _rows_where(annotated: pd.DataFrame, rule) -> pd.Series:
@@ -555,3 +553,46 @@ def gap_tables(store: Store, *, today: dt.date, as_of: dt.date | None = None, li
         "claimed": claimed.head(limit),
         "chains": listed.head(limit),
     }
+
+
+# -- past deadline (issue 13): every open item past its deadline, whatever its response ----------
+
+PAST_DEADLINE_COLUMNS = [
+    "id", "kind", "title", "held_by", "status_label", "response_label", "awaiting_response",
+    "made_label", "deadline_label", "deadline_end", "days_overdue",
+]
+
+
+def past_deadline(annotated: pd.DataFrame) -> pd.DataFrame:
+    """The overdue items among annotated rows (``status.is_overdue``, whatever the response: the
+    ``days_overdue`` ``annotate`` gives), each with who it is held against (``held_by``:
+    ``status.accountable``, "; "-joined) and whether its addressee has not even responded
+    (``awaiting_response``: ``status.is_awaiting_response``). The worst case first: awaiting a
+    response and past the deadline; then the longest overdue; then by id."""
+    if annotated.empty:
+        return pd.DataFrame(columns=PAST_DEADLINE_COLUMNS)
+    frame = annotated[annotated["days_overdue"].notna()].copy()
+    if frame.empty:
+        return pd.DataFrame(columns=PAST_DEADLINE_COLUMNS)
+    frame["awaiting_response"] = _rows_where(frame, status_rules.is_awaiting_response).tolist()
+    frame["held_by"] = ["; ".join(status_rules.accountable(kind, split_list(owners), split_list(makers)))
+                        for kind, owners, makers in zip(frame["kind"], frame["owners"], frame["makers"])]
+    frame = frame.sort_values(["awaiting_response", "days_overdue", "id"], ascending=[False, False, True])
+    return frame[PAST_DEADLINE_COLUMNS].reset_index(drop=True)
+
+
+def past_deadline_table(store: Store, *, today: dt.date, as_of: dt.date | None = None,
+                        limit: int = 1000) -> dict:
+    """The record's overdue items as of ``as_of`` (None: now), overdue counted to ``today``:
+    ``rows``, the first ``limit`` in ``past_deadline``'s order; ``count``, how many in all (the
+    Overview's "Overdue" figure: the same SQL condition ``Store.deadline_counts`` counts); and
+    ``awaiting``, how many of them await a response. Bounded: counted in SQL, only the rows shown
+    are read."""
+    overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
+    awaiting = status_rules.sql_awaiting_response()
+    params = {"today": today.isoformat()}
+    count, rows = store.items_where(overdue, params, order=f"{awaiting} DESC, deadline_end, id",
+                                    limit=limit, as_of=as_of)
+    awaiting_count, _ = store.items_where(f"{overdue} AND {awaiting}", params, order="id", limit=0, as_of=as_of)
+    return {"rows": past_deadline(frames.annotate(rows, today=today)), "count": count,
+            "awaiting": awaiting_count}

@@ -2,7 +2,8 @@
 labelled, and its colour on every chart.
 
 Each rule is written once, here: the Python functions and the SQL fragments the store's queries
-use (``sql_is_open``, ``sql_display_status``, ``sql_overdue``, ``HELD_BY_MAKERS_SQL``) are built
+use (``sql_is_open``, ``sql_display_status``, ``sql_overdue``, ``sql_awaiting_response``,
+``HELD_BY_MAKERS_SQL``) are built
 from the same constants, and tests/test_rules.py checks that the two agree on every combination
 of kind and status. Nothing stores open/closed.
 """
@@ -84,8 +85,16 @@ def accountable(kind: str, owners: list[str], makers: list[str]) -> list[str]:
 
 
 def is_overdue(is_open_now: bool | None, deadline_end: dt.date | None, today: dt.date) -> bool:
-    """Open with a deadline whose whole period ended before ``today``."""
+    """Open with a deadline whose whole period ended before ``today``, whatever the response:
+    a deadline "June 2024" is met on 30 June 2024 and overdue from 1 July."""
     return bool(is_open_now) and deadline_end is not None and deadline_end < today
+
+
+def is_awaiting_response(kind: str, status: str | None, response: str | None, implementation: str | None) -> bool:
+    """An open recommendation whose addressee has not responded on the record (a response of
+    ``awaiting response``, or none). Past its deadline, this is the worst case of overdue."""
+    return (kind == ItemKind.RECOMMENDATION and response_label(response) == ResponseStatus.AWAITING_RESPONSE.value
+            and bool(is_open(kind, status, response, implementation)))
 
 
 # -- the same rules as SQL (generated from the constants above, never written by hand) ---------
@@ -134,6 +143,14 @@ def sql_overdue(open_condition: str, deadline_end: str, today: str) -> str:
     """``is_overdue`` as a SQL condition: ``deadline_end`` and ``today`` are ISO-date
     expressions (text order is date order)."""
     return f"(({open_condition}) AND {deadline_end} IS NOT NULL AND {deadline_end} < {today})"
+
+
+def sql_awaiting_response(kind: str = "kind", status: str = "status", response: str = "response",
+                          implementation: str = "implementation") -> str:
+    """``is_awaiting_response`` as a SQL condition over the given column expressions."""
+    return (f"({kind} = '{ItemKind.RECOMMENDATION.value}' "
+            f"AND coalesce({response}, '') IN ('', '{ResponseStatus.AWAITING_RESPONSE.value}') "
+            f"AND {sql_is_open(kind, status, response, implementation)})")
 
 
 #: Every label display_status can return, in the order charts stack them (worst to best is

@@ -11,16 +11,30 @@ from typing import Mapping
 
 import streamlit as st
 
-from tracker.filters import FilterOptions, ItemFilter
+from tracker.filters import STATES, FilterOptions, ItemFilter
 
-FIELDS = ("q", "kind", "status", "actor", "owner", "theme", "document", "from", "to")
+FIELDS = ("q", "kind", "status", "actor", "owner", "theme", "document", "from", "to", "state")
 
 
 def _clear(prefix: str) -> None:
     for name in FIELDS:
         full = f"{prefix}{name}"
         if full in st.session_state:
-            st.session_state[full] = "" if name == "q" else (None if name in ("from", "to") else [])
+            st.session_state[full] = "" if name == "q" else (None if name in ("from", "to", "state") else [])
+
+
+def query_params(chosen: ItemFilter, *, key: str = "") -> dict[str, str | list[str]]:
+    """The query parameters under which ``show`` draws ``chosen``: a link to the Tracker
+    filtered to it (``st.page_link(..., query_params=...)``)."""
+    values = {
+        "q": chosen.query, "kind": list(chosen.kinds), "status": list(chosen.statuses),
+        "actor": list(chosen.actors), "owner": list(chosen.owners), "theme": list(chosen.themes),
+        "document": list(chosen.documents),
+        "from": chosen.made_from.isoformat() if chosen.made_from else "",
+        "to": chosen.made_to.isoformat() if chosen.made_to else "",
+        "state": chosen.state,
+    }
+    return {f"{key}{name}": value for name, value in values.items() if value}
 
 
 def show(
@@ -39,8 +53,15 @@ def show(
     # first result. Open while any is in use, so a shared filtered link shows what it filters by.
     in_use = any(st.session_state.get(f"{key}{name}") or st.query_params.get(f"{key}{name}")
                  for name in FIELDS if name != "q")
-    folded = st.expander("Filters: kind, status, theme, actor, document, dates", expanded=bool(in_use),
-                         icon=":material/filter_list:")
+    folded = st.expander("Filters: open or overdue, kind, status, theme, actor, document, dates",
+                         expanded=bool(in_use), icon=":material/filter_list:")
+    state = folded.segmented_control(
+        # No format_func: a bound control keeps its option's shown text in the URL (?state=overdue).
+        "Only the items", [s for s in STATES if s], key=f"{key}state", bind="query-params",
+        help="Open: something is still owed. Overdue: open after the whole period of its deadline has "
+             "passed (a deadline \"June 2024\" is overdue from 1 July 2024), whatever the response. "
+             "Counted to the \"as of\" date when one is chosen.",
+    )
     first, second, third = folded.columns(3)
     kinds = first.multiselect("Kind", options.kinds, key=f"{key}kind", bind="query-params",
                               placeholder="Any kind")
@@ -87,4 +108,5 @@ def show(
         documents=tuple(documents),
         made_from=made_from,
         made_to=made_to,
+        state=state if state in STATES else "",
     )

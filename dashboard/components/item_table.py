@@ -34,6 +34,8 @@ LABELS = {
     "response_label": st.column_config.TextColumn("Response", help="A recommendation's response from its addressee"),
     "makers": st.column_config.TextColumn("Made by"),
     "owners": st.column_config.TextColumn("Owner / addressee"),
+    "held_by": st.column_config.TextColumn("Held to account", help="Its owners or addressees; a commitment "
+                                           "or call with none recorded is held against its makers"),
     "made_label": st.column_config.TextColumn("Made"),
     "deadline_label": st.column_config.TextColumn("Deadline"),
     "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
@@ -72,7 +74,7 @@ def display_frame(
     for column in columns:
         if column == "link":
             out["link"] = [permalink(i) for i in frame["id"]]
-        elif column in ("makers", "owners"):
+        elif column in ("makers", "owners", "held_by"):
             out[column] = [_names(v, names) for v in frame[column]]
         elif column == "document_id" and document_titles:
             out[column] = [document_titles.get(d, d) for d in frame[column]]

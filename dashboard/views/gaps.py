@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.components import as_of, chart, item_table
+from dashboard.components import as_of, chart, item_table, past_deadline
 from dashboard.pages import page
 from dashboard.safe_text import md
 from tracker.gaps import STALE_EVIDENCE_DAYS
@@ -52,6 +52,8 @@ cols[3].metric("Chains", found["chains_count"], border=True,
                help="Groups of linked items: the same problem promised, found and asked again.")
 cols[4].metric("Claimed vs found", found["claimed_count"], border=True,
                help="A finding that contradicts an item, beside the item's claim of progress.")
+
+past_deadline.show(snap, names=names)  # issue 13: overdue, whatever the response
 
 st.header("Delivery gap")
 st.caption("Commitments assessed as anything but delivered, and recommendations the addressee "

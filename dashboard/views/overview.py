@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached_charts, data
-from dashboard.components import as_of, chart, item_table
+from dashboard.components import as_of, chart, filters, item_table
+from dashboard.pages import page
 from tracker.counts import scorecard_table
+from tracker.figures import HEADLINE_TILES
 from tracker.dates import long_date
 
 snap = data.snapshot(as_of.current())
@@ -46,6 +48,15 @@ else:  # "0 overdue" would read as "on time" when no deadline is recorded at all
                    help="No open item has a deadline recorded, so none can be overdue: not the same as none overdue.")
 cols[5].metric("Awaiting response", head.awaiting_response, border=True,
                help="Open recommendations whose addressee has not responded on the record.")
+# Each tile leads to the Tracker filtered to exactly the items it counts, as of the same date.
+tile_filters = data.headline_filters(snap)
+for column, tile in zip(cols, HEADLINE_TILES):
+    counted = getattr(head, tile)
+    if counted and tile in tile_filters:
+        dated = {as_of.KEY: snap.as_of.isoformat()} if snap.as_of else {}
+        column.page_link(page("tracker"), label=f"List {'it' if counted == 1 else f'all {counted:,}'} in the Tracker",
+                         query_params={**filters.query_params(tile_filters[tile]), **dated},
+                         icon=":material/table_rows:")
 deadlines = (f"{head.open_with_deadline} of them with a deadline recorded" if head.open_with_deadline
              else "no deadlines recorded for any of them")
 st.caption(f"As of {long_date(head.as_of)}: {head.open} items are still open, {deadlines}.")

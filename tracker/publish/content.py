@@ -74,6 +74,8 @@ class Record:
     items: pd.DataFrame  # every item, annotated (frames.annotate), oldest first
     links: pd.DataFrame
     roles: dict[str, str]  # staff roles by username, to name recorders by role
+    #: ``gaps.past_deadline_table``: the overdue items (``rows``, ``count``, ``awaiting``), issue 13
+    past_deadline: dict = field(default_factory=dict)
 
 
 def documents_frame(store: Store) -> pd.DataFrame:
@@ -131,4 +133,5 @@ def read_record(store: Store, *, today: dt.date) -> Record:
         items=annotated,
         links=links,
         roles=store.staff_roles(),
+        past_deadline=gaps.past_deadline_table(store, today=today, limit=GAP_ROWS_SHOWN),
     )

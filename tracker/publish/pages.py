@@ -71,7 +71,7 @@ COLUMN_LABELS = {
     "makers": "Made by", "owners": "Owner / addressee", "made_label": "Made", "deadline_label": "Deadline",
     "days_overdue": "Days overdue", "days_open": "Days open", "years_open": "Years open",
     "days_waiting": "Days waiting", "last_assessed_on": "Last assessed", "reason": "Why it is here",
-    "themes": "Themes", "document": "Source",
+    "themes": "Themes", "document": "Source", "held_by": "Held to account",
 }
 
 
@@ -103,7 +103,7 @@ def rows_of(frame: pd.DataFrame, keys, names: Mapping[str, str]) -> list[dict]:
         row = {}
         for key in wanted:
             value = _plain(record.get(key))
-            if key in ("makers", "owners"):
+            if key in ("makers", "owners", "held_by"):
                 value = names_of(value, names)
             row[key] = "" if value is None and key not in ("days_overdue", "days_open") else value
         out.append(row)
@@ -293,6 +293,26 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
         "stale_days": STALE_EVIDENCE_DAYS,
         "chains": chains,
         "claimed": claimed,
+        **past_deadline_context(record),
+    }
+
+
+#: The columns of the "Past deadline" table, as the dashboard's gaps page shows them.
+PAST_DEADLINE_KEYS = ["days_overdue", "deadline_label", "title", "kind", "held_by", "response_label",
+                      "status_label"]
+
+
+def past_deadline_context(record: Record) -> dict:
+    """The gaps page's "Past deadline" section (issue 13): every open item past its deadline,
+    whatever its response, no response first; the items the overview's "Overdue" counts."""
+    found = record.past_deadline
+    return {
+        "past_deadline": rows_of(found["rows"], PAST_DEADLINE_KEYS, record.names),
+        "past_deadline_columns": _columns(PAST_DEADLINE_KEYS),
+        "past_deadline_count": found["count"],
+        "past_deadline_awaiting": found["awaiting"],
+        "with_deadline": record.overview.headline.open_with_deadline,
+        "today_label": long_date(record.today),
     }
 
 

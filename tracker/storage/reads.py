@@ -174,6 +174,8 @@ class Reads:
         limit: int | None = 1000,
         include_quote: bool = True,
         as_of: dt.date | None = None,
+        open_only: bool = False,
+        overdue_on: dt.date | None = None,
     ) -> tuple[int, pd.DataFrame]:
         """Items of the record as it stood on ``as_of`` (None: now) that meet every condition
         given: how many, and the first ``limit`` of them (None: all; the columns and order of
@@ -182,7 +184,9 @@ class Reads:
         ``text``: case-insensitive plain text in the id, title, quote, makers, owners, themes or
         document id; ``statuses``: the (kind, status, response, implementation) combinations
         allowed (None: any); ``actors``: made or owned by any of them; ``owners``: owned by any;
-        ``themes``, ``documents``, ``kinds``: any of them; ``made_from``/``made_to``: inclusive.
+        ``themes``, ``documents``, ``kinds``: any of them; ``made_from``/``made_to``: inclusive;
+        ``open_only``: open items (tracker.status.is_open); ``overdue_on``: items overdue on that
+        day (tracker.status.is_overdue, the condition ``deadline_counts`` counts).
         The work is SQL on the indexed tables, whatever the number of items.
         """
         clauses: list[str] = []
@@ -229,6 +233,14 @@ class Reads:
         if made_to is not None:
             clauses.append("i.made_start <= :made_to")
             params["made_to"] = made_to.isoformat()
+        if open_only or overdue_on is not None:
+            is_open = status_rules.sql_is_open("i.kind", f"{cur}.status", f"{cur}.response", f"{cur}.implementation")
+            if overdue_on is None:
+                clauses.append(is_open)
+            else:  # the deadline's end: on the item row now, on the period covering the date before
+                end = f"{cur}.deadline_end"
+                clauses.append(status_rules.sql_overdue(is_open, end, ":overdue_on"))
+                params["overdue_on"] = overdue_on.isoformat()
         where = " AND ".join(clauses) or "1"
         # One pass over the items (the text test runs once per item), then the rows shown by id.
         # A text search reads every row anyway: scanning the table in storage order and sorting
