@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_dashboard_apptest import run, texts
 
-from conftest import make_bundle
+from tests.conftest import make_bundle
 from tracker.models import Assessment, Correction, Document, ItemIn
 from tracker.store import Store
 
