@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from tracker import counts, figures, frames, gaps
+from tracker import status as rules
 from tracker.cli import cli
 from tracker.errors import NotFoundError
 from tracker.models import (
@@ -57,6 +58,7 @@ def replay(store: Store, day: dt.date) -> pd.DataFrame:
                             "FROM deadline_revisions"):
         if row[1] <= cutoff and (row[0] not in latest_revision or row[1:3] > latest_revision[row[0]][1:3]):
             latest_revision[row[0]] = row
+    addressees = replay_addressees(store, day)
     records = []
     cursor = conn.execute("SELECT id, kind, title, document_id, origin_document_id, made_start, made_precision, "
                           "done_when, makers, owners, themes, version FROM items")
@@ -73,10 +75,44 @@ def replay(store: Store, day: dt.date) -> pd.DataFrame:
             last_evidence_url=a[7] if a else None,
             deadline_start=r[3] if r else None, deadline_precision=r[4] if r else None,
         )
+        owners = split_list(item["owners"])
+        if owners:  # issue 13: the state of the addressee furthest behind (tracker.status.rollup)
+            states = [addressees[(item["id"], owner)][:3] for owner in owners]
+            item.update(zip(("status", "response", "implementation"), rules.rollup(item["kind"], states)))
         records.append(item)
     records.sort(key=lambda item: (item["made_start"], item["id"]))
     columns = [*names[:8], *STATE, *names[8:]]  # the order of items_frame
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+def replay_addressees(store: Store, day: dt.date) -> dict[tuple[str, str], tuple]:
+    """Each owner's own (status, response, implementation, assessed_on, evidence) on ``day``:
+    the last assessment dated on or before it that covers the owner (one that names no
+    addressee covers them all), picked in Python from the raw tables (issue 13)."""
+    conn = store.db.conn
+    cutoff = day.isoformat()
+    named: dict[int, set[str]] = {}
+    for assessment_id, actor_id in conn.execute("SELECT assessment_id, actor_id FROM assessment_actors"):
+        named.setdefault(assessment_id, set()).add(actor_id)
+    owners: dict[str, list[str]] = {}
+    for item_id, actor_id in conn.execute("SELECT item_id, actor_id FROM item_actors WHERE role = 'owner'"):
+        owners.setdefault(item_id, []).append(actor_id)
+    latest: dict[tuple[str, str], tuple] = {}
+    for row in conn.execute("SELECT item_id, assessed_on, id, status, response, implementation, evidence "
+                            "FROM assessments"):
+        if row[1] > cutoff:
+            continue
+        for owner in owners.get(row[0], []):
+            if row[2] in named and owner not in named[row[2]]:
+                continue
+            key = (row[0], owner)
+            if key not in latest or row[1:3] > latest[key][1:3]:
+                latest[key] = row
+    return {
+        (item_id, owner): ((a[3], a[4], a[5], a[1], a[6]) if (a := latest.get((item_id, owner))) else
+                           (None, None, None, None, None))
+        for item_id, listed in owners.items() for owner in listed
+    }
 
 
 def rows(frame: pd.DataFrame, columns=None) -> list[tuple]:
@@ -119,6 +155,14 @@ def check_against_replay(store: Store, day: dt.date) -> None:
         for column in STATE:
             want = None if pd.isna(item[column]) else item[column]
             assert stored[column] == want == by_id[item["id"]][column], (item["id"], column, day)
+    # issue 13: each addressee's own status, as the item page reads it
+    addressees = replay_addressees(store, day)
+    for item_id in sample:
+        for row in store.addressee_statuses(item_id, as_of=day):
+            want = addressees[(item_id, row["actor_id"])]
+            got_state = (row["status"], row["response"], row["implementation"], row["last_assessed_on"],
+                         row["last_evidence"])
+            assert got_state == want, (item_id, row["actor_id"], day)
     later = store.db.conn.execute("SELECT id FROM items WHERE made_start > ? LIMIT 1", (day.isoformat(),)).fetchone()
     if later:
         with pytest.raises(NotFoundError):
@@ -181,6 +225,19 @@ def history_db(tmp_path_factory):
             version = store.revise_deadline(
                 item_id, DeadlineRevision(deadline=str(made.year + 3), reason="Moved.", revised_on=min(moved, TODAY)),
                 expected_version=version, by="t")
+        # issue 13: assessments of some of an item's addressees only, back-dated and current
+        several = [i for i in open_kinds["id"] if len(split_list(store.get_item(i)["owners"])) > 1]
+        for item_id in rng.sample(several, min(40, len(several))):
+            item = store.get_item(item_id)
+            made = dt.date.fromisoformat(item["made_start"])
+            owners = split_list(item["owners"])
+            version = item["version"]
+            for n in range(rng.randint(1, 3)):
+                chosen = rng.sample(owners, rng.randint(1, len(owners) - 1))
+                day = made + dt.timedelta(days=rng.randint(0, (TODAY - made).days))
+                entry = _assessment_for(item["kind"], rng, day, f"Some addressees {n}.")
+                version = store.record_assessment(item_id, entry.model_copy(update={"addressees": chosen}),
+                                                  expected_version=version, by="t")
         for item_id in rng.sample(list(frame["id"]), 20):  # made earlier or later than first recorded
             item = store.get_item(item_id)
             made = dt.date.fromisoformat(item["made_start"]) + dt.timedelta(days=rng.choice([-40, -3, 5, 60]))
@@ -214,7 +271,9 @@ def _twenty_dates(store: Store) -> list[dt.date]:
     for (day,) in rng.sample(conn.execute("SELECT assessed_on FROM assessments WHERE evidence LIKE 'Same day%'"
                                           ).fetchall(), 2):
         around(day)
-    for (day,) in rng.sample(conn.execute("SELECT assessed_on FROM assessments").fetchall(), 2):
+    for (day,) in rng.sample(conn.execute(  # issue 13: assessments of some addressees only
+            "SELECT assessed_on FROM assessments WHERE id IN (SELECT assessment_id FROM assessment_actors)"
+            ).fetchall(), 2):
         around(day)
     for (day,) in rng.sample(conn.execute("SELECT revised_on FROM deadline_revisions WHERE reason = 'Moved.'"
                                           ).fetchall(), 2):

@@ -420,6 +420,25 @@ class Assessment(Model):
         default=DatePrecision.DAY,
         description="how much of that date is known; for a month or a year, assessed_on is its first day",
     )
+    # -- a status per addressee (issue 13) --
+    addressees: SlugList = Field(
+        default_factory=list, max_length=20,
+        description="the addressees (owners) this assessment is about; none: all of them",
+    )
+
+    @field_validator("addressees", mode="before")
+    @classmethod
+    def _none_is_all(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @model_serializer(mode="wrap")
+    def _omit_all_addressees(self, handler):
+        """An assessment of all addressees is written as before (no ``addressees`` key), so files
+        and audit entries of such assessments read exactly as they did before issue 13."""
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("addressees"):
+            data.pop("addressees", None)
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -442,6 +461,8 @@ class Assessment(Model):
             object.__setattr__(self, "assessed_on", self.assessed_on.replace(month=1, day=1))
         if self.status is None and self.response is None and self.implementation is None:
             raise ValueError("give a status (or a response and implementation status)")
+        if len(set(self.addressees)) != len(self.addressees):
+            raise ValueError("addressees lists the same body twice")
         if self.status is not None and (self.response or self.implementation):
             raise ValueError(
                 "status is for commitments and calls; response and implementation are for "
@@ -565,7 +586,10 @@ def describe_validation_error(error: Exception) -> list[str]:
 # ---------------------------------------------------------------------------
 
 EXCHANGE_FORMAT = "policy-tracker"
-EXCHANGE_VERSION = 1
+#: 2 (issue 13): a history entry may name the ``addressees`` it covers. Version 1 files (no
+#: such field: every entry covers all addressees) still import.
+EXCHANGE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class HistoryEntry(Assessment):
@@ -632,8 +656,9 @@ class Bundle(Model):
     @field_validator("version")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != EXCHANGE_VERSION:
-            raise ValueError(f"this tracker reads version {EXCHANGE_VERSION} files, not {value}")
+        if value not in READABLE_VERSIONS:
+            readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+            raise ValueError(f"this tracker reads version {readable} files, not {value}")
         return value
 
     def reference_problems(self, known_actors=(), known_documents=(), known_items=()) -> list[str]:
@@ -670,6 +695,10 @@ class Bundle(Model):
                     if ref not in actors:
                         problems.append(f"{where}: {field} {ref!r} is not an actor")
             for number, entry in enumerate(item.history, start=1):
+                for body in entry.addressees:
+                    if body not in item.owners:
+                        problems.append(f"{where}: history entry {number} addressee {body!r} is not one of "
+                                        f"its owners")
                 if entry.evidence_document_id and entry.evidence_document_id not in documents:
                     problems.append(
                         f"{where}: history entry {number} evidence_document_id "

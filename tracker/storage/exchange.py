@@ -16,6 +16,7 @@ from ..models import (
     Actor,
     Bundle,
     CurrentStatus,
+    EXCHANGE_VERSION,
     DatePrecision,
     DeadlineRevision,
     Document,
@@ -57,12 +58,23 @@ class Exchange:
             return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
         rows = self.item_rows()
         history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
+        covered = _group(self._rows(  # issue 13: the addressees each assessment covers, in owner order
+            "SELECT x.assessment_id, x.actor_id FROM assessment_actors x JOIN assessments a ON a.id = x.assessment_id "
+            "LEFT JOIN item_actors o ON o.item_id = a.item_id AND o.actor_id = x.actor_id AND o.role = 'owner' "
+            "ORDER BY x.assessment_id, o.position, x.actor_id"), "assessment_id")
+        for entries in history.values():
+            for entry in entries:
+                entry["addressees"] = [row["actor_id"] for row in covered.get(entry["id"], [])]
         links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
         deadlines = _group(self._rows("SELECT * FROM deadline_revisions ORDER BY id"), "item_id")
         items = []
         for row in rows:
             items.append(self._item_record(row, history, links, deadlines))
+        # Issue 13: the lowest version that carries the record, so a file without an assessment
+        # of chosen addressees is the version 1 file older trackers read.
+        chosen = any(entry.addressees for item in items for entry in item.history)
         return Bundle(
+            version=EXCHANGE_VERSION if chosen else 1,
             exported_at=dt.datetime.now(dt.timezone.utc),
             actors=actors,
             documents=documents,
@@ -106,6 +118,7 @@ class Exchange:
                     assessed_on_precision=DatePrecision(h["assessed_on_precision"]),
                     recorded_by=h["recorded_by"],
                     recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
+                    addressees=h.get("addressees", []),
                 )
                 for h in history.get(row["id"], [])
             ],

@@ -15,6 +15,7 @@ from .. import status as status_rules
 from ..errors import NotFoundError
 from ..models import ItemRecord
 from ..source_text import normalise_for_quote_check
+from .periods import addressee_status_at
 from .periods import _BEGUN, _COUNTED_STATE, _NOT_ENDED, _PERIOD_STATE, period_mismatch_sql, status_at
 from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
 from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _contains, _group
@@ -93,6 +94,37 @@ class Reads:
         params["as_of"] = as_of.isoformat()
         return (f"CROSS JOIN status_periods AS cur ON cur.item_id = i.id AND cur.{_BEGUN} "
                 f"AND {_NOT_ENDED.replace('valid_to', 'cur.valid_to')}")
+
+    # -- a status per addressee (issue 13) ------------------------------------------------------
+
+    def addressee_statuses(self, item_id: str, *, as_of: dt.date | None = None) -> list[dict]:
+        """One row per addressee (owner) of ``item_id``, in owner order, with its own status as
+        of ``as_of`` (default today): actor_id, name, status, response, implementation,
+        last_assessed_on, last_evidence, last_evidence_url, is_done. Empty for an item with no
+        owner or made after ``as_of``."""
+        day = (as_of or dt.date.today()).isoformat()
+        rows = self._rows(
+            f"SELECT s.actor_id, coalesce(a.name, s.actor_id) AS name, s.kind, s.status, s.response, "
+            f"s.implementation, s.last_assessed_on, s.last_evidence, s.last_evidence_url "
+            f"FROM ({addressee_status_at()}) s "
+            f"JOIN item_actors o ON o.item_id = s.item_id AND o.actor_id = s.actor_id AND o.role = 'owner' "
+            f"LEFT JOIN actors a ON a.id = s.actor_id WHERE s.item_id = :item ORDER BY o.position",
+            {"as_of": day, "item": item_id})
+        for row in rows:
+            row["is_done"] = status_rules.is_done(row["status"], row["implementation"])
+        return rows
+
+    def assessment_addressees(self, item_id: str) -> dict[int, list[str]]:
+        """The addressees each of ``item_id``'s assessments covers, by assessment id, for those
+        that name some (an assessment not listed covers all)."""
+        covered: dict[int, list[str]] = {}
+        for assessment_id, actor_id in self.db.conn.execute(
+                "SELECT x.assessment_id, x.actor_id FROM assessment_actors x JOIN assessments a "
+                "ON a.id = x.assessment_id LEFT JOIN item_actors o ON o.item_id = a.item_id "
+                "AND o.actor_id = x.actor_id AND o.role = 'owner' WHERE a.item_id = ? "
+                "ORDER BY x.assessment_id, o.position", (item_id,)):
+            covered.setdefault(assessment_id, []).append(actor_id)
+        return covered
 
     def period_mismatches(self) -> list[str]:
         """Every item whose stored periods or row differ from a rebuild from its history
@@ -686,6 +718,7 @@ class Reads:
         "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
         "status_periods",  # derived from the public history; a copy opened by Store needs it
+        "assessment_actors", "addressee_periods",  # issue 13: a status per addressee, likewise
     })
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not

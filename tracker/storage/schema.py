@@ -10,7 +10,7 @@ from sqlite_utils.migrations import Migrations
 
 from .. import status as status_rules
 from .accounts import sign_in_key
-from .periods import CREATE_PERIODS, recompute_periods
+from .periods import CREATE_ADDRESSEE_PERIODS, CREATE_PERIODS, recompute_periods
 from .shared import _utc_text
 
 
@@ -461,4 +461,32 @@ def _m008_status_periods(db: sqlite_utils.Database) -> None:
     overview at 100,000 items); backfilled from the history of every item."""
     for statement in CREATE_PERIODS:
         db.execute(statement)
+    _create_addressee_periods(db)  # the periods' writer reads them (issue 13; see 010)
     recompute_periods(db.conn, "1")
+
+
+# -- a status per addressee (issue 13) ---------------------------------------------------------
+
+
+def _create_addressee_periods(db: sqlite_utils.Database) -> None:
+    """The tables of a status per addressee, made by whichever of 008 and 010 runs first (a
+    database made after issue 13 gets them in 008, whose backfill reads them)."""
+    if "addressee_periods" in db.table_names():
+        return
+    for statement in CREATE_ADDRESSEE_PERIODS:
+        db.execute(statement)
+    # One statement at a time: executescript would commit the migration's transaction half-way.
+    for trigger in _APPEND_ONLY.format(table="assessment_actors").strip().split(";\nCREATE"):
+        db.execute(trigger if trigger.startswith("CREATE") else "CREATE" + trigger)
+
+
+@migrations(name="010_status_per_addressee")
+def _m010_status_per_addressee(db: sqlite_utils.Database) -> None:
+    """Each addressee (owner) of an item gets its own status (``tracker.storage.periods``):
+    ``assessment_actors`` lists the owners an assessment covers (none: all of them) and
+    ``addressee_periods`` their spans; the item's status is rolled up from them
+    (``tracker.status.rollup``). Every earlier assessment covered all owners, so the rebuilt
+    item spans are the ones already stored."""
+    if "addressee_periods" not in db.table_names():
+        _create_addressee_periods(db)
+        recompute_periods(db.conn, "1")
