@@ -178,3 +178,30 @@ def test_the_cli_records_a_status_for_some_addressees(six, db_path):
     refused = CliRunner().invoke(cli, ["--db", str(db_path), "status", "set", "share-data", "implemented",
                                        "--evidence", "x", "--addressee", "nobody", "--by", "ada"])
     assert refused.exit_code != 0 and "nobody is not among the addressees" in refused.output
+
+
+# -- scorecards and gaps (step 4) -----------------------------------------------------------------
+
+
+def test_a_scorecard_counts_each_body_by_its_own_status(six):
+    from tracker import figures
+
+    for as_of in (None, dt.date(2024, 8, 1)):
+        card = figures.scorecard(six, by="owner", as_of=as_of)
+        own = {row["group_id"]: row["status_label"] for row in card.to_dict("records")}
+        assert own == {**{b: "implemented" for b in BODIES[:2]}, **{b: "in progress" for b in BODIES[2:]}}
+    card = figures.scorecard(six, by="owner", as_of=dt.date(2024, 3, 1))  # before the two were done
+    assert {row["status_label"] for row in card.to_dict("records")} == {"not started", "in progress"}
+    assert figures.scorecard(six, by="maker")["status_label"].tolist() == ["in progress"]  # the item's
+
+
+def test_the_gaps_name_the_bodies_behind(six):
+    from tracker import gaps
+
+    found = gaps.gap_tables(six, today=dt.date.today(), limit=10)
+    delivery = gaps.with_bodies_behind(found["delivery"], six, as_of=None)
+    row = delivery.set_index("id").loc["share-data"]
+    assert row["bodies_behind"] == "; ".join(BODIES[2:])
+    assert row["bodies_behind_label"] == "4 of 6 bodies"
+    earlier = gaps.with_bodies_behind(found["delivery"], six, as_of=dt.date(2024, 3, 1))
+    assert earlier.set_index("id").loc["share-data", "bodies_behind_label"] == "6 of 6 bodies"

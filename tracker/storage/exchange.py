@@ -54,8 +54,12 @@ class Exchange:
             )
             for r in self._rows("SELECT * FROM documents ORDER BY rowid")
         ]
+        # Issue 13: the lowest version that carries the record, so a record without an assessment
+        # of chosen addressees is the version 1 file older trackers read.
+        version = EXCHANGE_VERSION if self._addressees_named() else 1
         if not items:
-            return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
+            return Bundle(version=version, exported_at=dt.datetime.now(dt.timezone.utc), actors=actors,
+                          documents=documents, items=[])
         rows = self.item_rows()
         history = _group(self._rows("SELECT * FROM assessments ORDER BY id"), "item_id")
         covered = _group(self._rows(  # issue 13: the addressees each assessment covers, in owner order
@@ -70,11 +74,8 @@ class Exchange:
         items = []
         for row in rows:
             items.append(self._item_record(row, history, links, deadlines))
-        # Issue 13: the lowest version that carries the record, so a file without an assessment
-        # of chosen addressees is the version 1 file older trackers read.
-        chosen = any(entry.addressees for item in items for entry in item.history)
         return Bundle(
-            version=EXCHANGE_VERSION if chosen else 1,
+            version=version,
             exported_at=dt.datetime.now(dt.timezone.utc),
             actors=actors,
             documents=documents,

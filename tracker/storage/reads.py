@@ -388,7 +388,11 @@ class Reads:
         """
         if by not in self.STATUS_COUNT_GROUPS:
             raise ValueError(f"cannot group by {by!r}")
-        if as_of is None:
+        # Issue 13: grouped by owner, each owner counts its own status (``addressee_periods``);
+        # the kept counts hold the item's, which is every owner's own until an assessment names
+        # some addressees only, so they are read until then.
+        own_status = by in ("owner", "accountable") and (as_of is not None or self._addressees_named())
+        if as_of is None and not own_status:
             kept = "" if ungrouped or by is None else "AND grp != ''"
             return self._frame(
                 f"""
@@ -401,7 +405,7 @@ class Reads:
             )
         # ``i`` is each item's state that day (with its id and kind), read from the covering
         # index of the status periods; only the document grouping reads the item rows.
-        source, params = self._status_source(as_of, _COUNTED_STATE)
+        source, params = self._status_source(as_of or dt.date.today(), _COUNTED_STATE)
         join = "LEFT JOIN" if ungrouped else "JOIN"
         has_owner = "EXISTS (SELECT 1 FROM item_actors o WHERE o.item_id = i.id AND o.role = 'owner')"
         group_sql = {
@@ -417,12 +421,36 @@ class Reads:
             "document": ("JOIN items d ON d.id = i.id", "d.document_id AS grp"),
         }
         join_sql, grp = group_sql[by]
+        state = "i.status, i.response, i.implementation"
+        if own_status:
+            join_sql += (" LEFT JOIN addressee_periods ap ON ap.item_id = i.id AND ap.actor_id = g.actor_id "
+                         "AND g.role = 'owner' AND ap.valid_from <= :as_of "
+                         "AND (ap.valid_to IS NULL OR ap.valid_to > :as_of)")
+            state = ", ".join(f"(CASE WHEN ap.item_id IS NULL THEN i.{c} ELSE ap.{c} END) AS {c}"
+                              for c in ("status", "response", "implementation"))
         sql = f"""
-            SELECT {grp}, i.kind, i.status, i.response, i.implementation, count(*) AS n
+            SELECT {grp}, i.kind, {state}, count(*) AS n
             FROM ({source}) AS i {join_sql}
             GROUP BY 1, 2, 3, 4, 5
         """
         return self._frame(sql, params)
+
+    # -- a status per addressee (issue 13): reads for scorecards and gaps ------------------------
+
+    def _addressees_named(self) -> bool:
+        """Whether any assessment names some addressees only (else each owner's status is the
+        item's)."""
+        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM assessment_actors)").fetchone()[0] == 1
+
+    def addressee_states(self, item_ids: Iterable[str], *, as_of: dt.date | None = None) -> list[dict]:
+        """Each owner's own state (item_id, actor_id, kind, status, response, implementation) of
+        ``item_ids`` as of ``as_of`` (default today), in owner order."""
+        return self._rows(
+            f"SELECT s.item_id, s.actor_id, s.kind, s.status, s.response, s.implementation "
+            f"FROM ({addressee_status_at()}) s JOIN item_actors o ON o.item_id = s.item_id "
+            f"AND o.actor_id = s.actor_id AND o.role = 'owner' WHERE s.item_id IN {_LISTED_IDS} "
+            f"ORDER BY s.item_id, o.position",
+            {"as_of": (as_of or dt.date.today()).isoformat(), "ids": json.dumps(list(item_ids))})
 
     # -- the record at any date, counted in SQL (issue 12: tracker.figures reads through these) ----
     # Each takes ``as_of`` (None: the record now, from the item rows and the kept counts; a date:
