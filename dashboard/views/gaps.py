@@ -71,8 +71,8 @@ else:
                     "lists every item of the delivery gap with its status, age and deadline.",
         )
     item_table.show(delivery.assign(days_open=delivery["days_since_made"]), names=names, key="delivery_table",
-                    columns=["link", "status_label", "title", "kind", "owners", "bodies_behind",
-                             "bodies_behind_label", "response_label", "made_label", "days_open", "deadline_label",
+                    columns=["link", "status_label", "title", "bodies_behind_label", "bodies_behind", "kind",
+                             "owners", "response_label", "made_label", "days_open", "deadline_label",
                              "days_overdue"])
     more_than_shown("delivery", delivery)
 
@@ -87,7 +87,7 @@ else:
                summary="Each bar counts one addressee's recommendations still awaiting a response; the "
                        "table below lists them.")
     item_table.show(response.assign(days_open=response["days_waiting"]), names=names, key="response_table",
-                    columns=["link", "title", "makers", "owners", "bodies_behind", "bodies_behind_label",
+                    columns=["link", "title", "bodies_behind_label", "bodies_behind", "makers", "owners",
                              "made_label", "days_open"])
     more_than_shown("response", response)
 
