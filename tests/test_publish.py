@@ -4,6 +4,7 @@ escapes stored text, describes every data file, and republishes only what change
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -31,6 +32,17 @@ def figures_in(html: str) -> dict[str, int | str]:
     """The ``data-figure`` values of a page, by key (numbers as ints)."""
     return {key: int(value.replace(",", "")) if re.fullmatch(r"[0-9,]+", value) else value
             for key, value in re.findall(r'<dd data-figure="([a-z_]+)">([^<]+)</dd>', html)}
+
+
+def edition_files(site: Path) -> list[Path]:
+    """Every file of the edition, following its links (items/ and badges/ are symbolic links
+    to the folder of item pages it uses)."""
+    return [Path(folder) / name for folder, _, names in os.walk(site.resolve(), followlinks=True) for name in names]
+
+
+def unzipped(path: Path) -> str:
+    """An open data file of the edition (gzip-compressed) as text, without a byte-order mark."""
+    return gzip.decompress(path.read_bytes()).decode("utf-8-sig")
 
 
 def embedded_figure(html: str, name: str) -> dict:
@@ -174,21 +186,23 @@ def test_no_staff_data_in_the_edition(seeded_db, tmp_path):
         publish(store, tmp_path / "site")
         hashes = [r["password_hash"] for r in store._rows("SELECT password_hash FROM users")]
     assert token
-    published = tmp_path / "site" / "data" / "tracker.db"
+    published = tmp_path / "published.db"
+    published.write_bytes(gzip.decompress((tmp_path / "site" / "data" / "tracker.db.gz").read_bytes()))
     conn = sqlite3.connect(published)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert tables.isdisjoint(Store.STAFF_TABLES) and "items" in tables
-    assert not Path(f"{published}-wal").exists()
+    assert not Path(tmp_path / "site" / "data" / "tracker.db.gz-wal").exists()
     import csv
 
-    with open(tmp_path / "site" / "data" / "history.csv", encoding="utf-8-sig", newline="") as handle:
+    with gzip.open(tmp_path / "site" / "data" / "history.csv.gz", "rt", encoding="utf-8-sig", newline="") as handle:
         recorded = {row["evidence"]: row["recorded_by"] for row in csv.DictReader(handle)}
     assert recorded["Seen by staff."] == "editor"  # by role, never the username
     secrets = [b"Alice Secretname", b"alice.secret@example.org", b"zq-staffer-7", *(h.encode() for h in hashes if h)]
-    for path in (tmp_path / "site").resolve().rglob("*"):
+    for path in edition_files(tmp_path / "site"):
         if path.is_file():
             data = path.read_bytes()
+            data = gzip.decompress(data) if path.suffix == ".gz" else data  # the open data is compressed
             for secret in secrets:
                 assert secret not in data, f"{secret!r} in {path}"
 
@@ -216,7 +230,7 @@ def test_stored_text_is_escaped_everywhere(seeded_db, tmp_path):
             expected_version=item["version"], by="t")
         publish(store, tmp_path / "site")
     site = tmp_path / "site"
-    for path in site.resolve().rglob("*"):
+    for path in edition_files(site):
         if path.suffix in (".html", ".xml", ".svg", ".js") and path.name != "plotly.min.js":
             text = path.read_text(encoding="utf-8")
             assert "<script>alert(1)" not in text and "<img src=x" not in text, path
@@ -227,9 +241,11 @@ def test_stored_text_is_escaped_everywhere(seeded_db, tmp_path):
 def test_every_data_file_and_column_is_described(seeded_edition):
     _, site, _ = seeded_edition
     for data_file in CSV_FILES:
-        header = (site / data_file.path).read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        header = unzipped(site / data_file.path).splitlines()[0].split(",")
         assert header == list(data_file.columns), data_file.path
-    conn = sqlite3.connect(site / "data" / "tracker.db")
+    database = site.parent / "tracker.db"
+    database.write_bytes(gzip.decompress((site / "data" / "tracker.db.gz").read_bytes()))
+    conn = sqlite3.connect(database)
     for table in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]:
         columns = [c[1] for c in conn.execute(f"PRAGMA table_info([{table}])")]
         assert table in SQLITE_TABLES, table
@@ -248,7 +264,9 @@ def test_open_data_reads_back(seeded_edition, tmp_path):
     copy = tmp_path / "copy.db"
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", str(copy), "init", "--empty"]).exit_code == 0
-    result = runner.invoke(cli, ["--db", str(copy), "import", str(site / "data" / "tracker.json")])
+    exported = tmp_path / "tracker.json"
+    exported.write_text(unzipped(site / "data" / "tracker.json.gz"), encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(copy), "import", str(exported)])
     assert result.exit_code == 0, result.output
     with Store(copy) as store, Store(db) as original:
         assert store.counts() == original.counts()
@@ -287,7 +305,7 @@ def test_published_json_is_the_export_also_when_made_from_the_last_publish(seede
     from tracker import exchange
 
     with Store(db) as store:
-        assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
+        assert without_time(unzipped(site / "data" / "tracker.json.gz")) == without_time(exchange.export_json(store))
         item_id = sorted(store.item_ids())[1]
         store.record_assessment(item_id, Assessment(status="stalled", response="noted", implementation="not started",
                                                     evidence="Later.", assessed_on=TODAY)
@@ -295,8 +313,8 @@ def test_published_json_is_the_export_also_when_made_from_the_last_publish(seede
                                 Assessment(status="stalled", evidence="Later.", assessed_on=TODAY),
                                 expected_version=None, by="t")
         publish(store, site, base_url="https://example.org/tracker/")
-        assert without_time((site / "data" / "tracker.json").read_text()) == without_time(exchange.export_json(store))
-        assert "Later." in (site / "data" / "tracker.json").read_text()
+        assert without_time(unzipped(site / "data" / "tracker.json.gz")) == without_time(exchange.export_json(store))
+        assert "Later." in unzipped(site / "data" / "tracker.json.gz")
 
 
 def test_the_feed_reads_and_links_into_the_edition(seeded_edition):

@@ -3,6 +3,7 @@ its facets count what the edition shows."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import sys
@@ -32,7 +33,10 @@ def test_datasette_serves_the_published_database_with_its_metadata(seeded_db, tm
         + int(re.search(r'data-figure="findings">([0-9,]+)<', overview).group(1).replace(",", ""))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "datasette", "serve", "-i", str(site / "data" / "tracker.db"),
+    # the edition ships the file compressed (data/tracker.db.gz); a reader uncompresses it first
+    database = tmp_path / "tracker.db"
+    database.write_bytes(gzip.decompress((site / "data" / "tracker.db.gz").read_bytes()))
+    command = [sys.executable, "-m", "datasette", "serve", "-i", str(database),
                "--metadata", str(site / "data" / "metadata.json"), "-p", str(port), "--host", "127.0.0.1"]
     with server_process(command, f"{url}/-/versions.json", tmp_path / "datasette.log"):
         facets = get(f"{url}/tracker/items.json?_facet=kind&_size=0&_facet_size=max")

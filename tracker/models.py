@@ -185,7 +185,9 @@ def web_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     candidate = url.strip()
-    if not candidate or any(ch.isspace() or ord(ch) < 32 for ch in candidate):
+    # printable and no space: no whitespace or control character (the quick test; else each one)
+    if not candidate or (not (candidate.isprintable() and " " not in candidate)
+                         and any(ch.isspace() or ord(ch) < 32 for ch in candidate)):
         return None
     try:
         parts = urlsplit(candidate)

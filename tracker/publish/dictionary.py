@@ -18,9 +18,9 @@ ITEM = {
     "kind": "commitment, recommendation, finding or call",
     "title": "a short title written by the tracker's staff",
     "quote": "the statement, verbatim from its source document",
-    "document_id": "the document the quote is taken from (documents.csv)",
+    "document_id": "the document the quote is taken from (documents.csv.gz)",
     "origin_document_id": "the report the item was first made in, when the quote comes from an article about it",
-    "makers": "ids of the actors who made the item, separated by '; ' (actors.csv)",
+    "makers": "ids of the actors who made the item, separated by '; ' (actors.csv.gz)",
     "owners": "ids of the actors the item is addressed to or owned by, separated by '; '",
     "themes": "themes, separated by '; '",
     "made": "when the item was made: " + PARTIAL_DATE,
@@ -39,13 +39,13 @@ assert set(ITEM) == set(CSV_COLUMNS)
 
 HISTORY = {
     "id": "the assessment's number, in the order assessments were entered",
-    "item_id": "the item assessed (items.csv)",
+    "item_id": "the item assessed (items.csv.gz)",
     "status": "the lifecycle status recorded (commitments and calls)",
     "response": "the response recorded (recommendations)",
     "implementation": "the implementation status recorded (recommendations)",
     "evidence": "the evidence behind the assessment, in the words of the staff who recorded it",
     "evidence_url": "the address of the evidence, if any",
-    "evidence_document_id": "the document the evidence comes from, if it is in documents.csv",
+    "evidence_document_id": "the document the evidence comes from, if it is in documents.csv.gz",
     "assessed_on": "the date the evidence refers to (the history is ordered by it): the first day of its period",
     "assessed_on_precision": "day, month or year: how precise assessed_on is",
     "recorded_by": "who recorded the assessment: the role of the staff account (editor, admin), 'staff', or "
@@ -55,7 +55,7 @@ HISTORY = {
                    "recorded_by (empty: recorded in this tracker)",
 }
 STATUSES = {
-    "item_id": "the item (items.csv)",
+    "item_id": "the item (items.csv.gz)",
     "kind": "commitment, recommendation or call",
     "addressee_id": "an actor the item is addressed to or owned by; an item with none has one row with this empty",
     "addressee_name": "that actor's name",
@@ -68,7 +68,7 @@ STATUSES = {
 }
 DEADLINES = {
     "id": "the revision's number, in the order revisions were entered",
-    "item_id": "the item (items.csv)",
+    "item_id": "the item (items.csv.gz)",
     "deadline_start": "the first day of the deadline's period (empty: the deadline was removed)",
     "deadline_precision": "day, month or year: how precise the deadline is",
     "reason": "why the deadline was set or moved",
@@ -111,30 +111,32 @@ class DataFile:
     columns: dict[str, str]
 
 
+#: Every data file but metadata.json is gzip-compressed (``.gz``: gunzip, 7-Zip, pandas and R read
+#: it as it is): a fifth to a tenth of the size, which keeps a 100,000-item edition under 1 GB.
 CSV_FILES = (
-    DataFile("data/items.csv", "Items", "One row per item with its current status: the file `tracker export "
+    DataFile("data/items.csv.gz", "Items", "One row per item with its current status: the file `tracker export "
              "--format csv` writes, which `tracker import` reads back. UTF-8 with a byte-order mark; a cell "
              "starting with = + - @ or a tab has a ' in front so spreadsheets show it as text.", ITEM),
-    DataFile("data/statuses.csv", "Statuses per addressee", "One row per item and addressee (owner) with the "
+    DataFile("data/statuses.csv.gz", "Statuses per addressee", "One row per item and addressee (owner) with the "
              "status that addressee's item stands at. The record holds one status per item today, so every "
              "addressee of an item shows the same status.", STATUSES),
-    DataFile("data/history.csv", "History", "Every assessment ever recorded, oldest first by the date its "
+    DataFile("data/history.csv.gz", "History", "Every assessment ever recorded, oldest first by the date its "
              "evidence refers to. Append-only: nothing in it is edited or deleted.", HISTORY),
-    DataFile("data/deadline_revisions.csv", "Deadline revisions", "Every deadline set or moved; earlier ones "
+    DataFile("data/deadline_revisions.csv.gz", "Deadline revisions", "Every deadline set or moved; earlier ones "
              "are kept, so slippage shows.", DEADLINES),
-    DataFile("data/links.csv", "Links", "Links between items: what makes chains across the years.", LINKS),
-    DataFile("data/documents.csv", "Documents", "The sources items are quoted from.", DOCUMENTS),
-    DataFile("data/actors.csv", "Actors", "Organisations and office holders that make, receive or are judged on "
+    DataFile("data/links.csv.gz", "Links", "Links between items: what makes chains across the years.", LINKS),
+    DataFile("data/documents.csv.gz", "Documents", "The sources items are quoted from.", DOCUMENTS),
+    DataFile("data/actors.csv.gz", "Actors", "Organisations and office holders that make, receive or are judged on "
              "items.", ACTORS),
 )
 
 JSON_FILE = DataFile(
-    "data/tracker.json", "The whole record (JSON)",
+    "data/tracker.json.gz", "The whole record (JSON)",
     "Documents, actors and items with their current status, full history, links and deadline revisions, in "
     "the tracker's exchange format: what `tracker export --format json` writes and `tracker import` reads.",
-    {"exported_at": "when the file was written (UTC)", "actors": "every actor (see actors.csv)",
-     "documents": "every document (see documents.csv)",
-     "items": "every item, with history, links, deadline_revisions and current (see items.csv, history.csv)"},
+    {"exported_at": "when the file was written (UTC)", "actors": "every actor (see actors.csv.gz)",
+     "documents": "every document (see documents.csv.gz)",
+     "items": "every item, with history, links, deadline_revisions and current (see items.csv.gz, history.csv.gz)"},
 )
 
 #: The tables of the published SQLite file (tracker.db), described column by column.
@@ -154,13 +156,13 @@ SQLITE_TABLES = {
                   "updated_at": "when the item last changed (UTC)",
                   "search_text": "the searched fields, lower-cased, for the tracker's text search",
               }),
-    "assessments": ("Every assessment (history.csv).", HISTORY),
-    "deadline_revisions": ("Every deadline revision (deadline_revisions.csv).", DEADLINES),
-    "links": ("Links between items (links.csv).", {
+    "assessments": ("Every assessment (history.csv.gz).", HISTORY),
+    "deadline_revisions": ("Every deadline revision (deadline_revisions.csv.gz).", DEADLINES),
+    "links": ("Links between items (links.csv.gz).", {
         "id": "the link's number", **LINKS, "created_by": "who made the link: a staff role, 'staff' or 'seed'",
         "created_at": "when it was made (UTC)"}),
-    "documents": ("The source documents (documents.csv).", DOCUMENTS),
-    "actors": ("Actors (actors.csv).", ACTORS),
+    "documents": ("The source documents (documents.csv.gz).", DOCUMENTS),
+    "actors": ("Actors (actors.csv.gz).", ACTORS),
     "item_actors": ("Who made and who owns each item, in the order given.", {
         "item_id": "the item", "role": "maker or owner", "actor_id": "the actor", "position": "order within the role"}),
     "item_themes": ("The themes of each item.", {

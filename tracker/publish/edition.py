@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
+
 from .. import about, currency, feed
 from .. import changes as record_changes
 from ..errors import InvalidInputError
@@ -21,7 +23,7 @@ from ..store import Store
 from . import content, pages
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter, current_edition, editions_folder, publishing, read_manifest
-from .opendata import write_open_data
+from .opendata import SQLITE_FILE, write_open_data
 from .render import environment, page_name, script_json, web_url
 from .site import edition_settings
 
@@ -106,8 +108,7 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
         writer = EditionWriter(directory, previous, manifest)
         try:
             env = environment()
-            keys, data_keys, rendered = _write_items(writer, env, store, record, site, documents, global_key,
-                                          manifest if manifest.get("global_key") == global_key else {})
+            keys, data_keys, rendered = _write_items(writer, env, store, record, site, documents, global_key)
             changes = record_changes.changes_since(store, today - dt.timedelta(days=CHANGES_DAYS))
             credits = {page: currency.chart_credit(settings, page, found, today)
                        for page in ("overview", "gaps", "sources")}
@@ -115,9 +116,8 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
             same_data = (manifest.get("data_version") == record.data_version
                          and manifest.get("global_key") == global_key)
             write_open_data(writer, store, record.items, record.names, record.roles, title=site_name,
-                            base_url=base_url,
-                            item_keys=data_keys, cache=editions_folder(directory) / ".cache" / "items-json.tsv",
-                            unchanged=same_data)
+                            base_url=base_url, item_keys=data_keys, cache=editions_folder(directory) / ".cache",
+                            data_version=record.data_version, unchanged=same_data)
             _write_data_page(writer, env, site)
             _write_assets(writer)
             edition = writer.finish({
@@ -170,13 +170,25 @@ def _badge(row: dict) -> dict:
             "left": left, "width": left + 7 * len(value) + 12}
 
 
-def _write_items(writer, env, store, record, site, documents, global_key, manifest) -> tuple[dict, int]:
-    """Every item's page, embed and badge; those whose inputs are unchanged are linked from
-    the last edition without being rendered. Returns the new item keys and how many were made."""
-    old_keys = manifest.get("item_keys", {})
+def _records(frame) -> list[dict]:
+    """``frame``'s rows as dicts of plain values (None for missing): a column at a time, since
+    iterating Arrow-backed cells one by one costs seconds at 100,000 items."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].astype(object).tolist()
+        columns[name] = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT
+                         else v for v in values]
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
+
+
+def _write_items(writer, env, store, record, site, documents, global_key) -> tuple[dict, dict, int]:
+    """Every item's page, embed and badge into the writer's slot; those whose inputs are
+    unchanged since the slot (or the other slot) had them are not rendered. Returns the item
+    keys, the keys of what each item holds, and how many pages were made."""
     links = _item_links(record)
-    rows = record.items.to_dict("records")
-    keys, data_keys, stale = {}, {}, []
+    rows = _records(record.items)
+    keys, data_keys, stale, files = {}, {}, [], {}
     derived = set(DERIVED_COLUMNS)
     for row in rows:
         # What the item holds (its stored fields and links): the key of its exported JSON; with
@@ -190,23 +202,22 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
         data_keys[row["id"]] = data_key
         keys[row["id"]] = key
         name = page_name(row["id"])
-        files = (f"items/{name}.html", f"badges/{name}.svg")
-        if old_keys.get(row["id"]) == key and all(writer.reuse(f) for f in files):
-            continue
-        stale.append(row)
+        files[row["id"]] = (f"items/{name}.html", f"badges/{name}.svg")
+        if not writer.item_current(files[row["id"]], row["id"], key):
+            stale.append(row)
     # An item page is kept from edition to edition while the item is unchanged, so its footer
     # names the day only, not the edition's data version or last change.
     site = {**site, "currency": f"Published {long_date(record.today)}.", "currency_line": None}
     item_page = env.get_template("item.html")
     badge_svg = env.get_template("badge.svg")
     base = site["base_url"] or ""
+    shared_badges: set[str] = set()
     for start in range(0, len(stale), ITEM_BATCH):
         batch = stale[start:start + ITEM_BATCH]
         ids = [row["id"] for row in batch]
         history = store.history_of(ids)
         revisions = store.deadline_revisions_of(ids)
         for row in batch:
-            row = {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
             name = page_name(row["id"])
             badge = _badge(row)
             embed_src = f"{base}items/{name}.html#embed" if base else f"items/{name}.html#embed"
@@ -217,20 +228,23 @@ def _write_items(writer, env, store, record, site, documents, global_key, manife
                                          names=record.names, documents=documents, today=record.today,
                                          roles=record.roles)
             badge_text = f"{badge['label']}: {badge['value']}"
-            writer.write(f"items/{name}.html", item_page.render(
+            writer.write_item_file(f"items/{name}.html", item_page.render(
                 site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",
                 description=f"{row['kind'].capitalize()} made {row['made_label']}; {badge_text}.",
                 badge_text=badge_text, badge_width=badge["width"],
                 embed_code=(f'<iframe src="{embed_src}" title="{html.escape(row["title"])}" width="100%" height="260" '
                             f'style="border:1px solid #ccc"></iframe>'),
                 badge_code=f'<a href="{item_href}"><img src="{badge_src}" alt="{html.escape(badge_text)}"></a>',
-                **context))
+                **context).encode("utf-8"))
             # Badges are the same for every item with the same status: one file per status, and
             # each item's badge a hard link to it (its own address, no space of its own).
             shared = f"badges/status/{page_name(badge['label'] + '-' + badge['value'].replace(' ', '-'))}.svg"
-            if shared not in writer.hashes:
-                writer.write(shared, badge_svg.render(**badge))
-            writer.link(f"badges/{name}.svg", shared)
+            if shared not in shared_badges:
+                (writer.slot / "badges" / "status").mkdir(exist_ok=True)
+                writer.write_item_file(shared, badge_svg.render(**badge).encode("utf-8"))
+                shared_badges.add(shared)
+            writer.link_item_file(f"badges/{name}.svg", shared)
+    writer.finish_items(keys, files)
     return keys, data_keys, len(stale)
 
 
@@ -299,8 +313,8 @@ def _write_data_page(writer, env, site) -> None:
     files = [{"path": f.path, "title": f.title, "description": f.description, "columns": f.columns,
               "anchor": f.path.split("/")[-1].replace(".", "-"), "size": size(f.path)}
              for f in (*CSV_FILES, JSON_FILE)]
-    files.append({"path": "data/tracker.db", "title": "The SQLite database", "description": "", "columns": None,
-                  "anchor": "sqlite", "size": size("data/tracker.db")})
+    files.append({"path": SQLITE_FILE, "title": "The SQLite database", "description": "", "columns": None,
+                  "anchor": "sqlite", "size": size(SQLITE_FILE)})
     files.append({"path": "data/metadata.json", "title": "Datasette metadata for the SQLite database",
                   "description": "", "columns": None, "anchor": "metadata", "size": size("data/metadata.json")})
     writer.write("data.html", _page(env, "data.html", "data.html", site, title="Open data",
@@ -325,7 +339,7 @@ def _favicon() -> bytes:
 
 def _write_assets(writer) -> None:
     writer.write("favicon.ico", _favicon())
-    for name in ("edition.css", "charts.js", "tracker.js"):
+    for name in ("edition.css", "charts.js", "tracker.js", "item.js"):
         writer.write(f"assets/{name}", (_HERE / "static" / name).read_bytes())
     plotly_js = resources.files("plotly") / "package_data" / "plotly.min.js"
     writer.write("assets/plotly.min.js", plotly_js.read_bytes())

@@ -9,6 +9,16 @@ it.
 A file whose content is the same as in the last edition (its SHA-256 is in the last edition's
 ``edition.json``) is not written again: the new folder gets a hard link to the old file. Item
 pages whose inputs did not change are not even rendered (see ``edition.py``).
+
+Item pages and badges (two files per item: 200,000 at 100,000 items) are not linked one by one
+into every edition, which alone took longer than a whole incremental publish may: they live in
+one of two **slots** beside the editions (``.DIR.editions/.items-a/`` and ``.items-b/``), and an
+edition's ``items`` and ``badges`` are symbolic links into its slot. A publish brings the slot
+the current edition does *not* use up to date (only the items whose key changed since that slot
+was last written: linked from the other slot when it has them, else rendered), then swaps in
+the new edition pointing at it. The current edition's slot is never touched, so readers still
+see a whole edition at every moment; the slot brought up to date is the one the edition before
+the current one used, which is removed by this publish anyway.
 """
 
 from __future__ import annotations
@@ -26,6 +36,10 @@ from pathlib import Path
 from ..errors import InvalidInputError
 
 MANIFEST = "edition.json"
+#: The two folders item pages and badges alternate between, and what each holds.
+SLOTS = (".items-a", ".items-b")
+SLOT_KEYS = "keys.json"
+ITEM_FOLDERS = ("items", "badges")
 #: Editions kept beside the current one (readers part-way through the previous one).
 KEEP_PREVIOUS = 1
 
@@ -89,6 +103,91 @@ class EditionWriter:
         self.written = 0
         self.linked = 0
         self._folders: set[Path] = set()
+        # the slot of item pages: the one the current edition does not use
+        used = manifest.get("slot") if previous is not None else None
+        self.other_slot = editions_folder(directory) / used if used in SLOTS else None
+        self.slot = editions_folder(directory) / (SLOTS[1] if used == SLOTS[0] else SLOTS[0])
+        self.other_keys: dict[str, str] = manifest.get("item_keys", {}) if self.other_slot is not None else {}
+        self.slot_keys = _read_keys(self.slot)
+        (self.slot / SLOT_KEYS).unlink(missing_ok=True)  # unknown until this publish has finished it
+        for folder in ITEM_FOLDERS:
+            (self.slot / folder).mkdir(parents=True, exist_ok=True)
+
+    # -- item pages and badges, in the slot -----------------------------------------------------
+
+    def item_current(self, files: tuple[str, ...], item_id: str, key: str) -> bool:
+        """Whether the slot holds ``files`` (paths like ``items/x.html``) for ``item_id`` as of
+        ``key``: already, or now, linked from the other slot; False means: make them."""
+        if self.slot_keys.get(item_id) == key:
+            self.linked += len(files)  # kept: counted with the files linked unchanged
+            return True
+        if self.other_keys.get(item_id) != key:
+            return False
+        try:
+            for relative in files:
+                self._replace_link(self.other_slot / relative, self.slot / relative)
+        except FileNotFoundError:
+            return False
+        self.linked += len(files)
+        return True
+
+    def write_item_file(self, relative: str, data: bytes) -> None:
+        """An item's file into the slot, as a new file: the old one may be a hard link shared
+        with the other slot, which must not change."""
+        target = self.slot / relative
+        fresh = target.with_name(f".{target.name}.new")
+        fresh.write_bytes(data)
+        os.replace(fresh, target)
+        self.written += 1
+
+    def link_item_file(self, relative: str, existing: str) -> None:
+        """``relative`` in the slot as a hard link to the slot's file ``existing``."""
+        self._replace_link(self.slot / existing, self.slot / relative)
+        self.linked += 1
+
+    def _replace_link(self, source: Path, target: Path) -> None:
+        fresh = target.with_name(f".{target.name}.new")
+        fresh.unlink(missing_ok=True)
+        try:
+            os.link(source, fresh)
+        except FileNotFoundError:
+            raise
+        except OSError:  # a file system without hard links
+            shutil.copy2(source, fresh)
+        os.replace(fresh, target)
+
+    def slot_files(self) -> list[str]:
+        return [str(p.relative_to(self.slot)) for folder in ITEM_FOLDERS for p in (self.slot / folder).rglob("*")
+                if p.is_file()]
+
+    def finish_items(self, keys: dict[str, str], names: dict[str, tuple[str, ...]]) -> None:
+        """Remove from the slot the items no longer in the record, record what it holds, and
+        point the new edition at it. ``names``: each item's files."""
+        wanted = {f for files in names.values() for f in files}
+        if self.slot_keys:
+            gone = set(self.slot_keys) - set(keys)
+            stale = [f for item_id in gone for f in _item_files(item_id)]
+        else:  # a slot of unknown content: look
+            stale = [f for f in self.slot_files() if f not in wanted and not f.startswith("badges/status/")]
+        for relative in stale:
+            if relative in wanted:
+                continue
+            (self.slot / relative).unlink(missing_ok=True)
+        _write_keys(self.slot, keys)
+        # The other slot, when it does not know what it holds (the first publish here), gets the
+        # same files as hard links now, so the next publish has only changes to make there.
+        other = editions_folder(self.directory) / (SLOTS[1] if self.slot.name == SLOTS[0] else SLOTS[0])
+        if other != self.other_slot and not (other / SLOT_KEYS).is_file():
+            shutil.rmtree(other, ignore_errors=True)
+            for folder in ITEM_FOLDERS:
+                (other / folder).mkdir(parents=True)
+            for path in sorted(p for p in (self.slot / "badges").rglob("*") if p.is_dir()):
+                (other / path.relative_to(self.slot)).mkdir(parents=True, exist_ok=True)
+            for relative in sorted(self.slot_files()):
+                self._replace_link(self.slot / relative, other / relative)
+            _write_keys(other, keys)
+        for folder in ITEM_FOLDERS:
+            os.symlink(os.path.relpath(self.slot / folder, self.root), self.root / folder)
 
     def _path(self, relative: str) -> Path:
         path = self.root / relative
@@ -159,7 +258,7 @@ class EditionWriter:
 
     def finish(self, manifest: dict) -> Path:
         """Write the manifest and swap the edition in; returns the edition's folder."""
-        manifest = {**manifest, "files": dict(sorted(self.hashes.items()))}
+        manifest = {**manifest, "slot": self.slot.name, "files": dict(sorted(self.hashes.items()))}
         (self.root / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         swap(self.directory, self.root)
         prune(self.directory, keep={self.root, self.previous})
@@ -185,12 +284,32 @@ def prune(directory: Path, *, keep: set) -> None:
     folder = editions_folder(directory)
     kept = {p.resolve() for p in keep if p is not None}
     for edition in folder.iterdir():
-        if edition.name in (".lock", ".cache"):
+        if edition.name in (".lock", ".cache", *SLOTS):
             continue
         if edition.name == ".scratch":
             shutil.rmtree(edition, ignore_errors=True)
         elif edition.resolve() not in kept:
             shutil.rmtree(edition, ignore_errors=True)
+
+
+def _write_keys(slot: Path, keys: dict[str, str]) -> None:
+    fresh = slot / f"{SLOT_KEYS}.new"
+    fresh.write_text(json.dumps(keys), encoding="utf-8")
+    os.replace(fresh, slot / SLOT_KEYS)
+
+
+def _read_keys(slot: Path) -> dict[str, str]:
+    try:
+        return json.loads((slot / SLOT_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _item_files(item_id: str) -> list[str]:
+    from .render import page_name
+
+    name = page_name(item_id)
+    return [f"items/{name}.html", f"badges/{name}.svg"]
 
 
 def _file_hash(path: Path) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 from typing import Iterable
 
@@ -16,8 +15,10 @@ from .. import exchange, status as status_rules
 from ..models import split_list
 from ..store import Store
 from .content import recorder
-from .dictionary import CSV_FILES, SQLITE_TABLES
+from ..storage.published import PublishedRows, published_copy
+from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter
+from .gz import Members, key_of
 
 DATABASE_NAME = "tracker"
 
@@ -57,83 +58,161 @@ def _none(value):
     return None if value is None or value != value else value
 
 
+#: The published SQLite file, compressed.
+SQLITE_FILE = "data/tracker.db.gz"
 #: Every file ``write_open_data`` writes.
-OPEN_DATA_FILES = (*(f.path for f in CSV_FILES), "data/tracker.json", "data/tracker.db", "data/metadata.json")
+OPEN_DATA_FILES = (*(f.path for f in CSV_FILES), JSON_FILE.path, SQLITE_FILE, "data/metadata.json")
+#: Items per compressed member of items.csv and statuses.csv, and of tracker.json (each item's
+#: JSON export is the slow part): a write to one item makes its members again, the others are kept.
+ITEMS_PER_MEMBER = 100
+ITEMS_PER_JSON_MEMBER = 20
+#: Bumped when what a member holds is made differently (members made before are then unused).
+FORMAT = 1
 
 
 def write_open_data(writer: EditionWriter, store: Store, items: pd.DataFrame, names: dict[str, str],
-                    roles: dict[str, str], *,
-                    title: str, base_url: str | None, item_keys: dict[str, str], cache: Path,
-                    unchanged: bool = False) -> None:
-    """Every open data file into the edition. With ``unchanged`` (the record's data version is
-    the one the last edition was made from) the last edition's files are linked instead, when
-    they are all there: the JSON export alone takes a minute at 100,000 items."""
+                    roles: dict[str, str], *, title: str, base_url: str | None, item_keys: dict[str, str],
+                    cache: Path, data_version: int, unchanged: bool = False) -> dict:
+    """Every open data file into the edition, gzip-compressed (``gz.py``): the CSV files, the
+    exchange JSON and the SQLite file, from members kept in ``cache`` when what they hold is
+    unchanged. ``item_keys``: what each item holds, in export order. With ``unchanged`` (the
+    record's data version is the one the last edition was made from) the last edition's files
+    are linked instead, when they are all there. Returns what was done, for the publish's report."""
     if unchanged and all(writer.reuse(path) for path in OPEN_DATA_FILES):
-        return
-    put = writer.write
+        return {"data": "unchanged"}
+    members = Members(cache / "members")
+    database, patched = published_copy(store, cache / "tracker.db", data_version=data_version)
     files = {f.path: f for f in CSV_FILES}
-    put("data/items.csv", exchange.export_csv(store))
-    put("data/statuses.csv", _csv(statuses_rows(items, names), list(files["data/statuses.csv"].columns)))
-    for path, table in (("data/history.csv", "assessments"), ("data/deadline_revisions.csv", "deadline_revisions"),
-                        ("data/links.csv", "links"), ("data/documents.csv", "documents"),
-                        ("data/actors.csv", "actors")):
-        columns = list(files[path].columns)
-        rows = store.table_rows(table, columns)
-        named = [n for n, c in enumerate(columns) if c in ("recorded_by", "reported_by")]
-        if named:  # a role, never a username
-            rows = (tuple(recorder(roles, v) if n in named and v is not None else v for n, v in enumerate(row))
-                    for row in rows)
-        put(path, _csv(rows, columns))
-    put("data/tracker.json", export_json(store, item_keys, cache, roles))
+    ids = list(item_keys)
+    chunks = [ids[n:n + ITEMS_PER_MEMBER] for n in range(0, len(ids), ITEMS_PER_MEMBER)]
+    by_id = items.set_index("id", drop=False)
+    roles_stamp = sorted(roles.items())
+    names_stamp = key_of(sorted(names.items()))
 
-    database = writer.scratch("tracker.db")
-    store.publishable_copy(database)
-    writer.write_file("data/tracker.db", database)
-    put("data/metadata.json", json.dumps(datasette_metadata(title, base_url), indent=2) + "\n")
+    def header(columns: list[str]) -> bytes:
+        return members.member(key_of(FORMAT, "header", columns), lambda: _csv([], columns))
+
+    # items.csv: exactly `tracker export --format csv`, a member per few hundred items
+    item_columns = list(files["data/items.csv.gz"].columns)
+    parts = [header(item_columns)]
+    for chunk in chunks:
+        parts.append(members.member(
+            key_of(FORMAT, "items.csv", [item_keys[i] for i in chunk]),
+            lambda chunk=chunk: _without_header(exchange.items_to_csv(store.item_rows(ids=chunk)))))
+    writer.write(files["data/items.csv.gz"].path, b"".join(parts))
+
+    status_columns = list(files["data/statuses.csv.gz"].columns)
+    parts = [header(status_columns)]
+    for chunk in chunks:
+        parts.append(members.member(
+            key_of(FORMAT, "statuses.csv", names_stamp, [item_keys[i] for i in chunk]),
+            lambda chunk=chunk: _without_header(_csv(statuses_rows(by_id.loc[chunk], names), status_columns))))
+    writer.write(files["data/statuses.csv.gz"].path, b"".join(parts))
+
+    # history and deadline revisions: append-only, read from the published copy (recorders
+    # already named by role); the rows added since the last publish become one more member
+    state_path = cache / "tables.json"
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    published = PublishedRows(database)
+    try:
+        new_state = {}
+        for path, table in (("data/history.csv.gz", "assessments"),
+                            ("data/deadline_revisions.csv.gz", "deadline_revisions")):
+            columns = list(files[path].columns)
+            before = state.get(table) if patched else None
+            kept, new_state[table] = _append_only_members(published, members, table, columns, before, roles_stamp)
+            writer.write(path, b"".join([header(columns), *kept]))
+        for path, table in (("data/links.csv.gz", "links"), ("data/documents.csv.gz", "documents"),
+                            ("data/actors.csv.gz", "actors")):
+            columns = list(files[path].columns)
+            text = _csv(published.rows(table, columns), columns)
+            writer.write(path, members.member(key_of(FORMAT, table, text), lambda text=text: text))
+    finally:
+        published.close()
+    state_path.write_text(json.dumps(new_state), encoding="utf-8")
+
+    json_chunks = [ids[n:n + ITEMS_PER_JSON_MEMBER] for n in range(0, len(ids), ITEMS_PER_JSON_MEMBER)]
+    writer.write(JSON_FILE.path, b"".join(export_json_members(store, members, item_keys, json_chunks, roles)))
+    writer.write(SQLITE_FILE, b"".join(members.file_members(database, f"sqlite-{FORMAT}")))
+    writer.write("data/metadata.json", json.dumps(datasette_metadata(title, base_url), indent=2) + "\n")
+    members.prune()
+    return {"data": "patched" if patched else "copied", "members_compressed": members.compressed}
 
 
-#: Items re-exported at once (bounded memory).
-_EXPORT_BATCH = 2000
+
+def _without_header(text: str) -> str:
+    return text.split("\r\n", 1)[1]
 
 
-def export_json(store: Store, item_keys: dict[str, str], cache: Path, roles: dict[str, str]) -> str:
-    """``exchange.export_json(store)``, the same text (but for ``exported_at``, and who recorded
-    each entry named by role, ``content.recorder``), made from the JSON of each item kept in
-    ``cache`` from the last publish, keyed on what the item holds (``item_keys``, in export
-    order): only items that changed are exported again. At 10,000 items that is 1.5 s instead of 16."""
-    known: dict[str, str] = {}
-    stamp = json.dumps(sorted(roles.items()))  # a role changed: every item again
-    if cache.is_file():
-        with open(cache, encoding="utf-8") as handle:
-            if handle.readline().rstrip("\n") == stamp:
-                for line in handle:
-                    key, _, text = line.rstrip("\n").partition("\t")
-                    known[key] = json.loads(text)
-    wanted = {key for key in item_keys.values()}
-    missing = [item_id for item_id, key in item_keys.items() if key not in known]
-    for start in range(0, len(missing), _EXPORT_BATCH):
-        for record in store.item_records(missing[start:start + _EXPORT_BATCH]):
-            record = record.model_copy(update={
-                "history": [h.model_copy(update={"recorded_by": recorder(roles, h.recorded_by)})
-                            for h in record.history],
-                "deadline_revisions": [r.model_copy(update={"recorded_by": recorder(roles, r.recorded_by)})
-                                       for r in record.deadline_revisions]})
-            text = record.model_dump_json(indent=2)
-            known[item_keys[record.id]] = "\n".join("    " + line for line in text.split("\n"))
+def _append_only_members(published: PublishedRows, members: Members, table: str, columns: list[str],
+                         before: dict | None, roles_stamp) -> tuple[list[bytes], dict]:
+    """The CSV members of an append-only table: those of the last publish, and one for the rows
+    entered since (all of it again when the last publish's are not known)."""
+    count, top = published.extent(table)
+    stamp = key_of(FORMAT, table, columns, roles_stamp)
+    if before is not None and before.get("stamp") == stamp and len(before["members"]) < 64:
+        old_count, old_top = before["count"], before["top"]
+        added = published.extent(table, above=old_top)[0]
+        if old_count + added == count:  # nothing entered below the last publish's top row
+            keys = list(before["members"])
+            if added:
+                key = key_of(stamp, old_top, top, added)
+                members.member(key, lambda: _without_header(_csv(published.rows(table, columns, above=old_top),
+                                                                 columns)))
+                keys.append(key)
+            kept = [members.kept(k) for k in keys]
+            if all(k is not None for k in kept):
+                return kept, {"stamp": stamp, "count": count, "top": top, "members": keys}
+    keys, kept, low = [], [], 0
+    step = 100_000
+    while low < top or not keys:
+        high = low + step
+        rows, last = published.extent(table, above=low, upto=high)
+        key = key_of(stamp, "range", low, high, rows, last)
+        kept.append(members.member(key, lambda low=low, high=high: _without_header(_csv(
+            published.rows(table, columns, above=low, upto=high), columns))))
+        keys.append(key)
+        low = high
+    return kept, {"stamp": stamp, "count": count, "top": top, "members": keys}
+
+
+def export_json_members(store: Store, members: Members, item_keys: dict[str, str], chunks: list[list[str]],
+                        roles: dict[str, str]) -> list[bytes]:
+    """``exchange.export_json(store)`` as gzip members: the same text (but for ``exported_at``,
+    and who recorded each entry named by role, ``content.recorder``), a member per few hundred
+    items, keyed on what they hold (``item_keys``, in export order): only the members of items
+    that changed are exported again."""
     head = store.export_bundle(items=False).model_dump_json(indent=2)
     empty = '"items": []\n}'
     if not head.endswith(empty):  # the format changed: export it whole
-        return exchange.export_json(store)
-    items = ",\n".join(known[key] for key in item_keys.values())
-    text = head[: -len(empty)] + ('"items": [\n' + items + "\n  ]\n}" if items else empty) + "\n"
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    fresh = cache.with_suffix(".new")
-    with open(fresh, "w", encoding="utf-8") as handle:
-        handle.write(stamp + "\n")
-        for key in wanted:
-            handle.write(f"{key}\t{json.dumps(known[key])}\n")
-    os.replace(fresh, cache)
-    return text
+        text = exchange.export_json(store)
+        return [members.member(key_of("json-whole", text), lambda: text)]
+    if not chunks:
+        return [members.member(key_of(FORMAT, "json-empty", head), lambda: head + "\n")]
+    stamp = sorted(roles.items())
+    parts = [members.member(key_of(FORMAT, "json-head", head), lambda: head[: -len(empty)] + '"items": [\n')]
+    for n, chunk in enumerate(chunks):
+        parts.append(members.member(key_of(FORMAT, "json", stamp, n == 0, [item_keys[i] for i in chunk]),
+                                    lambda chunk=chunk, n=n: ("" if n == 0 else ",\n") + _items_json(store, chunk, roles)))
+    parts.append(members.member(key_of(FORMAT, "json-tail"), lambda: "\n  ]\n}\n"))
+    return parts
+
+
+def _items_json(store: Store, ids: list[str], roles: dict[str, str]) -> str:
+    """The items ``ids`` as the export writes them, each indented as inside the bundle."""
+    texts = {}
+    for record in store.item_records(ids):
+        record = record.model_copy(update={
+            "history": [h.model_copy(update={"recorded_by": recorder(roles, h.recorded_by)})
+                        for h in record.history],
+            "deadline_revisions": [r.model_copy(update={"recorded_by": recorder(roles, r.recorded_by)})
+                                   for r in record.deadline_revisions]})
+        text = record.model_dump_json(indent=2)
+        texts[record.id] = "\n".join("    " + line for line in text.split("\n"))
+    return ",\n".join(texts[i] for i in ids)
 
 
 def datasette_metadata(title: str, base_url: str | None) -> dict:

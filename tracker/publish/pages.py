@@ -125,9 +125,12 @@ class ChartCache:
             except ValueError:
                 self.kept = {}
 
-    def chart(self, name: str, build: Callable[[], object], inputs: tuple, table: pd.DataFrame) -> Chart:
+    def chart(self, name: str, build: Callable[[], object], inputs: tuple, table: pd.DataFrame, *,
+              credit: str | None = None) -> Chart:
         """The chart ``name``: ``build()``'s figure, or the same figure kept from the last publish
-        when ``inputs`` (frames and plain values) are the same."""
+        when ``inputs`` (frames and plain values) are the same, with ``credit`` under its title
+        (``charts.credited``). The credit names the record's last change, so it moves with every
+        write: it is put on the kept figure, not part of what is kept."""
         parts = [name, self.code] + [x.to_json(date_format="iso", default_handler=str)
                                      if isinstance(x, pd.DataFrame) else repr(x) for x in inputs]
         key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
@@ -140,6 +143,8 @@ class ChartCache:
             text = fig.to_json()[:-1] + ',"config":' + json.dumps(config) + "}"  # the dashboard's toolbar
             title = _strip_tags(fig.layout.title.text or name)
         self.used[name] = {"key": key, "json": text, "title": title}
+        if credit:
+            text = _with_credit(text, credit)
         columns = [str(c) for c in table.columns]
         rows = [[_plain(v) if _plain(v) is not None else "" for v in row] for row in table.itertuples(index=False)]
         return Chart(name=name, title=title, json=text, table={"columns": columns, "rows": rows})
@@ -152,6 +157,22 @@ class ChartCache:
             os.replace(fresh, self.path)
 
 
+def _with_credit(text: str, credit: str) -> str:
+    """A figure's JSON with ``credit`` added as ``charts.credited`` adds it (to a figure holding
+    only the layout it changes, so the figure's data need not be read into Plotly again)."""
+    import plotly.graph_objects as go
+
+    figure = json.loads(text)
+    layout = figure.setdefault("layout", {})
+    stub = go.Figure(layout={"title": {"text": (layout.get("title") or {}).get("text", "")},
+                             "margin": {"t": (layout.get("margin") or {}).get("t")}, "height": layout.get("height")})
+    stub = chart_builders.credited(stub, credit)
+    layout.setdefault("title", {})["text"] = stub.layout.title.text
+    layout.setdefault("margin", {})["t"] = stub.layout.margin.t
+    layout["height"] = stub.layout.height
+    return json.dumps(figure, separators=(",", ":"))
+
+
 def _strip_tags(text: str) -> str:
     """A chart title without the <b>/<br> markup Plotly draws it with, for text and alt."""
     return html.unescape(re.sub(r"<[^>]+>", " ", text.split("<br>")[0])).strip()
@@ -161,8 +182,8 @@ def _scorecard_chart(cache: ChartCache, name: str, card: pd.DataFrame, credit: s
     table = scorecard_table(card)
     if not table.empty:
         table = table.rename(columns={"group": options.get("group_title", "Group")})
-    return cache.chart(name, lambda: chart_builders.credited(chart_builders.status_bars(card, **options), credit),
-                       (card, sorted(options.items()), credit), table)
+    return cache.chart(name, lambda: chart_builders.status_bars(card, **options), (card, sorted(options.items())),
+                       table, credit=credit)
 
 
 def overview_context(record: Record, cache: ChartCache, credit: str | None = None) -> dict:
@@ -184,11 +205,11 @@ def overview_context(record: Record, cache: ChartCache, credit: str | None = Non
     longest_keys = ["title", "kind", "owners", "status_label", "made_label", "years_open", "deadline_label",
                     "days_overdue"]
     if not ov.longest.empty:
-        charts["longest"] = cache.chart("longest-open", lambda: chart_builders.credited(chart_builders.open_items(
+        charts["longest"] = cache.chart("longest-open", lambda: chart_builders.open_items(
             ov.longest, reference_date=ov.headline.as_of, names=names,
             title=f"The {len(ov.longest)} items open the longest: from the date made to now, deadline marked"),
-            credit), (ov.longest, ov.headline.as_of, sorted(names.items()), credit),
-            _item_frame_table(ov.longest, longest_keys, names))
+            (ov.longest, ov.headline.as_of, sorted(names.items())),
+            _item_frame_table(ov.longest, longest_keys, names), credit=credit)
     return {
         "title": "What was promised, and what became of it",
         "description": (f"{ov.headline.trackable:,} commitments, recommendations and calls and "
@@ -221,21 +242,20 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
         else found.delivery
     still_open = found.delivery[found.delivery["state"] == "open"].head(15) if not found.delivery.empty else None
     if still_open is not None and not still_open.empty:
-        charts["delivery"] = cache.chart("delivery-gap", lambda: chart_builders.credited(chart_builders.open_items(
+        charts["delivery"] = cache.chart("delivery-gap", lambda: chart_builders.open_items(
             still_open, reference_date=today, names=names,
             title="Undelivered and still open: from the date made to now, deadline marked",
-            subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit),
-            (still_open, today, sorted(names.items()), credit), _item_frame_table(
-            still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names))
+            subtitle="Most overdue first; up to 15 shown, all are in the table below"),
+            (still_open, today, sorted(names.items())), _item_frame_table(
+            still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names), credit=credit)
     response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
     if not found.response.empty:
         owners = pd.Series([o for text in found.response["owners"].tolist() for o in split_list(none_if_missing(text))])
         waiting = owners.map(lambda o: names.get(o, o)).value_counts()
         table = pd.DataFrame({"Addressee": waiting.index, "Recommendations awaiting a response": waiting.values})
-        charts["response"] = cache.chart("response-gap", lambda: chart_builders.credited(
-            chart_builders.response_waiting(found.response, names=names,
-                                            title="Recommendations awaiting a response, by addressee"), credit),
-            (found.response, sorted(names.items()), credit), table)
+        charts["response"] = cache.chart("response-gap", lambda: chart_builders.response_waiting(
+            found.response, names=names, title="Recommendations awaiting a response, by addressee"),
+            (found.response, sorted(names.items())), table, credit=credit)
     evidence_keys = ["title", "kind", "owners", "status_label", "last_assessed_on", "reason"]
     chains = []
     for chain in found.chains:
@@ -244,9 +264,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
                               "Status": members["status_label"]})
         chains.append({
             "chart": cache.chart(f"chain-{page_name(chain.id)}",
-                                 lambda chain=chain: chart_builders.credited(
-                                     chart_builders.chain_timeline(chain, names=names), credit),
-                                 (chain.items, chain.links, sorted(names.items()), credit), table),
+                                 lambda chain=chain: chart_builders.chain_timeline(chain, names=names),
+                                 (chain.items, chain.links, sorted(names.items())), table, credit=credit),
             "members": rows_of(members.head(40), ["made_label", "kind", "title", "status_label"], names),
         })
     claimed = []
@@ -305,24 +324,32 @@ TRACKER_ROWS_IN_PAGE = 1000
 
 
 def tracker_data(record: Record) -> dict:
-    """Every item as one compact row for data/items.js (the browser filters these)."""
+    """Every item as one compact row for data/items.js (the browser filters these). ``page`` is
+    empty when it is the id, and ``search`` holds the quote only: the browser adds the other
+    searched fields (id, title, actors by id and name, themes, document) to it when it loads, so
+    they are not shipped twice."""
     items = record.items
     names = record.names
     fields = ["id", "page", *TRACKER_COLUMNS, "owner_ids", "maker_ids", "document_id", "origin_document_id",
               "search"]
+
+    def text(column: str) -> list[str]:
+        return [v if isinstance(v, str) else "" for v in items[column].astype(object).tolist()]
+
+    ids, titles, kinds = text("id"), text("title"), text("kind")
+    owners, makers, themes = text("owners"), text("makers"), text("themes")
+    statuses, responses, made, deadlines = text("status_label"), text("response_label"), text("made_label"), \
+        text("deadline_label")
+    documents, origins, quotes = text("document_id"), text("origin_document_id"), text("quote")
     rows = []
-    for r in items.itertuples(index=False):
-        owners = r.owners if isinstance(r.owners, str) else ""
-        makers = r.makers if isinstance(r.makers, str) else ""
-        themes = r.themes if isinstance(r.themes, str) else ""
-        response = r.response_label if r.kind == "recommendation" and isinstance(r.response_label, str) else ""
-        search = " ".join([r.id, r.title, r.quote, makers, owners, themes, r.document_id,
-                           names_of(makers, names), names_of(owners, names)]).lower()
-        rows.append([r.id, page_name(r.id), r.title, r.kind, r.status_label, response, names_of(owners, names),
-                     r.made_label, r.deadline_label if isinstance(r.deadline_label, str) else "", themes,
-                     owners, makers, r.document_id,
-                     r.origin_document_id if isinstance(r.origin_document_id, str) else "", search])
-    return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows}
+    for n, item_id in enumerate(ids):
+        page = page_name(item_id)
+        rows.append([item_id, "" if page == item_id else page, titles[n], kinds[n], statuses[n],
+                     responses[n] if kinds[n] == "recommendation" else "", names_of(owners[n], names), made[n],
+                     deadlines[n], themes[n], owners[n], makers[n], documents[n], origins[n], quotes[n]])
+    used = {a for column in (owners, makers) for v in column for a in split_list(v)}
+    return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows,
+            "names": {a: names.get(a, a) for a in sorted(used)}}
 
 
 def tracker_context(record: Record) -> dict:

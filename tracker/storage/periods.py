@@ -179,14 +179,37 @@ def _periods_sql(scope: str, addressees: str = "addressee_periods") -> str:
     """
 
 
-def recompute_periods(conn: sqlite3.Connection, scope: str, params: Any = ()) -> None:
+_COLUMNS = ("item_id", "kind", "valid_from", "valid_to", *_PERIOD_STATE)
+
+
+def recompute_periods(conn: sqlite3.Connection, scope: str, params: Any = (), *, everything: bool = False) -> None:
     """Rebuild the spans of the items ``WHERE {scope}`` selects (from ``items``) and copy each
     one's open span onto its row: the one writer of the state, current or past. Runs in the
-    caller's transaction."""
-    conn.execute(f"DELETE FROM status_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})", params)
+    caller's transaction.
+
+    The rebuilt spans are compared with the stored ones and only those that differ are
+    deleted and inserted: an assessment dated today changes the open span and adds one, and
+    rewriting an item's ten spans touched ten scattered pages of the date index (a status
+    change went from 1 ms to 15 ms at 100,000 items). ``everything`` (the backfill of every
+    item) writes them all at once instead. Each owner's spans (issue 13) are rebuilt first,
+    whole: the item's spans roll them up."""
     conn.execute(f"DELETE FROM addressee_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})", params)
-    conn.execute(_addressee_periods_sql(scope), params)  # first: the item's spans roll them up
-    conn.execute(_periods_sql(scope), params)
+    conn.execute(_addressee_periods_sql(scope), params)
+    if everything:
+        conn.execute(f"DELETE FROM status_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})", params)
+        conn.execute(_periods_sql(scope), params)
+    else:
+        columns = ", ".join(_COLUMNS)
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS fresh_periods ({columns})")
+        conn.execute("DELETE FROM temp.fresh_periods")
+        conn.execute(_periods_sql(scope).replace("INSERT INTO status_periods", "INSERT INTO temp.fresh_periods", 1),
+                     params)
+        stored = f"SELECT {columns} FROM status_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})"
+        conn.execute(  # EXCEPT compares NULLs as equal, as the spans need
+            f"DELETE FROM status_periods WHERE (item_id, valid_from) IN (SELECT item_id, valid_from FROM "
+            f"({stored} EXCEPT SELECT {columns} FROM temp.fresh_periods))", params)
+        conn.execute(f"INSERT INTO status_periods ({columns}) SELECT {columns} FROM temp.fresh_periods "
+                     f"EXCEPT {stored}", params)
     state = ", ".join(_PERIOD_STATE)
     # The UPDATE fires the group-count triggers only for items whose status changed.
     conn.execute(

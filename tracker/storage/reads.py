@@ -529,7 +529,10 @@ class Reads:
         """Counts (``kind``, ``status``, ``response``, ``implementation``, ``overdue``, ``n``) of
         the items with a deadline as of ``as_of`` (None: now), ``overdue`` 1 when
         tracker.status.is_overdue on ``today``, else 0; now, read from a covering index."""
-        record, params = self._record_at(as_of, index="items_deadline_status")
+        if as_of is None:
+            record, params = self._record_at(as_of, index="items_deadline_status")
+        else:  # every column it needs is in the periods' covering index: no item row is read
+            record, params = f"({status_at(_COUNTED_STATE)})", {"as_of": as_of.isoformat()}
         overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
         return self._frame(
             f"SELECT kind, status, response, implementation, {overdue} AS overdue, count(*) AS n "
@@ -543,6 +546,16 @@ class Reads:
         Raises ValueError for any other ``by``."""
         if by not in self.STATUS_COUNT_GROUPS or by is None:
             raise ValueError(f"cannot group by {by!r}")
+        if as_of is not None and by in ("owner", "maker", "theme"):
+            # Whose items were made by then, whatever their status: the made-date index, then
+            # each item's people or themes by key (no periods, no item rows).
+            table, role = ("item_themes", "") if by == "theme" else ("item_actors", f"AND g.role = '{by}'")
+            column = "theme" if by == "theme" else "actor_id"
+            rows = self.db.conn.execute(
+                f"SELECT DISTINCT g.{column} FROM items i INDEXED BY items_made_status "
+                f"JOIN {table} g ON g.item_id = i.id {role} WHERE i.made_start <= :as_of ORDER BY 1",
+                {"as_of": as_of.isoformat()})
+            return [row[0] for row in rows]
         if as_of is not None:
             return sorted(set(self.status_counts(by=by, as_of=as_of)["grp"].dropna().tolist()))
         rows = self.db.conn.execute(

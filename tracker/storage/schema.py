@@ -462,7 +462,7 @@ def _m008_status_periods(db: sqlite_utils.Database) -> None:
     for statement in CREATE_PERIODS:
         db.execute(statement)
     _create_addressee_periods(db)  # the periods' writer reads them (issue 13; see 010)
-    recompute_periods(db.conn, "1")
+    recompute_periods(db.conn, "1", everything=True)
 
 
 # -- a status per addressee (issue 13) ---------------------------------------------------------
@@ -489,4 +489,4 @@ def _m010_status_per_addressee(db: sqlite_utils.Database) -> None:
     item spans are the ones already stored."""
     if "addressee_periods" not in db.table_names():
         _create_addressee_periods(db)
-        recompute_periods(db.conn, "1")
+        recompute_periods(db.conn, "1", everything=True)

@@ -6,6 +6,16 @@
   if (!data) { return; }
   var F = data.fields, rows = data.rows, MAX_ROWS = 1000;
   var at = {}; F.forEach(function (name, i) { at[name] = i; });
+  var names = data.names || {};
+  function named(ids) { return (ids || "").split("; ").map(function (a) { return names[a] || a; }).join("; "); }
+  // data/items.js ships the quote alone as "search" and the page only where it is not the id:
+  // the rest of what a search looks in is put together here, once.
+  rows.forEach(function (row) {
+    if (!row[at.page]) { row[at.page] = row[at.id]; }
+    row[at.search] = [row[at.id], row[at.title], row[at.search], row[at.maker_ids], row[at.owner_ids],
+      row[at.themes], row[at.document_id], named(row[at.maker_ids]), named(row[at.owner_ids])]
+      .join(" ").toLocaleLowerCase();
+  });
   var form = document.getElementById("filters");
   var body = document.querySelector("#items-table tbody");
   var count = document.getElementById("match-count");
