@@ -91,12 +91,12 @@ def _reference(as_of_iso: str | None, today_iso: str) -> dt.date:
 # -- the shared reads (cache misses only; pages use the functions further down) --------------
 
 
-# The whole annotated record (~60 MB at 100,000 items), which only the timeline and the staff
-# pages still read (every figure and the gaps read bounded through tracker.figures and
-# tracker.gaps), is held once and shared, never copied out
+# The whole annotated record (~60 MB at 100,000 items), which only the timeline still reads
+# (every figure and the gaps read bounded through tracker.figures and tracker.gaps, the staff
+# pickers through Store.item_choices), is held once and shared, never copied out
 # (st.cache_resource): unpickling it on every script run cost more than drawing the page. Nothing
-# changes it in place: pandas 3 copies on write, and ``items()`` hands out a shallow copy. Every
-# write makes a new entry; two are kept, so memory stays bounded while staff are editing.
+# changes it in place: pandas 3 copies on write. Every write makes a new entry; two are kept, so
+# memory stays bounded while staff are editing.
 @st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
 def _items(path: str, version: int, as_of_iso: str | None, today_iso: str) -> pd.DataFrame:
     with _open(path) as store:

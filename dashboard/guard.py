@@ -135,8 +135,12 @@ def _workspace():
 
 
 def _claim(browser_secret: str | None) -> str | None:
+    from tracker import auth
+
+    # Before any session exists (the browser is collecting one): not a Workspace action,
+    # which would first ask for a live session.
     with _workspace() as ws:
-        return ws.claim_session(browser_secret)
+        return auth.claim_session(ws.store, browser_secret, clock=ws.clock)
 
 
 def claim_session(request: Request) -> Response:
@@ -183,9 +187,11 @@ ROUTES = [Route(CLAIM_PATH, claim_session, methods=["GET"]), Route(SIGN_OUT_PATH
 def _staff_session_open(token: str | None) -> bool:
     if not _valid(token):
         return False
+    from tracker import auth
+
     try:
         with _workspace() as ws:
-            return ws.session_is_open(token)
+            return auth.session_is_open(ws.store, token)
     except Exception:  # noqa: BLE001 - no database: no session either
         logger.exception("could not check a staff session for an upload")
         return False

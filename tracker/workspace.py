@@ -73,15 +73,6 @@ class Workspace:
         """End the session behind ``token``; with ``reason``, a session ended for that reason."""
         auth.sign_out(self.store, token, clock=self.clock, reason=reason)
 
-    def claim_session(self, browser_secret: str | None) -> str | None:
-        """The new token of the session waiting for the browser holding ``browser_secret``
-        (``auth.claim_session``), or None."""
-        return auth.claim_session(self.store, browser_secret, clock=self.clock)
-
-    def session_is_open(self, token: str | None) -> bool:
-        """Whether ``token`` opens a claimed session now (``auth.session_is_open``)."""
-        return auth.session_is_open(self.store, token)
-
     def principal(self, token: str | None) -> Principal:
         """Who holds ``token`` now; raises SessionEndedError (see ``auth.check_session``)."""
         return auth.check_session(self.store, token, policy=self.policy, clock=self.clock)
