@@ -53,7 +53,12 @@ def visit(page, url: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label, exact=True).click()
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    try:
+        page.get_by_role("listbox").wait_for(timeout=2000)
+    except Exception:  # the first click after a save only focuses the box (seen since the merge with d13)
+        box.click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
