@@ -236,9 +236,13 @@ def longest_open(snap: Snapshot, *, limit: int = 10) -> pd.DataFrame:
 def _gap_tables(path, version, as_of_iso, today_iso) -> dict:
     # Counts of everything, rows of the first GAP_ROWS_SHOWN, read bounded (gaps.gap_tables).
     with _open(path) as store:
-        return gaps.gap_tables(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
-                               limit=GAP_ROWS_SHOWN, links=_links(path, version),
-                               chain_list=_chains(path, version, as_of_iso, today_iso))
+        found = gaps.gap_tables(store, today=_reference(as_of_iso, today_iso), as_of=_date(as_of_iso),
+                                limit=GAP_ROWS_SHOWN, links=_links(path, version),
+                                chain_list=_chains(path, version, as_of_iso, today_iso))
+        # issue 13: the addressees behind on each item shown (gaps.with_bodies_behind)
+        found["delivery"] = gaps.with_bodies_behind(found["delivery"], store, as_of=_date(as_of_iso))
+        found["response"] = gaps.with_bodies_behind(found["response"], store, as_of=_date(as_of_iso), response=True)
+        return found
 
 
 def gap_tables(snap: Snapshot) -> dict:
@@ -432,6 +436,10 @@ def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -
         revisions = store.deadline_revisions(item_id)
         links = store.links_of(item_id)
         quote_check = store.quote_check(item_id)
+        # issue 13: each addressee's own status, and whom each assessment is about
+        addressees = store.addressee_statuses(item_id, as_of=as_of)
+        covered = store.assessment_addressees(item_id)
+    history = [{**h, "addressees": covered.get(h["id"], [])} for h in history]
     later = 0
     if as_of is not None:
         cutoff = as_of.isoformat()
@@ -441,7 +449,7 @@ def _item_detail(path: str, version: int, item_id: str, as_of_iso: str | None) -
         revisions = [r for r in revisions if r["revised_on"] <= cutoff]
         links = [lk for lk in links if lk["other_made"] <= cutoff]  # the other item existed then
     return {"item": item, "history": history, "revisions": revisions, "links": links,
-            "later_entries": later, "quote_check": quote_check}
+            "later_entries": later, "quote_check": quote_check, "addressees": addressees}
 
 
 def item_detail(snap: Snapshot, item_id: str) -> dict | None:

@@ -454,12 +454,15 @@ def status_show(ctx: click.Context, item_id: str) -> None:
               help="The date the evidence refers to: YYYY-MM-DD, or YYYY-MM / YYYY when a progress "
                    "report gives only the month or year (default: today).")
 @click.option("--response", help="Recommendations only: the addressee's response (default: unchanged).")
+@click.option("--addressee", "addressees", multiple=True,
+              help="Repeat for each addressee (owner) this status is about (default: all of them).")
 @click.option("--by", "by", required=True, help="Who records this change.")
 @click.option("--expect-version", type=click.IntRange(min=1),
               help="Refuse the change if the item is no longer at this version.")
 @click.pass_context
 @domain_errors
-def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on, response, by, expect_version):
+def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on, response, addressees, by,
+               expect_version):
     """Record a new status for ITEM_ID with its evidence.
 
     For a commitment or call NEW_STATUS is its lifecycle status ("in progress", "delivered"...);
@@ -469,7 +472,7 @@ def status_set(ctx, item_id, new_status, evidence, url, document_id, assessed_on
     with _store(ctx) as store:
         item = store.get_item(item_id)
         values = {"evidence": evidence, "evidence_url": url, "evidence_document_id": document_id,
-                  "assessed_on": on}
+                  "assessed_on": on, "addressees": list(addressees)}
         if item["kind"] == ItemKind.RECOMMENDATION:
             values["implementation"] = new_status
             values["response"] = response or item["response"] or "awaiting response"

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import frames
 from . import status as status_rules
-from .models import ImplementationStatus, ItemKind, LifecycleStatus, LinkKind, split_list
+from .models import LIST_SEPARATOR, ImplementationStatus, ItemKind, LifecycleStatus, LinkKind, ResponseStatus, split_list
 from .dates import date_label, duration
 from .frames import none_if_missing, status_labels, values_or_none
 from .store import Store
@@ -506,6 +506,34 @@ def record_chains(store: Store, *, today: dt.date, as_of: dt.date | None = None,
     ids = sorted(set(usable["source_id"]) | set(usable["target_id"]))
     members = frames.annotate(store.items_frame(ids=ids, include_quote=True, as_of=as_of), today=today)
     return chains(members, links)
+
+
+# -- a status per addressee (issue 13): the bodies behind on an item of a gap -----------------
+
+
+def with_bodies_behind(frame: pd.DataFrame, store: Store, *, as_of: dt.date | None, response: bool = False
+                       ) -> pd.DataFrame:
+    """``frame`` (item rows with ``id``) with ``bodies_behind`` (the ids, "; "-joined, of the
+    addressees whose own status is open; with ``response``, those awaiting a response) and
+    ``bodies_behind_label`` ("4 of 6 bodies"), for items with several addressees; empty for
+    the others (their one addressee is the item)."""
+    frame = frame.copy()
+    behind: dict[str, list[str]] = {}
+    totals: dict[str, int] = {}
+    ids = frame["id"].tolist() if not frame.empty else []
+    for row in store.addressee_states(ids, as_of=as_of):
+        totals[row["item_id"]] = totals.get(row["item_id"], 0) + 1
+        if response:
+            late = status_rules.response_label(row["response"]) == ResponseStatus.AWAITING_RESPONSE.value
+        else:
+            late = status_rules.is_open(row["kind"], row["status"], row["response"], row["implementation"])
+        if late:
+            behind.setdefault(row["item_id"], []).append(row["actor_id"])
+    several = {i for i, n in totals.items() if n > 1}
+    frame["bodies_behind"] = [LIST_SEPARATOR.join(behind.get(i, [])) if i in several else "" for i in ids]
+    frame["bodies_behind_label"] = [f"{len(behind.get(i, []))} of {totals[i]} bodies" if i in several else ""
+                                    for i in ids]
+    return frame
 
 
 def gap_tables(store: Store, *, today: dt.date, as_of: dt.date | None = None, limit: int = 1000,

@@ -442,6 +442,25 @@ class Assessment(Model):
         default=DatePrecision.DAY,
         description="how much of that date is known; for a month or a year, assessed_on is its first day",
     )
+    # -- a status per addressee (issue 13) --
+    addressees: SlugList = Field(
+        default_factory=list, max_length=20,
+        description="the addressees (owners) this assessment is about; none: all of them",
+    )
+
+    @field_validator("addressees", mode="before")
+    @classmethod
+    def _none_is_all(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @model_serializer(mode="wrap")
+    def _omit_all_addressees(self, handler):
+        """An assessment of all addressees is written as before (no ``addressees`` key), so files
+        and audit entries of such assessments read exactly as they did before issue 13."""
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("addressees"):
+            data.pop("addressees", None)
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -464,6 +483,8 @@ class Assessment(Model):
             object.__setattr__(self, "assessed_on", self.assessed_on.replace(month=1, day=1))
         if self.status is None and self.response is None and self.implementation is None:
             raise ValueError("give a status (or a response and implementation status)")
+        if len(set(self.addressees)) != len(self.addressees):
+            raise ValueError("addressees lists the same body twice")
         if self.status is not None and (self.response or self.implementation):
             raise ValueError(
                 "status is for commitments and calls; response and implementation are for "
@@ -623,9 +644,10 @@ def describe_validation_error(error: Exception) -> list[str]:
 # ---------------------------------------------------------------------------
 
 EXCHANGE_FORMAT = "policy-tracker"
-#: Version 2 (issue 13) adds corrections under history entries, an item's ``reference`` and a
-#: document's ``responds_to`` and ``follows_up``; version 1 files (which have none of them)
-#: still import.
+#: Version 2 (issue 13) adds corrections under history entries, the ``addressees`` a history
+#: entry covers (none written: all of them), an item's ``reference`` and a document's
+#: ``responds_to`` and ``follows_up``. Exports always write version 2; version 1 files (which
+#: have none of them: every entry covers all addressees) still import.
 EXCHANGE_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
@@ -737,6 +759,10 @@ class Bundle(Model):
                     if ref not in actors:
                         problems.append(f"{where}: {field} {ref!r} is not an actor")
             for number, entry in enumerate(item.history, start=1):
+                for body in entry.addressees:
+                    if body not in item.owners:
+                        problems.append(f"{where}: history entry {number} addressee {body!r} is not one of "
+                                        f"its owners")
                 if entry.evidence_document_id and entry.evidence_document_id not in documents:
                     problems.append(
                         f"{where}: history entry {number} evidence_document_id "

@@ -209,3 +209,85 @@ def statuses_for_kind(kind: str) -> dict[str, list[str]]:
     if kind == ItemKind.FINDING:
         return {}
     return {"status": [s.value for s in LifecycleStatus]}
+
+
+# -- a status per addressee (issue 13): the item's status rolled up from its bodies' ----------
+#
+# Each addressee of a recommendation (each owner of a commitment or call) has its own status.
+# The item's status is the status of the body furthest behind: an open body is behind every
+# closed one; among open (or among closed) bodies, the order below, earliest = furthest behind.
+# So an item is open while any body is, and is "implemented" ("delivered") only when all are.
+# An item with one addressee, or whose every assessment covers all of them, reads as before.
+
+#: Lifecycle statuses, furthest behind first (None, never assessed, comes before all).
+LIFECYCLE_ROLLUP = (
+    LifecycleStatus.NOT_YET_ASSESSED, LifecycleStatus.STALLED, LifecycleStatus.IN_PROGRESS,
+    LifecycleStatus.PARTLY_DELIVERED, LifecycleStatus.NOT_DELIVERED, LifecycleStatus.WITHDRAWN,
+    LifecycleStatus.DELIVERED,
+)
+#: Implementation statuses, furthest behind first.
+IMPLEMENTATION_ROLLUP = (
+    ImplementationStatus.NOT_STARTED, ImplementationStatus.INSUFFICIENT_EVIDENCE,
+    ImplementationStatus.IN_PROGRESS, ImplementationStatus.NOT_IMPLEMENTED,
+    ImplementationStatus.SUPERSEDED, ImplementationStatus.IMPLEMENTED,
+)
+#: Responses, furthest behind first.
+RESPONSE_ROLLUP = (
+    ResponseStatus.AWAITING_RESPONSE, ResponseStatus.REJECTED, ResponseStatus.NOTED,
+    ResponseStatus.ACCEPTED_IN_PART, ResponseStatus.ACCEPTED,
+)
+#: A body counts as done ("2 of 6 implemented") with one of these.
+DONE_STATUSES = frozenset({ImplementationStatus.IMPLEMENTED.value, LifecycleStatus.DELIVERED.value})
+
+_CLOSED_WEIGHT, _LIFECYCLE_WEIGHT, _IMPLEMENTATION_WEIGHT, _RESPONSE_WEIGHT = 10000, 100, 10, 1
+
+
+def _position(order, value: str | None) -> int:
+    values = [getattr(v, "value", v) for v in order]
+    return values.index(value) + 1 if value in values else 0
+
+
+def rollup_rank(kind: str, status: str | None, response: str | None, implementation: str | None) -> int:
+    """How far along one body is: the lowest rank is the body the item's status is taken from."""
+    closed = not is_open(kind, status, response, implementation)
+    return (_CLOSED_WEIGHT * closed + _LIFECYCLE_WEIGHT * _position(LIFECYCLE_ROLLUP, status)
+            + _IMPLEMENTATION_WEIGHT * _position(IMPLEMENTATION_ROLLUP, implementation)
+            + _RESPONSE_WEIGHT * _position(RESPONSE_ROLLUP, response))
+
+
+def rollup(kind: str, states: list[tuple[str | None, str | None, str | None]]) -> tuple:
+    """The item's (status, response, implementation) from its bodies' (the one furthest
+    behind; ties are identical states). ``states`` is not empty."""
+    return min(states, key=lambda s: rollup_rank(kind, *s))
+
+
+def is_done(status: str | None, implementation: str | None) -> bool:
+    """A body that has done what was asked: implemented, or delivered."""
+    return (implementation or status) in DONE_STATUSES
+
+
+def done_label(kind: str, done: int, total: int) -> str:
+    """"2 of 6 implemented" / "1 of 3 delivered"."""
+    word = ImplementationStatus.IMPLEMENTED.value if kind == ItemKind.RECOMMENDATION else LifecycleStatus.DELIVERED.value
+    return f"{done} of {total} {word}"
+
+
+def _sql_position(order, column: str) -> str:
+    arms = " ".join(f"WHEN '{getattr(v, 'value', v)}' THEN {n}" for n, v in enumerate(order, start=1))
+    return f"(CASE {column} {arms} ELSE 0 END)"
+
+
+def sql_rollup_rank(kind: str = "kind", status: str = "status", response: str = "response",
+                    implementation: str = "implementation") -> str:
+    """``rollup_rank`` as a SQL expression over the given column expressions."""
+    return (
+        f"((CASE WHEN {sql_is_open(kind, status, response, implementation)} THEN 0 ELSE {_CLOSED_WEIGHT} END)"
+        f" + {_LIFECYCLE_WEIGHT} * {_sql_position(LIFECYCLE_ROLLUP, status)}"
+        f" + {_IMPLEMENTATION_WEIGHT} * {_sql_position(IMPLEMENTATION_ROLLUP, implementation)}"
+        f" + {_RESPONSE_WEIGHT} * {_sql_position(RESPONSE_ROLLUP, response)})"
+    )
+
+
+def sql_is_done(status: str = "status", implementation: str = "implementation") -> str:
+    """``is_done`` as a SQL condition."""
+    return f"(coalesce({implementation}, {status}) IN {_sql_list(_sorted_values(DONE_STATUSES))})"

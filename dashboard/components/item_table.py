@@ -45,6 +45,9 @@ LABELS = {
     "document_id": st.column_config.TextColumn("Source"),
     "last_assessed_on": st.column_config.TextColumn("Last assessed"),
     "last_evidence_url": st.column_config.LinkColumn("Evidence link"),
+    # issue 13: the addressees behind on an item with several
+    "bodies_behind": st.column_config.TextColumn("Bodies behind"),
+    "bodies_behind_label": st.column_config.TextColumn("Of the addressees"),
 }
 
 
@@ -74,7 +77,7 @@ def display_frame(
     for column in columns:
         if column == "link":
             out["link"] = [permalink(i) for i in frame["id"]]
-        elif column in ("makers", "owners", "held_by"):
+        elif column in ("makers", "owners", "held_by", "bodies_behind"):
             out[column] = [_names(v, names) for v in frame[column]]
         elif column == "document_id" and document_titles:
             out[column] = [document_titles.get(d, d) for d in frame[column]]

@@ -15,7 +15,8 @@ from tracker import status as status_rules
 from tracker.dates import date_label
 from tracker.models import Assessment, Correction, ItemKind
 
-EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on", "assessed_on_precision")
+EVIDENCE_FIELDS = ("evidence", "evidence_url", "evidence_document_id", "assessed_on", "assessed_on_precision",
+                   "addressees")
 #: How much of the evidence's date is known (issue 13): a progress report of "July 2025".
 PRECISION_LABELS = {"day": "To the day", "month": "To the month only, e.g. July 2025",
                     "year": "To the year only, e.g. 2025"}
@@ -74,6 +75,13 @@ with right:
     current = {f: item.get(f) for f in status_fields}
     for field, value in current.items():
         st.markdown(f"**{field.capitalize()}:** {md(value or status_rules.NOT_YET_ASSESSED)}")
+    bodies = detail["addressees"]
+    if len(bodies) > 1:  # issue 13: each addressee's own status
+        done = sum(body["is_done"] for body in bodies)
+        st.markdown(f"**By addressee** ({md(status_rules.done_label(kind, done, len(bodies)))}):")
+        for body in bodies:
+            words = " / ".join(body[f] or status_rules.NOT_YET_ASSESSED for f in status_fields)
+            st.markdown(f"- {md(body['name'])}: {md(words)}")
     if item.get("deadline_start"):
         st.markdown(f"**Deadline:** {md(date_label(item['deadline_start'], item['deadline_precision']))}")
     st.caption(f"Version {item['version']}. Made {md(date_label(item['made_start'], item['made_precision']))}.")
@@ -90,6 +98,9 @@ with right:
         st.caption("No assessment yet.")
     for entry in history:
         words = " / ".join(entry[f] for f in ("status", "response", "implementation") if entry[f])
+        if entry["addressees"]:
+            called = {body["actor_id"]: body["name"] for body in detail["addressees"]}
+            words += " (" + ", ".join(called.get(a, a) for a in entry["addressees"]) + ")"
         source = md_link("source", entry["evidence_url"]) if entry["evidence_url"] else ""
         when = date_label(entry["assessed_on"], entry.get("assessed_on_precision") or "day")
         line = f"#{entry['id']} **{md(when)}**: {md(words)}"
@@ -108,6 +119,13 @@ with left:
             default = item.get(field) or options[0]
             st.selectbox(field.capitalize(), options, key=form.seed(field, default), persist_state=forms.PERSIST)
             form.field_error(field)
+        owners = [body["actor_id"] for body in detail["addressees"]]
+        if len(owners) > 1:  # issue 13: all addressees, or the ones this evidence is about
+            names = {body["actor_id"]: body["name"] for body in detail["addressees"]}
+            st.multiselect("About these addressees only (leave empty: all of them)", owners,
+                           key=form.seed("addressees", []), persist_state=forms.PERSIST,
+                           format_func=lambda ident: names.get(ident, ident), placeholder="All addressees")
+            form.field_error("addressees")
         st.text_area("Evidence", key=form.seed("evidence", ""), persist_state=forms.PERSIST,
                      help="What shows this status, attributed to its source (\"HMICFRS found ...\").")
         form.field_error("evidence")

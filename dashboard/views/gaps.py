@@ -73,8 +73,9 @@ else:
                     "lists every item of the delivery gap with its status, age and deadline.",
         )
     item_table.show(delivery.assign(days_open=delivery["days_since_made"]), names=names, key="delivery_table",
-                    columns=["link", "status_label", "title", "kind", "owners", "response_label", "made_label",
-                             "days_open", "deadline_label", "days_overdue"])
+                    columns=["link", "status_label", "title", "bodies_behind_label", "bodies_behind", "kind",
+                             "owners", "response_label", "made_label", "days_open", "deadline_label",
+                             "days_overdue"])
     more_than_shown("delivery", delivery)
 
 st.header("Response gap")
@@ -88,7 +89,8 @@ else:
                summary="Each bar counts one addressee's recommendations still awaiting a response; the "
                        "table below lists them.")
     item_table.show(response.assign(days_open=response["days_waiting"]), names=names, key="response_table",
-                    columns=["link", "title", "makers", "owners", "made_label", "days_open"])
+                    columns=["link", "title", "bodies_behind_label", "bodies_behind", "makers", "owners",
+                             "made_label", "days_open"])
     more_than_shown("response", response)
 
 st.header("Evidence gap")

@@ -4,6 +4,7 @@ and the chain it belongs to."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
@@ -15,7 +16,7 @@ from tracker.bootstrap import SEED_USER
 from tracker.dates import date_label, long_date
 from tracker.models import split_list
 from tracker.source_text import QUOTE_CHECK_LABELS
-from tracker.status import display_status, is_open, response_label
+from tracker.status import NOT_YET_ASSESSED, display_status, done_label, is_open, response_label
 
 snap = data.snapshot(as_of.current())
 item_id = st.query_params.get("id")
@@ -117,6 +118,23 @@ with right:
         st.markdown(f"**Implementation:** {md(status)} · {'open' if openness else 'closed'}")
     else:
         st.markdown(f"**Status{md(when)}:** {md(status)} · {'open' if openness else 'closed'}")
+# -- a status per addressee (issue 13): one row per body, with its own status and evidence --
+bodies = detail["addressees"]
+if kind != "finding" and len(bodies) > 1:
+    done = sum(body["is_done"] for body in bodies)
+    st.header("By addressee")
+    st.markdown(f"**{md(done_label(kind, done, len(bodies)))}**{md(when)}. The item's status above is that of "
+                "the body furthest behind: it is open while any body's is.")
+    status_fields = ("response", "implementation") if kind == "recommendation" else ("status",)
+    table = pd.DataFrame([
+        {"Body": body["name"],
+         **{field.capitalize(): (response_label(body[field]) if field == "response"
+                                 else body[field] or NOT_YET_ASSESSED) for field in status_fields},
+         "Evidence dated": body["last_assessed_on"] or "",
+         "Evidence": body["last_evidence"] or "no assessment yet"}
+        for body in bodies])
+    st.table(table.set_index("Body"))
+# -- end of a status per addressee --
 if item.get("done_when"):
     st.markdown("**What would count as done:**")
     st.text(item["done_when"])
@@ -161,13 +179,20 @@ for entry in reversed(history):
             said = f"response: {response_label(entry['response'])} · implementation: {said}"
         headline = f"**{md(date_label(entry['assessed_on'], entry.get('assessed_on_precision') or 'day'))}** — {md(said)}"
         corrected = entry.get("correction_reason") is not None
+
+        def about(entry=entry) -> None:
+            if entry.get("addressees"):  # issue 13: an assessment of some addressees only
+                st.caption("About " + md("; ".join(names.get(a, a) for a in entry["addressees"])) + " only")
+
         if corrected:  # kept on the record, struck through: it no longer counts (issue 13)
             st.markdown(f"~~{headline}~~ :red-badge[Corrected: does not count]")
+            about()
             st.markdown(f"~~{md(entry['evidence'])}~~")
             st.caption(f"Corrected by {md(data.recorder_label(snap, entry['corrected_by']))} on "
                        f"{md(entry['corrected_at'][:10])}: {md(entry['correction_reason'])}")
         else:
             st.markdown(headline)
+            about()
             st.text(entry["evidence"])
         sources = []
         if entry.get("evidence_url"):

@@ -194,6 +194,18 @@ SQLITE_TABLES = {
         "reason": "why it is mistaken, as the tracker's staff wrote it",
         "corrected_by": "who corrected it: a staff role, 'staff' or 'seed'; never a username",
         "corrected_at": "when it was corrected (UTC)"}),
+    # issue 13: a status per addressee
+    "assessment_actors": ("The addressees (owners) an assessment is about, when it names some; an assessment "
+                          "with no row here is about all of its item's addressees.", {
+        "assessment_id": "the assessment", "actor_id": "an addressee it covers"}),
+    "addressee_periods": ("Each addressee's own state over time, for items with addressees: one row per "
+                          "addressee and span of days, derived from the history; the item's state is rolled up "
+                          "from these (the addressee furthest behind).", {
+        "item_id": "the item", "actor_id": "the addressee", "kind": "the item's kind",
+        "valid_from": "the first day of the span", "valid_to": "the day after the span's last day (empty: still "
+        "the state today)", "status": "lifecycle status then", "response": "response then",
+        "implementation": "implementation then", "last_assessed_on": "the date of the latest evidence about "
+        "this addressee then", "last_evidence": "that evidence", "last_evidence_url": "its link"}),
     "meta": ("Counters of the database.", {"key": "data_version: bumped by every write",
                                            "value": "its value"}),
     "_sqlite_migrations": ("The schema migrations applied to the file.", {

@@ -67,6 +67,13 @@ class Exchange:
             return Bundle(exported_at=dt.datetime.now(dt.timezone.utc), actors=actors, documents=documents, items=[])
         rows = self.item_rows()
         history = _group(self._rows(f"SELECT {_WITH_CORRECTION} ORDER BY a.id"), "item_id")
+        covered = _group(self._rows(  # issue 13: the addressees each assessment covers, in owner order
+            "SELECT x.assessment_id, x.actor_id FROM assessment_actors x JOIN assessments a ON a.id = x.assessment_id "
+            "LEFT JOIN item_actors o ON o.item_id = a.item_id AND o.actor_id = x.actor_id AND o.role = 'owner' "
+            "ORDER BY x.assessment_id, o.position, x.actor_id"), "assessment_id")
+        for entries in history.values():
+            for entry in entries:
+                entry["addressees"] = [row["actor_id"] for row in covered.get(entry["id"], [])]
         links = _group(self._rows("SELECT * FROM links ORDER BY id"), "source_id")
         deadlines = _group(self._rows("SELECT * FROM deadline_revisions ORDER BY id"), "item_id")
         items = []
@@ -118,6 +125,7 @@ class Exchange:
                     recorded_by=h["recorded_by"],
                     recorded_at=dt.datetime.fromisoformat(h["recorded_at"]),
                     correction=_correction_record(h),
+                    addressees=h.get("addressees", []),
                 )
                 for h in history.get(row["id"], [])
             ],

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..dates import sql_period_end
+from ..status import sql_rollup_rank
 from .shared import COUNTED_ASSESSMENTS
 
 #: The assessments an item's state is computed from: the view of those no correction marks as
@@ -54,14 +55,12 @@ def status_at(columns: Sequence[str] = _PERIOD_STATE) -> str:
     )
 
 
-def _periods_sql(scope: str) -> str:
-    """INSERT of the spans of the items ``WHERE {scope}`` selects from ``items``, rebuilt from
-    their history. A span starts on the day the item was made and on each later day an
-    assessment or a deadline revision is dated; its state is the latest assessment and revision
-    dated on or before its first day (by date, then entry order), as ``Store.history`` lists them."""
+def _spans_cte(scope: str) -> str:
+    """The CTEs ``scope`` (the items), ``changes`` and ``spans`` (each item's spans of days): a
+    span starts on the day the item was made and on each later day an assessment or a deadline
+    revision is dated."""
     return f"""
-        INSERT INTO status_periods (item_id, kind, valid_from, valid_to, {', '.join(_PERIOD_STATE)})
-        WITH scope AS (SELECT id, kind, made_start FROM items WHERE {scope}),
+        scope AS (SELECT id, kind, made_start FROM items WHERE {scope}),
         changes AS (
             SELECT id AS item_id, made_start AS day FROM scope
             UNION SELECT a.item_id, a.assessed_on FROM scope s JOIN ({_COUNTED}) AS a
@@ -72,7 +71,104 @@ def _periods_sql(scope: str) -> str:
         spans AS (
             SELECT item_id, day AS valid_from, LEAD(day) OVER (PARTITION BY item_id ORDER BY day) AS valid_to
             FROM changes
-        ),
+        )"""
+
+
+# -- a status per addressee (issue 13): one span per (item, owner), rolled up into the item's ------
+
+#: An assessment covers the owners listed for it in ``assessment_actors``, or all of them when
+#: none is listed: the condition that assessment ``a`` covers owner ``o``.
+COVERS = ("(NOT EXISTS (SELECT 1 FROM assessment_actors x WHERE x.assessment_id = a.id) "
+          "OR EXISTS (SELECT 1 FROM assessment_actors x WHERE x.assessment_id = a.id AND x.actor_id = o.actor_id))")
+
+_ADDRESSEE_STATE = ("status", "response", "implementation", "last_assessed_on", "last_evidence",
+                    "last_evidence_url")
+
+
+def _addressee_periods_sql(scope: str, table: str = "addressee_periods") -> str:
+    """INSERT of the spans of each owner of the items ``WHERE {scope}``: on the item's own span
+    days, the owner's state is the latest counted assessment covering it, dated on or before."""
+    return f"""
+        INSERT INTO {table} (item_id, actor_id, kind, valid_from, valid_to, {', '.join(_ADDRESSEE_STATE)})
+        WITH {_spans_cte(scope)},
+        owners AS (SELECT o.item_id, o.actor_id, s.kind FROM scope s
+                   JOIN item_actors o ON o.item_id = s.id AND o.role = 'owner'),
+        picked AS (
+            SELECT o.item_id, o.actor_id, o.kind, sp.valid_from, sp.valid_to,
+                (SELECT a.id FROM ({_COUNTED}) AS a WHERE a.item_id = o.item_id
+                    AND a.assessed_on <= sp.valid_from AND {COVERS}
+                    ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS assessment_id
+            FROM owners o JOIN spans sp ON sp.item_id = o.item_id
+        )
+        SELECT p.item_id, p.actor_id, p.kind, p.valid_from, p.valid_to, a.status, a.response,
+               a.implementation, a.assessed_on, a.evidence, a.evidence_url
+        FROM picked p LEFT JOIN assessments a ON a.id = p.assessment_id
+    """
+
+
+def addressee_status_at() -> str:
+    """SQL for each owner's state (``item_id``, ``actor_id``, ``kind`` and the state) as of the
+    date bound to ``:as_of``, for items made by then."""
+    listed = ", ".join(_ADDRESSEE_STATE)
+    return (f"SELECT item_id, actor_id, kind, {listed} FROM addressee_periods "
+            f"WHERE {_BEGUN} AND {_NOT_ENDED}")
+
+
+CREATE_ADDRESSEE_PERIODS = (
+    """
+        CREATE TABLE assessment_actors (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            actor_id TEXT NOT NULL REFERENCES actors(id),
+            PRIMARY KEY (assessment_id, actor_id)
+        ) WITHOUT ROWID
+    """,
+    """
+        CREATE TABLE addressee_periods (
+            item_id TEXT NOT NULL REFERENCES items(id),
+            actor_id TEXT NOT NULL REFERENCES actors(id),
+            kind TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            valid_to TEXT,
+            status TEXT,
+            response TEXT,
+            implementation TEXT,
+            last_assessed_on TEXT,
+            last_evidence TEXT,
+            last_evidence_url TEXT,
+            PRIMARY KEY (item_id, actor_id, valid_from)
+        ) WITHOUT ROWID
+    """,
+    "CREATE INDEX addressee_periods_at ON addressee_periods(actor_id, valid_to, valid_from, kind, status, "
+    "response, implementation)",
+)
+
+# -- end of a status per addressee ------------------------------------------------------------
+
+
+def _periods_sql(scope: str, addressees: str | None = "addressee_periods") -> str:
+    """INSERT of the spans of the items ``WHERE {scope}`` selects from ``items``, rebuilt from
+    their history. Its state is the latest assessment and revision dated on or before its first
+    day (by date, then entry order), as ``Store.history`` lists them; for an item with owners,
+    the status, response and implementation are rolled up from its owners' spans in
+    ``addressees`` (``tracker.status.rollup``), written first. ``addressees`` None: no owner's
+    spans exist yet (the backfill of ``010_status_periods``, before ``011_status_per_addressee``
+    makes their table), and the item's own assessments give its state."""
+    if addressees is None:
+        laggard_pick = ""
+        own = ("a.status", "a.response", "a.implementation")
+        laggard_join = ""
+    else:
+        laggard = sql_rollup_rank("ap.kind", "ap.status", "ap.response", "ap.implementation")
+        laggard_pick = f""",
+                (SELECT ap.actor_id FROM {addressees} ap WHERE ap.item_id = spans.item_id
+                    AND ap.valid_from = spans.valid_from ORDER BY {laggard}, ap.actor_id LIMIT 1) AS laggard"""
+        own = tuple(f"CASE WHEN p.laggard IS NULL THEN a.{c} ELSE l.{c} END"
+                    for c in ("status", "response", "implementation"))
+        laggard_join = (f"LEFT JOIN {addressees} l ON l.item_id = p.item_id AND l.actor_id = p.laggard "
+                        "AND l.valid_from = p.valid_from")
+    return f"""
+        INSERT INTO status_periods (item_id, kind, valid_from, valid_to, {', '.join(_PERIOD_STATE)})
+        WITH {_spans_cte(scope)},
         picked AS (
             SELECT item_id, valid_from, valid_to,
                 (SELECT a.id FROM ({_COUNTED}) AS a WHERE a.item_id = spans.item_id
@@ -80,17 +176,25 @@ def _periods_sql(scope: str) -> str:
                     AS assessment_id,
                 (SELECT r.id FROM deadline_revisions r WHERE r.item_id = spans.item_id
                     AND r.revised_on <= spans.valid_from ORDER BY r.revised_on DESC, r.id DESC LIMIT 1)
-                    AS revision_id
+                    AS revision_id{laggard_pick}
             FROM spans
         )
-        SELECT p.item_id, i.kind, p.valid_from, p.valid_to, a.status, a.response, a.implementation,
+        SELECT p.item_id, i.kind, p.valid_from, p.valid_to, {', '.join(own)},
                a.assessed_on, a.evidence, a.evidence_url, r.deadline_start, r.deadline_precision,
                {sql_period_end("r.deadline_start", "r.deadline_precision")}, a.assessed_on_precision
         FROM picked p
         JOIN items i ON i.id = p.item_id
         LEFT JOIN assessments a ON a.id = p.assessment_id
         LEFT JOIN deadline_revisions r ON r.id = p.revision_id
+        {laggard_join}
     """
+
+
+def _has_addressee_periods(conn: sqlite3.Connection) -> bool:
+    """Whether migration ``011_status_per_addressee`` has made the owners' spans: the backfill
+    of ``010_status_periods`` runs before it, on the item's own assessments alone."""
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'addressee_periods'").fetchone() is not None
 
 
 _COLUMNS = ("item_id", "kind", "valid_from", "valid_to", *_PERIOD_STATE)
@@ -105,16 +209,23 @@ def recompute_periods(conn: sqlite3.Connection, scope: str, params: Any = (), *,
     deleted and inserted: an assessment dated today changes the open span and adds one, and
     rewriting an item's ten spans touched ten scattered pages of the date index (a status
     change went from 1 ms to 15 ms at 100,000 items). ``everything`` (the backfill of every
-    item) writes them all at once instead."""
+    item) writes them all at once instead. Each owner's spans (issue 13) are rebuilt first,
+    whole: the item's spans roll them up."""
+    addressees: str | None = None
+    if _has_addressee_periods(conn):
+        addressees = "addressee_periods"
+        conn.execute(f"DELETE FROM addressee_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})",
+                     params)
+        conn.execute(_addressee_periods_sql(scope), params)
     if everything:
         conn.execute(f"DELETE FROM status_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})", params)
-        conn.execute(_periods_sql(scope), params)
+        conn.execute(_periods_sql(scope, addressees), params)
     else:
         columns = ", ".join(_COLUMNS)
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS fresh_periods ({columns})")
         conn.execute("DELETE FROM temp.fresh_periods")
-        conn.execute(_periods_sql(scope).replace("INSERT INTO status_periods", "INSERT INTO temp.fresh_periods", 1),
-                     params)
+        conn.execute(_periods_sql(scope, addressees).replace(
+            "INSERT INTO status_periods", "INSERT INTO temp.fresh_periods", 1), params)
         stored = f"SELECT {columns} FROM status_periods WHERE item_id IN (SELECT id FROM items WHERE {scope})"
         conn.execute(  # EXCEPT compares NULLs as equal, as the spans need
             f"DELETE FROM status_periods WHERE (item_id, valid_from) IN (SELECT item_id, valid_from FROM "
@@ -167,7 +278,12 @@ def period_mismatch_sql(conn: sqlite3.Connection) -> list[str]:
     columns = ", ".join(("item_id", "kind", "valid_from", "valid_to", *_PERIOD_STATE))
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh_periods AS SELECT * FROM status_periods WHERE 0")
     conn.execute("DELETE FROM temp.fresh_periods")
-    conn.execute(_periods_sql("1").replace("INSERT INTO status_periods", "INSERT INTO temp.fresh_periods", 1))
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh_addressees AS SELECT * FROM addressee_periods WHERE 0")
+    conn.execute("DELETE FROM temp.fresh_addressees")
+    conn.execute(_addressee_periods_sql("1", "temp.fresh_addressees"))
+    conn.execute(_periods_sql("1", "temp.fresh_addressees").replace(
+        "INSERT INTO status_periods", "INSERT INTO temp.fresh_periods", 1))
+    owner_columns = ", ".join(("item_id", "actor_id", "kind", "valid_from", "valid_to", *_ADDRESSEE_STATE))
     state = ", ".join(_PERIOD_STATE)
     differing = conn.execute(
         f"""
@@ -177,8 +293,13 @@ def period_mismatch_sql(conn: sqlite3.Connection) -> list[str]:
                                    EXCEPT SELECT {columns} FROM status_periods)
         UNION SELECT item_id FROM (SELECT id AS item_id, {state} FROM items
                                    EXCEPT SELECT item_id, {state} FROM temp.fresh_periods WHERE valid_to IS NULL)
+        UNION SELECT item_id FROM (SELECT {owner_columns} FROM addressee_periods
+                                   EXCEPT SELECT {owner_columns} FROM temp.fresh_addressees)
+        UNION SELECT item_id FROM (SELECT {owner_columns} FROM temp.fresh_addressees
+                                   EXCEPT SELECT {owner_columns} FROM addressee_periods)
         ORDER BY 1
         """
     ).fetchall()
     conn.execute("DROP TABLE temp.fresh_periods")
+    conn.execute("DROP TABLE temp.fresh_addressees")
     return [row[0] for row in differing]

@@ -15,6 +15,7 @@ from .. import status as status_rules
 from ..errors import NotFoundError
 from ..models import ItemRecord
 from ..source_text import normalise_for_quote_check
+from .periods import addressee_status_at
 from .periods import _BEGUN, _COUNTED_STATE, _NOT_ENDED, _PERIOD_STATE, period_mismatch_sql, status_at
 from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
 from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _group
@@ -98,6 +99,37 @@ class Reads:
         params["as_of"] = as_of.isoformat()
         return (f"CROSS JOIN status_periods AS cur ON cur.item_id = i.id AND cur.{_BEGUN} "
                 f"AND {_NOT_ENDED.replace('valid_to', 'cur.valid_to')}")
+
+    # -- a status per addressee (issue 13) ------------------------------------------------------
+
+    def addressee_statuses(self, item_id: str, *, as_of: dt.date | None = None) -> list[dict]:
+        """One row per addressee (owner) of ``item_id``, in owner order, with its own status as
+        of ``as_of`` (default today): actor_id, name, status, response, implementation,
+        last_assessed_on, last_evidence, last_evidence_url, is_done. Empty for an item with no
+        owner or made after ``as_of``."""
+        day = (as_of or dt.date.today()).isoformat()
+        rows = self._rows(
+            f"SELECT s.actor_id, coalesce(a.name, s.actor_id) AS name, s.kind, s.status, s.response, "
+            f"s.implementation, s.last_assessed_on, s.last_evidence, s.last_evidence_url "
+            f"FROM ({addressee_status_at()}) s "
+            f"JOIN item_actors o ON o.item_id = s.item_id AND o.actor_id = s.actor_id AND o.role = 'owner' "
+            f"LEFT JOIN actors a ON a.id = s.actor_id WHERE s.item_id = :item ORDER BY o.position",
+            {"as_of": day, "item": item_id})
+        for row in rows:
+            row["is_done"] = status_rules.is_done(row["status"], row["implementation"])
+        return rows
+
+    def assessment_addressees(self, item_id: str) -> dict[int, list[str]]:
+        """The addressees each of ``item_id``'s assessments covers, by assessment id, for those
+        that name some (an assessment not listed covers all)."""
+        covered: dict[int, list[str]] = {}
+        for assessment_id, actor_id in self.db.conn.execute(
+                "SELECT x.assessment_id, x.actor_id FROM assessment_actors x JOIN assessments a "
+                "ON a.id = x.assessment_id LEFT JOIN item_actors o ON o.item_id = a.item_id "
+                "AND o.actor_id = x.actor_id AND o.role = 'owner' WHERE a.item_id = ? "
+                "ORDER BY x.assessment_id, o.position", (item_id,)):
+            covered.setdefault(assessment_id, []).append(actor_id)
+        return covered
 
     def period_mismatches(self) -> list[str]:
         """Every item whose stored periods or row differ from a rebuild from its history
@@ -375,7 +407,11 @@ class Reads:
         """
         if by not in self.STATUS_COUNT_GROUPS:
             raise ValueError(f"cannot group by {by!r}")
-        if as_of is None:
+        # Issue 13: grouped by owner, each owner counts its own status (``addressee_periods``);
+        # the kept counts hold the item's, which is every owner's own until an assessment names
+        # some addressees only, so they are read until then.
+        own_status = by in ("owner", "accountable") and (as_of is not None or self._addressees_named())
+        if as_of is None and not own_status:
             kept = "" if ungrouped or by is None else "AND grp != ''"
             return self._frame(
                 f"""
@@ -388,7 +424,7 @@ class Reads:
             )
         # ``i`` is each item's state that day (with its id and kind), read from the covering
         # index of the status periods; only the document grouping reads the item rows.
-        source, params = self._status_source(as_of, _COUNTED_STATE)
+        source, params = self._status_source(as_of or dt.date.today(), _COUNTED_STATE)
         join = "LEFT JOIN" if ungrouped else "JOIN"
         has_owner = "EXISTS (SELECT 1 FROM item_actors o WHERE o.item_id = i.id AND o.role = 'owner')"
         group_sql = {
@@ -404,12 +440,36 @@ class Reads:
             "document": ("JOIN items d ON d.id = i.id", "d.document_id AS grp"),
         }
         join_sql, grp = group_sql[by]
+        state = "i.status, i.response, i.implementation"
+        if own_status:
+            join_sql += (" LEFT JOIN addressee_periods ap ON ap.item_id = i.id AND ap.actor_id = g.actor_id "
+                         "AND g.role = 'owner' AND ap.valid_from <= :as_of "
+                         "AND (ap.valid_to IS NULL OR ap.valid_to > :as_of)")
+            state = ", ".join(f"(CASE WHEN ap.item_id IS NULL THEN i.{c} ELSE ap.{c} END) AS {c}"
+                              for c in ("status", "response", "implementation"))
         sql = f"""
-            SELECT {grp}, i.kind, i.status, i.response, i.implementation, count(*) AS n
+            SELECT {grp}, i.kind, {state}, count(*) AS n
             FROM ({source}) AS i {join_sql}
             GROUP BY 1, 2, 3, 4, 5
         """
         return self._frame(sql, params)
+
+    # -- a status per addressee (issue 13): reads for scorecards and gaps ------------------------
+
+    def _addressees_named(self) -> bool:
+        """Whether any assessment names some addressees only (else each owner's status is the
+        item's)."""
+        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM assessment_actors)").fetchone()[0] == 1
+
+    def addressee_states(self, item_ids: Iterable[str], *, as_of: dt.date | None = None) -> list[dict]:
+        """Each owner's own state (item_id, actor_id, kind, status, response, implementation) of
+        ``item_ids`` as of ``as_of`` (default today), in owner order."""
+        return self._rows(
+            f"SELECT s.item_id, s.actor_id, s.kind, s.status, s.response, s.implementation "
+            f"FROM ({addressee_status_at()}) s JOIN item_actors o ON o.item_id = s.item_id "
+            f"AND o.actor_id = s.actor_id AND o.role = 'owner' WHERE s.item_id IN {_LISTED_IDS} "
+            f"ORDER BY s.item_id, o.position",
+            {"as_of": (as_of or dt.date.today()).isoformat(), "ids": json.dumps(list(item_ids))})
 
     # -- the record at any date, counted in SQL (issue 12: tracker.figures reads through these) ----
     # Each takes ``as_of`` (None: the record now, from the item rows and the kept counts; a date:
@@ -730,6 +790,7 @@ class Reads:
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
         "status_periods",  # derived from the public history; a copy opened by Store needs it
         "assessment_corrections",
+        "assessment_actors", "addressee_periods",  # issue 13: a status per addressee, likewise
     })
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not

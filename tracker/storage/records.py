@@ -347,6 +347,24 @@ class RecordWrites:
             raise InvalidInputError(
                 f"evidence document {a.evidence_document_id!r} does not exist"
             ) from None
+        if a.addressees:
+            self._insert_assessment_actors(conn, item_id, a.addressees)
+
+    # -- a status per addressee (issue 13): the owners an assessment covers --------------------
+
+    def _insert_assessment_actors(self, conn, item_id: str, addressees: list[str]) -> None:
+        """Record that the assessment just inserted covers ``addressees`` (all owners of the
+        item) only; InvalidInputError names any that is not an owner."""
+        owners = {row[0] for row in conn.execute(
+            "SELECT actor_id FROM item_actors WHERE item_id = ? AND role = 'owner'", (item_id,))}
+        strangers = [body for body in addressees if body not in owners]
+        if strangers:
+            raise InvalidInputError(
+                f"addressees: {', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not "
+                f"among the addressees of {item_id} ({', '.join(sorted(owners)) or 'none'})")
+        assessment_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        conn.executemany("INSERT INTO assessment_actors (assessment_id, actor_id) VALUES (?, ?)",
+                         [(assessment_id, body) for body in addressees])
 
     def _current_status(self, conn, item_id: str) -> dict:
         row = conn.execute(

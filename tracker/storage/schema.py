@@ -10,7 +10,7 @@ from sqlite_utils.migrations import Migrations
 
 from .. import status as status_rules
 from .accounts import sign_in_key
-from .periods import CREATE_PERIODS, recompute_periods
+from .periods import CREATE_ADDRESSEE_PERIODS, CREATE_PERIODS, recompute_periods
 from .shared import COUNTED_ASSESSMENTS, _utc_text
 
 
@@ -539,4 +539,23 @@ def _m010_status_periods(db: sqlite_utils.Database) -> None:
     overview at 100,000 items); backfilled from the history of every item."""
     for statement in CREATE_PERIODS:
         db.execute(statement)
+    recompute_periods(db.conn, "1", everything=True)
+
+
+# -- a status per addressee (issue 13) ---------------------------------------------------------
+
+
+@migrations(name="011_status_per_addressee")
+def _m011_status_per_addressee(db: sqlite_utils.Database) -> None:
+    """Each addressee (owner) of an item gets its own status (``tracker.storage.periods``):
+    ``assessment_actors`` lists the owners an assessment covers (none: all of them) and
+    ``addressee_periods`` their spans; the item's status is rolled up from them
+    (``tracker.status.rollup``). Runs after ``010_status_periods``, whose backfill read the
+    item's own assessments; every earlier assessment covered all owners, so the rebuild (every
+    item, owners' spans first) gives the item spans already stored."""
+    for statement in CREATE_ADDRESSEE_PERIODS:
+        db.execute(statement)
+    # One statement at a time: executescript would commit the migration's transaction half-way.
+    for trigger in _APPEND_ONLY.format(table="assessment_actors").strip().split(";\nCREATE"):
+        db.execute(trigger if trigger.startswith("CREATE") else "CREATE" + trigger)
     recompute_periods(db.conn, "1", everything=True)
