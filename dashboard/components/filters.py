@@ -53,7 +53,7 @@ def show(
     # first result. Open while any is in use, so a shared filtered link shows what it filters by.
     in_use = any(st.session_state.get(f"{key}{name}") or st.query_params.get(f"{key}{name}")
                  for name in FIELDS if name != "q")
-    folded = st.expander("Filters: open or overdue, kind, status, theme, actor, document, dates",
+    folded = st.expander("Filters: kind, status, open or overdue, theme, actor, document, dates",
                          expanded=bool(in_use), icon=":material/filter_list:")
     state = folded.segmented_control(
         # No format_func: a bound control keeps its option's shown text in the URL (?state=overdue).
