@@ -31,6 +31,26 @@ START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 
 
+def pick_option(page, box, name: str, *, attempts: int = 6) -> None:
+    """Open the select box ``box`` and click its option ``name``. On a loaded machine a script
+    rerun can redraw the box between the click and the list opening (the list then closes, or
+    the click only focuses it), so the list is opened again until the option shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=name, exact=True)
+    for attempt in range(attempts):
+        page.wait_for_selector(IDLE)
+        box.locator("input").click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+    option.click()
+
+
 def settle(page) -> None:
     """Wait for the script run that the last browser action started to finish."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
