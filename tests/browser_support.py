@@ -63,6 +63,13 @@ def settle(page) -> None:
     page.wait_for_timeout(300)
 
 
+def visit(page, url: str) -> None:
+    """Open ``url`` and wait for its script run to finish."""
+    page.goto(url)
+    page.wait_for_selector(IDLE)
+    settle(page)
+
+
 class ServerDidNotStart(RuntimeError):
     """A server exited, or did not answer its health check in time; the message holds its log."""
 

@@ -17,3 +17,19 @@ def _browser_available():
 def browser(tmp_path_factory):
     with chromium(tmp_path_factory.mktemp("chromium")) as opened:
         yield opened
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in fresh browser contexts: separate cookies and Streamlit sessions, like two people."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -6,7 +6,7 @@ implemented", and the item as in progress. Screenshots go to test-output/screens
 from __future__ import annotations
 
 import pytest
-from browser_support import IDLE, ROOT, dashboard_server, settle
+from browser_support import IDLE, ROOT, dashboard_server, settle, visit
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -45,11 +45,6 @@ def served(tmp_path_factory):
         yield server.url, db
     assert not server.has_traceback, server.output
 
-
-def visit(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(IDLE)
-    settle(page)
 
 
 def choose(page, label: str, option: str) -> None:

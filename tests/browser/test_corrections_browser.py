@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from browser_support import IDLE, ROOT, dashboard_server, settle
+from browser_support import IDLE, ROOT, dashboard_server, settle, visit
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -35,25 +35,6 @@ def served(tmp_path_factory):
     assert not server.has_traceback, server.output
 
 
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(30_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def visit(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(IDLE)
-    settle(page)
 
 
 def choose(page, label: str, option: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import IDLE, ROOT, dashboard_server, settle
+from browser_support import IDLE, ROOT, dashboard_server, settle, visit
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -58,29 +58,9 @@ def served(tmp_path_factory):
     assert not server.has_traceback, server.output
 
 
-@pytest.fixture
-def new_page(browser):
-    """Pages in fresh browser contexts: separate cookies and Streamlit sessions, like two people."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
 
 # -- what a person does ----------------------------------------------------------------------------
 
-
-def visit(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(IDLE)
-    settle(page)
 
 
 def sign_in(page, served: Served, path: str, username: str) -> None:
