@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import IDLE
-from test_staff_browser import PASSWORD, new_page, screenshot, served, settle, sign_in  # noqa: F401
+from test_staff_browser import PASSWORD, screenshot, served, settle, sign_in  # noqa: F401
 
 from tracker.models import Document
 from tracker.store import Store
