@@ -10,7 +10,7 @@ import pytest
 from test_dashboard_apptest import run, texts
 
 from tests.conftest import make_bundle
-from tracker.models import Assessment, Correction, Document, ItemIn
+from tracker.models import Actor, Assessment, Correction, Document, ItemIn
 from tracker.store import Store
 
 
@@ -58,3 +58,47 @@ def test_the_tracker_finds_an_item_by_its_reference_and_shows_it(answered_db):
     at = run("views/tracker_table.py", q="recommendation 4")
     frame = [f.value for f in at.dataframe if "reference" in f.value.columns][0]
     assert frame["reference"].tolist() == ["Recommendation 4"]
+
+
+# -- evidence dated to the month, per addressee (issue 13: dates with their precision) ---------------
+
+
+@pytest.fixture
+def month_db(tmp_path, monkeypatch) -> Path:
+    """A recommendation to two bodies whose only evidence is known to the month (July 2024): the
+    newest evidence of the record."""
+    path = tmp_path / "month.db"
+    with Store(path) as store:
+        store.import_bundle(make_bundle(), by="test")
+        store.add_actor(Actor(id="police", name="A police force", kind="police body"), by="test")
+        store.add_item(ItemIn(id="r5", kind="recommendation", title="Inspectorate: share data, R5",
+                              quote="share the data it holds", document_id="report",
+                              makers=["inspectorate"], owners=["home-office", "police"], made="2023-12"), by="test")
+        store.record_assessment("r5", Assessment(response="accepted", implementation="in progress",
+                                                 evidence="Progress report, July 2024.", assessed_on="2024-07"),
+                                expected_version=None, by="test")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path
+
+
+def test_month_dated_evidence_reads_as_the_month_by_addressee_and_in_the_header(month_db):
+    at = run("views/item.py", id="r5")
+    by_body = at.table[0].value
+    assert list(by_body.index) == ["Home Office", "A police force"]
+    assert by_body["Evidence dated"].tolist() == ["July 2024", "July 2024"]
+    shown = texts(at)
+    assert "**July 2024** — response: accepted" in shown  # the history, as it was already
+    assert "newest evidence dated July 2024" in shown and "1 July 2024" not in shown
+    then = texts(run("views/item.py", id="r5", as_of="2024-07-20"))
+    assert "newest evidence by then dated July 2024" in then
+
+
+def test_month_dated_evidence_of_a_single_addressee_item_reads_as_the_month_in_the_header(month_db):
+    with Store(month_db) as store:
+        store.record_assessment("track-abuse", Assessment(response="accepted", implementation="in progress",
+                                                          evidence="Progress report.", assessed_on="2024-09"),
+                                expected_version=None, by="test")
+    at = run("views/item.py", id="track-abuse")
+    assert not at.table  # one addressee: no By addressee table, the item's own status says it
+    shown = texts(at)
+    assert "newest evidence dated September 2024" in shown and "1 September 2024" not in shown

@@ -239,3 +239,25 @@ def test_the_edition_gap_tables_say_how_many_bodies_are_behind(six, tmp_path):
     assert "<td>Courts; Prisons; Probation; Councils</td>" in late  # named, not by id
     delivery = page.split('id="delivery"')[1]
     assert "<td>4 of 6 bodies</td>" in delivery
+
+
+def test_each_body_says_how_precisely_its_evidence_is_dated(six):
+    """Dates with their precision (issue 13): a body's evidence known to the month stays a month."""
+    rows = six.addressee_statuses("share-data")
+    assert [(r["last_assessed_on"], r["last_assessed_precision"]) for r in rows] == (
+        [("2024-07-15", "day")] * 2 + [("2024-01-01", "month")] * 4)
+    before = six.addressee_statuses("share-data", as_of=dt.date(2024, 3, 1))
+    assert [r["last_assessed_precision"] for r in before][2:] == ["month"] * 4
+
+
+def test_statuses_csv_dates_the_evidence_as_precisely_as_it_is_known(six):
+    """statuses.csv's last_assessed_on is a partial date (YYYY-MM for a month), as items.csv's."""
+    from tracker import frames
+    from tracker.publish.opendata import statuses_rows
+
+    six.record_assessment("share-data", Assessment(response="accepted", implementation="in progress",
+                                                   evidence="Progress report.", assessed_on="2024-09"),
+                          expected_version=None, by="t")
+    items = frames.annotate(six.items_frame(include_quote=True), today=dt.date.today())
+    rows = [row for row in statuses_rows(items, {}) if row[0] == "share-data"]
+    assert [row[-1] for row in rows] == ["2024-09"] * len(BODIES)

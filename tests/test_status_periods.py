@@ -24,6 +24,7 @@ from tracker.models import (
     Assessment,
     Bundle,
     Correction,
+    DatePrecision,
     DeadlineRevision,
     EXCHANGE_VERSION,
     HistoryEntry,
@@ -94,7 +95,7 @@ def replay(store: Store, day: dt.date) -> pd.DataFrame:
 
 
 def replay_addressees(store: Store, day: dt.date) -> dict[tuple[str, str], tuple]:
-    """Each owner's own (status, response, implementation, assessed_on, evidence) on ``day``:
+    """Each owner's own (status, response, implementation, assessed_on, evidence, precision) on ``day``:
     the last uncorrected assessment dated on or before it that covers the owner (one that names
     no addressee covers them all), picked in Python from the raw tables (issue 13)."""
     conn = store.db.conn
@@ -107,8 +108,8 @@ def replay_addressees(store: Store, day: dt.date) -> dict[tuple[str, str], tuple
         owners.setdefault(item_id, []).append(actor_id)
     latest: dict[tuple[str, str], tuple] = {}
     corrected = {row[0] for row in conn.execute("SELECT assessment_id FROM assessment_corrections")}
-    for row in conn.execute("SELECT item_id, assessed_on, id, status, response, implementation, evidence "
-                            "FROM assessments"):
+    for row in conn.execute("SELECT item_id, assessed_on, id, status, response, implementation, evidence, "
+                            "assessed_on_precision FROM assessments"):
         if row[1] > cutoff or row[2] in corrected:  # a mistaken assessment counts for no addressee
             continue
         for owner in owners.get(row[0], []):
@@ -118,8 +119,8 @@ def replay_addressees(store: Store, day: dt.date) -> dict[tuple[str, str], tuple
             if key not in latest or row[1:3] > latest[key][1:3]:
                 latest[key] = row
     return {
-        (item_id, owner): ((a[3], a[4], a[5], a[1], a[6]) if (a := latest.get((item_id, owner))) else
-                           (None, None, None, None, None))
+        (item_id, owner): ((a[3], a[4], a[5], a[1], a[6], a[7]) if (a := latest.get((item_id, owner))) else
+                           (None, None, None, None, None, None))
         for item_id, listed in owners.items() for owner in listed
     }
 
@@ -176,7 +177,7 @@ def check_against_replay(store: Store, day: dt.date) -> None:
         for row in store.addressee_statuses(item_id, as_of=day):
             want = addressees[(item_id, row["actor_id"])]
             got_state = (row["status"], row["response"], row["implementation"], row["last_assessed_on"],
-                         row["last_evidence"])
+                         row["last_evidence"], row["last_assessed_precision"])
             assert got_state == want, (item_id, row["actor_id"], day)
     later = store.db.conn.execute("SELECT id FROM items WHERE made_start > ? LIMIT 1", (day.isoformat(),)).fetchone()
     if later:
@@ -203,7 +204,16 @@ def check_against_replay(store: Store, day: dt.date) -> None:
     found = gaps.gap_tables(store, today=day, as_of=day, limit=100_000)
     delivery = gaps.delivery_gaps(theirs, today=day)
     assert rows(found["delivery"], delivery.columns) == rows(delivery)
-    assert rows(found["response"]) == rows(gaps.response_gaps(theirs, today=day))
+    response = gaps.response_gaps(theirs, today=day)
+    assert rows(found["response"], response.columns) == rows(response)
+    # issue 13: the bodies behind, named on the delivery and response gaps, are the replay's
+    listed = {item["id"]: (item["kind"], split_list(item["owners"])) for item in items}
+    for table, awaiting in ((found["delivery"], False), (found["response"], True)):
+        for item_id, behind in zip(table["id"], table["bodies_behind"]):
+            kind, owners = listed[item_id]
+            late = [o for o in owners if (rules.response_label(addressees[(item_id, o)][1]) == "awaiting response"
+                                          if awaiting else rules.is_open(kind, *addressees[(item_id, o)][:3]))]
+            assert behind == ("; ".join(late) if len(owners) > 1 else ""), (item_id, day)
     assert rows(found["evidence"]) == rows(gaps.evidence_gaps(theirs, today=day))
 
 
@@ -257,6 +267,9 @@ def history_db(tmp_path_factory):
                 chosen = rng.sample(owners, rng.randint(1, len(owners) - 1))
                 day = made + dt.timedelta(days=rng.randint(0, (TODAY - made).days))
                 entry = _assessment_for(item["kind"], rng, day, f"Some addressees {n}.")
+                if n == 1 and day.replace(day=1) >= made:  # evidence known to the month only
+                    entry = entry.model_copy(update={"assessed_on": day.replace(day=1),
+                                                     "assessed_on_precision": DatePrecision.MONTH})
                 version = store.record_assessment(item_id, entry.model_copy(update={"addressees": chosen}),
                                                   expected_version=version, by="t")
         # corrections (issue 13): the later of a same-day pair, and some others (some of them
@@ -343,6 +356,9 @@ def test_as_of_today_is_the_current_record(history_store):
 def test_the_stored_periods_equal_a_rebuild_and_the_kept_counts_hold(history_store):
     assert history_store.period_mismatches() == []
     assert history_store.summary_mismatches() == []
+    # issue 13: some addressees' latest evidence is known to the month only, and says so
+    assert history_store.db.conn.execute(
+        "SELECT count(*) FROM addressee_periods WHERE last_assessed_precision = 'month'").fetchone()[0] > 0
 
 
 def test_the_periods_are_disjoint_and_start_when_the_item_was_made(history_store):
@@ -498,3 +514,37 @@ def test_a_database_made_before_the_periods_migrates_and_exports_the_same(tmp_pa
             "FROM deadline_revisions WHERE recorded_by = 'ada'")}
         for day in sorted(days | {d - dt.timedelta(days=1) for d in days})[::3]:
             check_against_replay(store, day)
+
+
+def test_a_database_made_before_the_addressees_evidence_precision_migrates(tmp_path):
+    """Migration 012c on a database whose ``addressee_periods`` (migration 011) has no
+    precision: the column is added and filled from the assessments, equal to a rebuild."""
+    path = tmp_path / "011.db"
+    with Store(path) as store:
+        generate(store, items=40, seed=4, chunk_size=40)
+        several = store.db.conn.execute(
+            "SELECT item_id FROM item_actors WHERE role = 'owner' GROUP BY item_id HAVING count(*) > 1 "
+            "ORDER BY item_id LIMIT 3").fetchall()
+        assert len(several) == 3
+        months = []
+        for n, (item_id,) in enumerate(several):
+            item = store.get_item(item_id)
+            owners = split_list(item["owners"])
+            made = dt.date.fromisoformat(item["made_start"])
+            month = (made + dt.timedelta(days=40)).replace(day=1)
+            entry = _assessment_for(item["kind"], random.Random(n), month, "Known to the month.")
+            entry = entry.model_copy(update={"assessed_on_precision": DatePrecision.MONTH,
+                                             "addressees": owners[:1] if n else []})
+            store.record_assessment(item_id, entry, expected_version=item["version"], by="t")
+            months.append(month)
+        store.db.conn.execute("ALTER TABLE addressee_periods DROP COLUMN last_assessed_precision")
+        store.db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '012c_addressee_evidence_precision'")
+    with Store(path) as store:
+        assert "012c_addressee_evidence_precision" in store.applied_migrations()
+        assert store.period_mismatches() == []
+        assert store.db.conn.execute(
+            "SELECT count(DISTINCT item_id) FROM addressee_periods WHERE last_assessed_precision = 'month'"
+            ).fetchone()[0] == 3
+        # the one about all addressees, as of its month: each addressee's evidence is that month's
+        statuses = store.addressee_statuses(several[0][0], as_of=months[0])
+        assert [row["last_assessed_precision"] for row in statuses] == ["month"] * len(statuses)

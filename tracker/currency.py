@@ -9,20 +9,30 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .about import SiteSettings
-from .dates import long_date
+from .dates import date_label, long_date
 from .store import Store
 
 
 @dataclass(frozen=True)
 class Currency:
     """``last_changed``: the newest change to the record (UTC), ``newest_evidence``: the latest
-    date an assessment's evidence refers to, ``newest_document``: the latest publication date;
-    each None when the record holds none. With ``as_of``, evidence and documents up to that day."""
+    date an assessment's evidence refers to (the first day of its period) and
+    ``newest_evidence_precision`` how precisely (day, month or year), ``newest_document``: the
+    latest publication date; each None when the record holds none. With ``as_of``, evidence and
+    documents up to that day."""
 
     last_changed: dt.datetime | None
     newest_evidence: dt.date | None
     newest_document: dt.date | None
     as_of: dt.date | None = None
+    newest_evidence_precision: str | None = None
+
+    @property
+    def newest_evidence_label(self) -> str:
+        """The newest evidence's date as the history shows it: "1 July 2024", "July 2024"."""
+        if self.newest_evidence is None:
+            return ""
+        return date_label(self.newest_evidence.isoformat(), self.newest_evidence_precision or "day")
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -37,7 +47,8 @@ def currency(store: Store, as_of: dt.date | None = None) -> Currency:
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=dt.timezone.utc)
     return Currency(last_changed=at, newest_evidence=_day(found["newest_evidence"]),
-                    newest_document=_day(found["newest_document"]), as_of=as_of)
+                    newest_document=_day(found["newest_document"]), as_of=as_of,
+                    newest_evidence_precision=found["newest_evidence_precision"])
 
 
 def currency_line(found: Currency) -> str:
@@ -52,7 +63,7 @@ def currency_line(found: Currency) -> str:
         parts.append("Nothing recorded yet")
     by_then = " by then" if found.as_of is not None else ""
     if found.newest_evidence is not None:
-        parts.append(f"newest evidence{by_then} dated {long_date(found.newest_evidence)}")
+        parts.append(f"newest evidence{by_then} dated {found.newest_evidence_label}")
     else:
         parts.append(f"no evidence recorded{by_then}")
     if found.newest_document is not None:
@@ -73,5 +84,5 @@ def chart_credit(settings: SiteSettings, page_path: str, found: Currency, today:
     2026 · newest evidence 8 December 2023" (plain text)."""
     line = f"Source: {settings.name}, {settings.page_url(page_path, **query)} · record as of {long_date(found.as_of or today)}"
     if found.newest_evidence is not None:
-        line += f" · newest evidence {long_date(found.newest_evidence)}"
+        line += f" · newest evidence {found.newest_evidence_label}"
     return line

@@ -130,7 +130,7 @@ if kind != "finding" and len(bodies) > 1:
         {"Body": body["name"],
          **{field.capitalize(): (response_label(body[field]) if field == "response"
                                  else body[field] or NOT_YET_ASSESSED) for field in status_fields},
-         "Evidence dated": body["last_assessed_on"] or "",
+         "Evidence dated": date_label(body["last_assessed_on"], body["last_assessed_precision"] or "day"),
          "Evidence": body["last_evidence"] or "no assessment yet"}
         for body in bodies])
     st.table(table.set_index("Body"))

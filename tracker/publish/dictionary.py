@@ -205,7 +205,8 @@ SQLITE_TABLES = {
         "valid_from": "the first day of the span", "valid_to": "the day after the span's last day (empty: still "
         "the state today)", "status": "lifecycle status then", "response": "response then",
         "implementation": "implementation then", "last_assessed_on": "the date of the latest evidence about "
-        "this addressee then", "last_evidence": "that evidence", "last_evidence_url": "its link"}),
+        "this addressee then", "last_evidence": "that evidence", "last_evidence_url": "its link",
+        "last_assessed_precision": "how precisely that evidence is dated: day, month or year"}),
     "meta": ("Counters of the database.", {"key": "data_version: bumped by every write",
                                            "value": "its value"}),
     "_sqlite_migrations": ("The schema migrations applied to the file.", {

@@ -12,6 +12,7 @@ from typing import Iterable
 import pandas as pd
 
 from .. import exchange, status as status_rules
+from ..dates import stored_date
 from ..models import split_list
 from ..store import Store
 from .content import recorder
@@ -50,8 +51,14 @@ def statuses_rows(items: pd.DataFrame, names: dict[str, str]) -> list[tuple]:
         open_ = status_rules.is_open(r.kind, status, response, implementation)
         for owner in owners:
             rows.append((r.id, r.kind, owner, names.get(owner, owner) if owner else None, status, response,
-                         implementation, r.status_label, "yes" if open_ else "no", _none(r.last_assessed_on)))
+                         implementation, r.status_label, "yes" if open_ else "no", _evidence_date(r)))
     return rows
+
+
+def _evidence_date(row) -> str | None:
+    """The latest evidence's date as precise as it is known ("2024-07"), as items.csv writes it."""
+    known = stored_date(_none(row.last_assessed_on), _none(getattr(row, "last_assessed_precision", None)))
+    return known.iso() if known is not None else None
 
 
 def _none(value):
@@ -67,7 +74,7 @@ OPEN_DATA_FILES = (*(f.path for f in CSV_FILES), JSON_FILE.path, SQLITE_FILE, "d
 ITEMS_PER_MEMBER = 100
 ITEMS_PER_JSON_MEMBER = 20
 #: Bumped when what a member holds is made differently (members made before are then unused).
-FORMAT = 1
+FORMAT = 2  # 2: statuses.csv dates the evidence to its precision ("2024-07"), as items.csv does
 
 
 def write_open_data(writer: EditionWriter, store: Store, items: pd.DataFrame, names: dict[str, str],

@@ -82,7 +82,7 @@ COVERS = ("(NOT EXISTS (SELECT 1 FROM assessment_actors x WHERE x.assessment_id 
           "OR EXISTS (SELECT 1 FROM assessment_actors x WHERE x.assessment_id = a.id AND x.actor_id = o.actor_id))")
 
 _ADDRESSEE_STATE = ("status", "response", "implementation", "last_assessed_on", "last_evidence",
-                    "last_evidence_url")
+                    "last_evidence_url", "last_assessed_precision")
 
 
 def _addressee_periods_sql(scope: str, table: str = "addressee_periods") -> str:
@@ -101,7 +101,7 @@ def _addressee_periods_sql(scope: str, table: str = "addressee_periods") -> str:
             FROM owners o JOIN spans sp ON sp.item_id = o.item_id
         )
         SELECT p.item_id, p.actor_id, p.kind, p.valid_from, p.valid_to, a.status, a.response,
-               a.implementation, a.assessed_on, a.evidence, a.evidence_url
+               a.implementation, a.assessed_on, a.evidence, a.evidence_url, a.assessed_on_precision
         FROM picked p LEFT JOIN assessments a ON a.id = p.assessment_id
     """
 
@@ -135,6 +135,7 @@ CREATE_ADDRESSEE_PERIODS = (
             last_assessed_on TEXT,
             last_evidence TEXT,
             last_evidence_url TEXT,
+            last_assessed_precision TEXT,  -- day, month or year (added by 012c for older databases)
             PRIMARY KEY (item_id, actor_id, valid_from)
         ) WITHOUT ROWID
     """,

@@ -105,12 +105,12 @@ class Reads:
     def addressee_statuses(self, item_id: str, *, as_of: dt.date | None = None) -> list[dict]:
         """One row per addressee (owner) of ``item_id``, in owner order, with its own status as
         of ``as_of`` (default today): actor_id, name, status, response, implementation,
-        last_assessed_on, last_evidence, last_evidence_url, is_done. Empty for an item with no
-        owner or made after ``as_of``."""
+        last_assessed_on, last_assessed_precision, last_evidence, last_evidence_url, is_done.
+        Empty for an item with no owner or made after ``as_of``."""
         day = (as_of or dt.date.today()).isoformat()
         rows = self._rows(
             f"SELECT s.actor_id, coalesce(a.name, s.actor_id) AS name, s.kind, s.status, s.response, "
-            f"s.implementation, s.last_assessed_on, s.last_evidence, s.last_evidence_url "
+            f"s.implementation, s.last_assessed_on, s.last_assessed_precision, s.last_evidence, s.last_evidence_url "
             f"FROM ({addressee_status_at()}) s "
             f"JOIN item_actors o ON o.item_id = s.item_id AND o.actor_id = s.actor_id AND o.role = 'owner' "
             f"LEFT JOIN actors a ON a.id = s.actor_id WHERE s.item_id = :item ORDER BY o.position",
@@ -706,8 +706,10 @@ class Reads:
     def record_dates(self, as_of: dt.date | None = None) -> dict:
         """How current the record is: ``last_changed`` (the time, UTC text, of the newest change
         to the record itself, not a sign-in), ``newest_evidence`` (the latest date an
-        assessment's evidence refers to) and ``newest_document`` (the latest publication date),
-        each None when there is none; with ``as_of``, evidence and documents up to that day."""
+        assessment's evidence refers to, the first day of its period) with
+        ``newest_evidence_precision`` (how precisely it is dated: day, month or year; of the
+        latest entry on that date) and ``newest_document`` (the latest publication date), each
+        None when there is none; with ``as_of``, evidence and documents up to that day."""
         until = as_of.isoformat() if as_of else "9999-12-31"
         listed = ", ".join(f"'{a}'" for a in SIGN_IN_ACTIONS)
         conn = self.db.conn
@@ -715,12 +717,13 @@ class Reads:
         changed = conn.execute(
             f"SELECT at FROM audit_log WHERE action NOT IN ({listed}) ORDER BY at DESC LIMIT 1"
         ).fetchone()
-        evidence = conn.execute("SELECT max(assessed_on) FROM counted_assessments WHERE assessed_on <= ?",
-                                (until,)).fetchone()[0]
+        evidence, precision = conn.execute(
+            "SELECT assessed_on, assessed_on_precision FROM counted_assessments WHERE assessed_on <= ? "
+            "ORDER BY assessed_on DESC, id DESC LIMIT 1", (until,)).fetchone() or (None, None)
         document = conn.execute("SELECT max(published_start) FROM documents WHERE published_start <= ?",
                                 (until,)).fetchone()[0]
         return {"last_changed": changed[0] if changed else None, "newest_evidence": evidence,
-                "newest_document": document}
+                "newest_evidence_precision": precision, "newest_document": document}
 
     def change_rows(self, since: str, until: str | None = None) -> dict[str, list[dict]]:
         """What was written to the record from ``since`` (UTC text, inclusive) to ``until``

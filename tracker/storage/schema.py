@@ -10,7 +10,7 @@ from sqlite_utils.migrations import Migrations
 
 from .. import status as status_rules
 from .accounts import sign_in_key
-from .periods import CREATE_ADDRESSEE_PERIODS, CREATE_PERIODS, recompute_periods
+from .periods import COVERS, CREATE_ADDRESSEE_PERIODS, CREATE_PERIODS, recompute_periods
 from .shared import COUNTED_ASSESSMENTS, _utc_text
 
 
@@ -559,3 +559,27 @@ def _m011_status_per_addressee(db: sqlite_utils.Database) -> None:
     for trigger in _APPEND_ONLY.format(table="assessment_actors").strip().split(";\nCREATE"):
         db.execute(trigger if trigger.startswith("CREATE") else "CREATE" + trigger)
     recompute_periods(db.conn, "1", everything=True)
+
+
+@migrations(name="012c_addressee_evidence_precision")
+def _m012c_addressee_evidence_precision(db: sqlite_utils.Database) -> None:
+    """How precisely each addressee's latest evidence is dated, beside its ``last_assessed_on``
+    (as ``status_periods`` has it since ``009c``), so the item page's "By addressee" rows say
+    "July 2024" for evidence known to the month, not 2024-07-01. A database that ran ``011``
+    before this has no such column: it is added and copied from the assessment each span was
+    picked from (the latest counted one covering the addressee dated on or before the span's
+    first day, as ``tracker.storage.periods`` picks it), without rebuilding the spans. ``011``
+    now makes the column itself, so on a newer database this finds nothing to fill."""
+    if "last_assessed_precision" not in db["addressee_periods"].columns_dict:
+        db.execute("ALTER TABLE addressee_periods ADD COLUMN last_assessed_precision TEXT")
+    covers = COVERS.replace("o.actor_id", "addressee_periods.actor_id")
+    db.execute(
+        f"""
+        UPDATE addressee_periods SET last_assessed_precision = (
+            SELECT a.assessed_on_precision FROM {COUNTED_ASSESSMENTS} a
+            WHERE a.item_id = addressee_periods.item_id AND a.assessed_on <= addressee_periods.valid_from
+              AND {covers}
+            ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1)
+        WHERE last_assessed_on IS NOT NULL AND last_assessed_precision IS NULL
+        """
+    )
