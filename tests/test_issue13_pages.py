@@ -89,6 +89,7 @@ def test_month_dated_evidence_reads_as_the_month_by_addressee_and_in_the_header(
     shown = texts(at)
     assert "**July 2024** — response: accepted" in shown  # the history, as it was already
     assert "newest evidence dated July 2024" in shown and "1 July 2024" not in shown
+    assert "newest source published December 2023" in shown  # the report, dated to the month
     then = texts(run("views/item.py", id="r5", as_of="2024-07-20"))
     assert "newest evidence by then dated July 2024" in then
 

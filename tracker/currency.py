@@ -18,21 +18,24 @@ class Currency:
     """``last_changed``: the newest change to the record (UTC), ``newest_evidence``: the latest
     date an assessment's evidence refers to (the first day of its period) and
     ``newest_evidence_precision`` how precisely (day, month or year), ``newest_document``: the
-    latest publication date; each None when the record holds none. With ``as_of``, evidence and
-    documents up to that day."""
+    latest publication date and ``newest_document_precision`` likewise; each None when the record
+    holds none. With ``as_of``, evidence and documents up to that day."""
 
     last_changed: dt.datetime | None
     newest_evidence: dt.date | None
     newest_document: dt.date | None
     as_of: dt.date | None = None
     newest_evidence_precision: str | None = None
+    newest_document_precision: str | None = None
 
     @property
     def newest_evidence_label(self) -> str:
         """The newest evidence's date as the history shows it: "1 July 2024", "July 2024"."""
-        if self.newest_evidence is None:
-            return ""
-        return date_label(self.newest_evidence.isoformat(), self.newest_evidence_precision or "day")
+        return _label(self.newest_evidence, self.newest_evidence_precision)
+
+
+def _label(day: dt.date | None, precision: str | None) -> str:
+    return date_label(day.isoformat(), precision or "day") if day is not None else ""
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -48,7 +51,8 @@ def currency(store: Store, as_of: dt.date | None = None) -> Currency:
         at = at.replace(tzinfo=dt.timezone.utc)
     return Currency(last_changed=at, newest_evidence=_day(found["newest_evidence"]),
                     newest_document=_day(found["newest_document"]), as_of=as_of,
-                    newest_evidence_precision=found["newest_evidence_precision"])
+                    newest_evidence_precision=found["newest_evidence_precision"],
+                    newest_document_precision=found["newest_document_precision"])
 
 
 def currency_line(found: Currency) -> str:
@@ -67,7 +71,7 @@ def currency_line(found: Currency) -> str:
     else:
         parts.append(f"no evidence recorded{by_then}")
     if found.newest_document is not None:
-        parts.append(f"newest source published {long_date(found.newest_document)}")
+        parts.append(f"newest source published {_label(found.newest_document, found.newest_document_precision)}")
     return " · ".join(parts)
 
 

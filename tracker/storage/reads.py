@@ -709,7 +709,8 @@ class Reads:
         assessment's evidence refers to, the first day of its period) with
         ``newest_evidence_precision`` (how precisely it is dated: day, month or year; of the
         latest entry on that date) and ``newest_document`` (the latest publication date), each
-        None when there is none; with ``as_of``, evidence and documents up to that day."""
+        None when there is none; with ``as_of``, evidence and documents up to that day. Its
+        precision likewise (``newest_document_precision``, the most precise on that date)."""
         until = as_of.isoformat() if as_of else "9999-12-31"
         listed = ", ".join(f"'{a}'" for a in SIGN_IN_ACTIONS)
         conn = self.db.conn
@@ -720,10 +721,13 @@ class Reads:
         evidence, precision = conn.execute(
             "SELECT assessed_on, assessed_on_precision FROM counted_assessments WHERE assessed_on <= ? "
             "ORDER BY assessed_on DESC, id DESC LIMIT 1", (until,)).fetchone() or (None, None)
-        document = conn.execute("SELECT max(published_start) FROM documents WHERE published_start <= ?",
-                                (until,)).fetchone()[0]
+        document, published = conn.execute(
+            "SELECT published_start, published_precision FROM documents WHERE published_start <= ? "
+            "ORDER BY published_start DESC, published_precision = 'year', published_precision = 'month', id "
+            "LIMIT 1", (until,)).fetchone() or (None, None)
         return {"last_changed": changed[0] if changed else None, "newest_evidence": evidence,
-                "newest_evidence_precision": precision, "newest_document": document}
+                "newest_evidence_precision": precision, "newest_document": document,
+                "newest_document_precision": published}
 
     def change_rows(self, since: str, until: str | None = None) -> dict[str, list[dict]]:
         """What was written to the record from ``since`` (UTC text, inclusive) to ``until``
