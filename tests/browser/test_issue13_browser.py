@@ -217,9 +217,11 @@ def test_six_bodies_past_their_deadline_from_staff_pages_to_readers(served, new_
         row = rows.filter(has_text=name)
         expect(row).to_have_count(1)
         expect(row.locator("td").nth(1)).to_have_text("implemented" if ident in DONE else "in progress")
-        expect(row).to_contain_text("2024-07" if ident in DONE else "2024-01")  # dated to the month
+        expect(row).to_contain_text("July 2024" if ident in DONE else "January 2024")  # dated to the month
+        expect(row).not_to_contain_text("-01")  # not as its first day (2024-07-01)
     for month in ("July 2024", "March 2024", "January 2024"):  # the history dates evidence to its month
         expect(main.locator("p", has_text=re.compile(rf"^{month} — response: accepted"))).to_be_visible()
+    expect(reader.get_by_text(re.compile(r"newest evidence dated July 2024 ·"))).to_be_visible()
     expect(main.get_by_text("Corrected: does not count")).to_be_visible()
     expect(main.locator("del", has_text=mistaken)).to_be_visible()  # struck through
     expect(main.get_by_text(reason)).to_be_visible()
