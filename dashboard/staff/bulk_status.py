@@ -29,6 +29,7 @@ from tracker.models import (
     PartialDate,
     ResponseStatus,
     describe_validation_error,
+    split_list,
 )
 from tracker.dates import date_label
 
@@ -130,6 +131,12 @@ for ident in chosen:
         seen[ident] = int(items.at[ident, "version"])
 
 rows = items.loc[chosen]
+names = data.actor_names(snap)
+# issue 13: a row may be about some addressees only; the chooser lists every addressee of the
+# items with several (the store refuses a body a row's item is not addressed to).
+owners_of = {ident: split_list(text) for ident, text in zip(rows["id"], rows["owners"])}
+several = sorted({body for bodies in owners_of.values() if len(bodies) > 1 for body in bodies},
+                 key=lambda body: names.get(body, body))
 frame = pd.DataFrame({
     "id": rows["id"],
     "title": rows["title"],
@@ -142,13 +149,19 @@ frame = pd.DataFrame({
     "implementation": [i if k == ItemKind.RECOMMENDATION else None
                        for k, i in zip(rows["kind"], rows["implementation"])],
     "note": [""] * len(rows),
+    "bodies": ["; ".join(names.get(b, b) for b in owners_of[ident]) for ident in rows["id"]],
+    "addressees": [[] for _ in range(len(rows))],
 }).reset_index(drop=True)
+if not several:  # no item with several addressees: every row is about all of its one
+    frame = frame.drop(columns=["bodies", "addressees"])
 st.caption(f"{len(chosen)} item{'s' if len(chosen) != 1 else ''}. Commitments and calls take a status; "
            "recommendations a response and an implementation status. Rows left as they are are not "
-           "recorded; a row with its own note is, even with the same status.")
+           "recorded; a row with its own note is, even with the same status."
+           + (" A recommendation addressed to several bodies: leave \"For\" empty for all of them, or choose "
+              "the ones the report speaks of (a row naming bodies is always recorded)." if several else ""))
 edited = st.data_editor(
     frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch", on_change=_forget_outcome,
-    disabled=["id", "title", "kind", "now"],
+    disabled=["id", "title", "kind", "now", "bodies"],
     column_config={
         "id": st.column_config.TextColumn("Id", width="small"),
         "title": st.column_config.TextColumn("Title", width="medium"),
@@ -159,6 +172,10 @@ edited = st.data_editor(
         "implementation": st.column_config.SelectboxColumn(
             "New implementation", options=[s.value for s in ImplementationStatus]),
         "note": st.column_config.TextColumn("Own note (optional)", width="medium", max_chars=5000),
+        "bodies": st.column_config.TextColumn("Addressees", width="small"),
+        "addressees": st.column_config.MultiselectColumn(
+            "For (empty: all)", options=several, format_func=lambda body: names.get(body, body), width="medium",
+            help="The addressees this row's status is about; empty: all of the item's addressees."),
     },
 )
 
