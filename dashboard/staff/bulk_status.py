@@ -148,9 +148,10 @@ frame = pd.DataFrame({
     "response": [r if k == ItemKind.RECOMMENDATION else None for k, r in zip(rows["kind"], rows["response"])],
     "implementation": [i if k == ItemKind.RECOMMENDATION else None
                        for k, i in zip(rows["kind"], rows["implementation"])],
-    "note": [""] * len(rows),
-    "bodies": ["; ".join(names.get(b, b) for b in owners_of[ident]) for ident in rows["id"]],
+    # beside the statuses they qualify: "for these bodies", then whom the item is addressed to
     "addressees": [[] for _ in range(len(rows))],
+    "bodies": ["; ".join(names.get(b, b) for b in owners_of[ident]) for ident in rows["id"]],
+    "note": [""] * len(rows),
 }).reset_index(drop=True)
 if not several:  # no item with several addressees: every row is about all of its one
     frame = frame.drop(columns=["bodies", "addressees"])
