@@ -16,16 +16,17 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from . import counts, filters
+from . import status as status_rules
 from .counts import Headline
 from .frames import annotate
-from .models import ItemKind
+from .models import ItemKind, split_list
 from .store import Store
 
 __all__ = [
     "HEADLINE_TILES", "Headline", "all_matching_items", "document_counts", "filter_options", "headline",
     "headline_filters", "item_titles",
     "items_of_document", "longest_open", "matching_items", "oldest_open", "scorecard", "source_scorecard",
-    "status_totals",
+    "status_totals", "with_addressee_statuses",
 ]
 
 
@@ -158,8 +159,35 @@ def matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date, 
 
 def all_matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date,
                        as_of: dt.date | None = None) -> pd.DataFrame:
-    """Every item matching ``chosen`` as of ``as_of``, annotated (for a download)."""
-    return annotate(_found(store, chosen, today=today, limit=None, as_of=as_of)[2], today=today)
+    """Every item matching ``chosen`` as of ``as_of``, annotated, with each addressee's own
+    status (``with_addressee_statuses``; for a download)."""
+    frame = annotate(_found(store, chosen, today=today, limit=None, as_of=as_of)[2], today=today)
+    return with_addressee_statuses(frame, store, as_of=as_of)
+
+
+# -- a status per addressee (issue 13) in downloads -----------------------------------------------
+
+#: Items whose addressees' statuses are read in one query: bounds what one read holds.
+ADDRESSEES_READ_AT_ONCE = 1000
+
+
+def with_addressee_statuses(frame: pd.DataFrame, store: Store, *, as_of: dt.date | None) -> pd.DataFrame:
+    """``frame`` (item rows with ``id``, ``kind`` and ``owners``) with ``addressee_states``: for
+    an item with several addressees, each one's own status as of ``as_of`` (None: now), in
+    owner order, as (actor id, words) pairs (``status.addressee_words``); empty for the others,
+    whose one addressee's status is the item's. Only items with several are read, a thousand at
+    a time."""
+    frame = frame.copy()
+    several = [ident for ident, owners in zip(frame["id"], frame.get("owners", pd.Series(dtype=object)))
+               if len(split_list(owners if isinstance(owners, str) else "")) > 1] if not frame.empty else []
+    states: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(several), ADDRESSEES_READ_AT_ONCE):
+        for row in store.addressee_states(several[start:start + ADDRESSEES_READ_AT_ONCE], as_of=as_of):
+            words = status_rules.addressee_words(row["kind"], row["status"], row["response"], row["implementation"])
+            states.setdefault(row["item_id"], []).append((row["actor_id"], words))
+    frame["addressee_states"] = pd.Series([states.get(ident, []) for ident in frame["id"]], index=frame.index,
+                                          dtype=object)
+    return frame
 
 
 def items_of_document(store: Store, document_id: str, *, today: dt.date,

@@ -69,5 +69,6 @@ right.download_button(
     icon=":material/download:", key="download_json", disabled=shown.empty, on_click="ignore",
 )
 st.caption(f"Downloads hold every matching item ({md(provenance.filter_text)}; record as of "
-           f"{long_date(snap.reference_date)}) with its quote, status, names, its link and its source's; "
+           f"{long_date(snap.reference_date)}) with its quote, status, names, its link and its source's, "
+           "and for an item addressed to several bodies each one's own status (addressee_statuses); "
            "the JSON adds each item's dated history.")
