@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from . import counts, filters
+from . import counts, filters, ordering
 from . import status as status_rules
 from .counts import Headline
 from .frames import annotate
@@ -134,9 +134,9 @@ def filter_options(store: Store, *, as_of: dt.date | None = None) -> filters.Fil
 
 
 def _found(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: int | None,
-           as_of: dt.date | None) -> tuple[int, int, pd.DataFrame]:
-    """(items in all, items matching, the first ``limit`` matching) as of ``as_of``, "overdue"
-    counted to ``today``."""
+           as_of: dt.date | None, order: str = ordering.MADE) -> tuple[int, int, pd.DataFrame]:
+    """(items in all, items matching, the first ``limit`` matching in ``order``) as of
+    ``as_of``, "overdue" counted to ``today``."""
     found = store.status_counts(as_of=as_of)
     statuses = counts.combinations_shown_as(found, chosen.statuses) if chosen.statuses else None
     matches, frame = store.find_items(
@@ -144,24 +144,26 @@ def _found(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: i
         owners=chosen.owners, themes=chosen.themes, documents=chosen.documents,
         made_from=chosen.made_from, made_to=chosen.made_to, limit=limit, as_of=as_of,
         open_only=chosen.state == filters.OPEN, overdue_on=today if chosen.state == filters.OVERDUE else None,
+        order=order,
     )
     return int(found["n"].sum()), matches, frame
 
 
 def matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: int,
-                   as_of: dt.date | None = None) -> dict:
+                   as_of: dt.date | None = None, order: str = ordering.MADE) -> dict:
     """``filters.filter_items`` of the record as of ``as_of``, without loading every item:
-    ``rows``, the first ``limit`` matching items annotated for ``today`` (oldest first);
-    ``matches``, how many match; ``total``, how many items there are."""
-    total, matches, frame = _found(store, chosen, today=today, limit=limit, as_of=as_of)
+    ``rows``, the first ``limit`` matching items annotated for ``today`` (oldest first, or by
+    reference with ``order=ordering.REFERENCE``); ``matches``, how many match; ``total``, how
+    many items there are."""
+    total, matches, frame = _found(store, chosen, today=today, limit=limit, as_of=as_of, order=order)
     return {"total": total, "matches": matches, "rows": annotate(frame, today=today)}
 
 
 def all_matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date,
-                       as_of: dt.date | None = None) -> pd.DataFrame:
-    """Every item matching ``chosen`` as of ``as_of``, annotated, with each addressee's own
-    status (``with_addressee_statuses``; for a download)."""
-    frame = annotate(_found(store, chosen, today=today, limit=None, as_of=as_of)[2], today=today)
+                       as_of: dt.date | None = None, order: str = ordering.MADE) -> pd.DataFrame:
+    """Every item matching ``chosen`` as of ``as_of``, in ``order``, annotated, with each
+    addressee's own status (``with_addressee_statuses``; for a download)."""
+    frame = annotate(_found(store, chosen, today=today, limit=None, as_of=as_of, order=order)[2], today=today)
     return with_addressee_statuses(frame, store, as_of=as_of)
 
 
@@ -193,9 +195,12 @@ def with_addressee_statuses(frame: pd.DataFrame, store: Store, *, as_of: dt.date
 def items_of_document(store: Store, document_id: str, *, today: dt.date,
                       as_of: dt.date | None = None) -> pd.DataFrame:
     """The items quoted from ``document_id`` or first made in it (a report known only through
-    an article has no quotes of its own), as of ``as_of``, annotated, oldest first."""
+    an article has no quotes of its own), as of ``as_of``, annotated, in the document's order:
+    by reference (R2 before R10, ``ordering.sort_by_reference``), those without one after,
+    oldest first."""
     ids = store.item_ids_of_document(document_id, as_of=as_of)
-    return annotate(store.items_frame(ids=ids, include_quote=True, as_of=as_of), today=today)
+    frame = store.items_frame(ids=ids, include_quote=True, as_of=as_of)
+    return annotate(ordering.sort_by_reference(frame).reset_index(drop=True), today=today)
 
 
 def item_titles(store: Store, *, text: str = "", made_by: dt.date | None = None,
