@@ -574,8 +574,8 @@ def staff_item_choices(snap: Snapshot, text: str = "", *, kinds=(), include=()) 
 @st.cache_data(**CACHE)
 def _items_by_id(path: str, version: int, today_iso: str, ids: tuple[str, ...]) -> pd.DataFrame:
     with _open(path) as store:
-        frame = store.items_frame(ids=list(ids))
-    return frames.annotate(frame, today=dt.date.fromisoformat(today_iso))
+        frame = frames.annotate(store.items_frame(ids=list(ids)), today=dt.date.fromisoformat(today_iso))
+        return figures.with_addressee_statuses(frame, store, as_of=None)
 
 
 @st.cache_data(**CACHE)
@@ -602,7 +602,8 @@ def actor_labels(snap: Snapshot) -> dict[str, str]:
 
 def items_by_id(snap: Snapshot, ids) -> pd.DataFrame:
     """The items ``ids`` of the current record with their status and version, annotated
-    (``frames.annotate``) and indexed by id."""
+    (``frames.annotate``), each addressee's own status (``addressee_states``, for items with
+    several) and indexed by id."""
     return _items_by_id(snap.path, snap.version, snap.today.isoformat(),
                         tuple(sorted(set(ids)))).set_index("id", drop=False)
 

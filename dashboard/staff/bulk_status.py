@@ -21,6 +21,7 @@ from dashboard.staff.changes import changes_table
 from tracker import bulk
 from tracker import status as status_rules
 from tracker.auth import SessionEndedError
+from tracker.filters import addressee_statuses_text
 from tracker.errors import StatusUpdatesRefusedError, TrackerError
 from tracker.models import (
     ImplementationStatus,
@@ -150,7 +151,10 @@ frame = pd.DataFrame({
                        for k, i in zip(rows["kind"], rows["implementation"])],
     # beside the statuses they qualify: "for these bodies", then whom the item is addressed to
     "addressees": [[] for _ in range(len(rows))],
-    "bodies": ["; ".join(names.get(b, b) for b in owners_of[ident]) for ident in rows["id"]],
+    # each body with its own status now ("Police forces: accepted, implemented"), as downloads say it
+    "bodies": [bulk_words or "; ".join(names.get(b, b) for b in owners_of[ident])
+               for ident, bulk_words in zip(rows["id"], (addressee_statuses_text(v, names)
+                                                        for v in rows["addressee_states"]))],
     "note": [""] * len(rows),
 }).reset_index(drop=True)
 if not several:  # no item with several addressees: every row is about all of its one
@@ -173,7 +177,7 @@ edited = st.data_editor(
         "implementation": st.column_config.SelectboxColumn(
             "New implementation", options=[s.value for s in ImplementationStatus]),
         "note": st.column_config.TextColumn("Own note (optional)", width="medium", max_chars=5000),
-        "bodies": st.column_config.TextColumn("Addressees", width="small"),
+        "bodies": st.column_config.TextColumn("Addressees now", width="medium"),
         "addressees": st.column_config.MultiselectColumn(
             "For (empty: all)", options=several, format_func=lambda body: names.get(body, body), width="medium",
             help="The addressees this row's status is about; empty: all of the item's addressees."),
