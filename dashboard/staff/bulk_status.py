@@ -164,9 +164,15 @@ st.caption(f"{len(chosen)} item{'s' if len(chosen) != 1 else ''}. Commitments an
            "recorded; a row with its own note is, even with the same status."
            + (" A recommendation addressed to several bodies: leave \"For\" empty for all of them, or choose "
               "the ones the report speaks of (a row naming bodies is always recorded)." if several else ""))
+per_addressee = {
+    "bodies": st.column_config.TextColumn("Addressees now", width="medium"),
+    "addressees": st.column_config.MultiselectColumn(
+        "For (empty: all)", options=several, format_func=lambda body: names.get(body, body), width="medium",
+        help="The addressees this row's status is about; empty: all of the item's addressees."),
+} if several else {}
 edited = st.data_editor(
     frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch", on_change=_forget_outcome,
-    disabled=["id", "title", "kind", "now", "bodies"],
+    disabled=["id", "title", "kind", "now", *(["bodies"] if several else [])],
     column_config={
         "id": st.column_config.TextColumn("Id", width="small"),
         "title": st.column_config.TextColumn("Title", width="medium"),
@@ -177,10 +183,7 @@ edited = st.data_editor(
         "implementation": st.column_config.SelectboxColumn(
             "New implementation", options=[s.value for s in ImplementationStatus]),
         "note": st.column_config.TextColumn("Own note (optional)", width="medium", max_chars=5000),
-        "bodies": st.column_config.TextColumn("Addressees now", width="medium"),
-        "addressees": st.column_config.MultiselectColumn(
-            "For (empty: all)", options=several, format_func=lambda body: names.get(body, body), width="medium",
-            help="The addressees this row's status is about; empty: all of the item's addressees."),
+        **per_addressee,
     },
 )
 
