@@ -23,7 +23,8 @@ import pandas as pd
 import streamlit as st
 
 from tracker import (
-    about, changes as record_changes, currency, exchange, figures, filters, frames, gaps, ids, labels, timeline,
+    about, changes as record_changes, currency, exchange, figures, filters, frames, gaps, ids, labels, ordering,
+    timeline,
 )
 from tracker.errors import NotFoundError
 from tracker.store import Store, resolve_db_path
@@ -336,17 +337,18 @@ def filter_options(snap: Snapshot) -> filters.FilterOptions:
 
 
 @st.cache_data(**CACHE)
-def _matching(path, version, as_of_iso, today_iso, chosen: filters.ItemFilter) -> dict:
+def _matching(path, version, as_of_iso, today_iso, chosen: filters.ItemFilter, order: str) -> dict:
     with _open(path) as store:
         return figures.matching_items(store, chosen, today=_reference(as_of_iso, today_iso),
-                                      limit=ITEM_ROWS_SHOWN, as_of=_date(as_of_iso))
+                                      limit=ITEM_ROWS_SHOWN, as_of=_date(as_of_iso), order=order)
 
 
-def matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> dict:
-    """``rows``: the first ``ITEM_ROWS_SHOWN`` items (oldest first) that match ``chosen``;
-    ``matches``: how many match; ``total``: how many items there are. Only the rows shown leave
-    the cache, so a filter change costs the same with 1,000 items or 100,000."""
-    return _matching(*snap.key, chosen)
+def matching_items(snap: Snapshot, chosen: filters.ItemFilter, order: str = ordering.MADE) -> dict:
+    """``rows``: the first ``ITEM_ROWS_SHOWN`` items (oldest first, or by reference with
+    ``order=ordering.REFERENCE``) that match ``chosen``; ``matches``: how many match; ``total``:
+    how many items there are. Only the rows shown leave the cache, so a filter change costs the
+    same with 1,000 items or 100,000."""
+    return _matching(*snap.key, chosen, order)
 
 
 def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
@@ -364,10 +366,11 @@ def history_of(snap: Snapshot, item_ids: list[str]) -> dict[str, list[dict]]:
     return found
 
 
-def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter) -> pd.DataFrame:
-    """Every item that matches ``chosen`` (for downloads, built when one is asked for; not cached)."""
+def all_matching_items(snap: Snapshot, chosen: filters.ItemFilter, order: str = ordering.MADE) -> pd.DataFrame:
+    """Every item that matches ``chosen``, in ``order`` (for downloads, built when one is asked
+    for; not cached)."""
     with _open(snap.path) as store:
-        return figures.all_matching_items(store, chosen, today=snap.reference_date, as_of=snap.as_of)
+        return figures.all_matching_items(store, chosen, today=snap.reference_date, as_of=snap.as_of, order=order)
 
 
 @st.cache_data(**CACHE)
@@ -568,8 +571,8 @@ def staff_item_choices(snap: Snapshot, text: str = "", *, kinds=(), include=()) 
 @st.cache_data(**CACHE)
 def _items_by_id(path: str, version: int, today_iso: str, ids: tuple[str, ...]) -> pd.DataFrame:
     with _open(path) as store:
-        frame = store.items_frame(ids=list(ids))
-    return frames.annotate(frame, today=dt.date.fromisoformat(today_iso))
+        frame = frames.annotate(store.items_frame(ids=list(ids)), today=dt.date.fromisoformat(today_iso))
+        return figures.with_addressee_statuses(frame, store, as_of=None)
 
 
 @st.cache_data(**CACHE)
@@ -596,7 +599,8 @@ def actor_labels(snap: Snapshot) -> dict[str, str]:
 
 def items_by_id(snap: Snapshot, ids) -> pd.DataFrame:
     """The items ``ids`` of the current record with their status and version, annotated
-    (``frames.annotate``) and indexed by id."""
+    (``frames.annotate``), each addressee's own status (``addressee_states``, for items with
+    several) and indexed by id."""
     return _items_by_id(snap.path, snap.version, snap.today.isoformat(),
                         tuple(sorted(set(ids)))).set_index("id", drop=False)
 

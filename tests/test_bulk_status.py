@@ -156,3 +156,66 @@ def test_rows_left_as_they_are_are_not_recorded_and_a_note_is():
     assert [(u.item_id, u.expected_version, u.assessment.evidence) for u in found.updates] == [
         ("c", 2, "Still under way, the report says."), ("d", 5, "The report.")]
     assert found.problems == ["item e: findings carry no status: link them to the items they bear on"]
+
+
+# -- a row about some addressees only (issue 13) --------------------------------------------------
+
+from tests.test_rules_addressees import BODIES, six_bodies  # noqa: E402
+
+
+@pytest.fixture
+def six(fresh_store):
+    fresh_store.import_bundle(six_bodies(), by="test")
+    return fresh_store
+
+
+def test_a_progress_report_row_sets_one_addressees_status(six):
+    from tracker.bulk import status_updates
+
+    item = six.get_item("share-data")
+    rows = [{"id": "share-data", "kind": "recommendation", "response": "accepted", "implementation": "implemented",
+             "current_response": item["response"], "current_implementation": item["implementation"],
+             "addressees": ["police"]}]
+    found = status_updates(rows, evidence="Progress report: the police have done it.", assessed_on="2024-03",
+                           versions={"share-data": item["version"]})
+    assert found.problems == [] and [u.assessment.addressees for u in found.updates] == [["police"]]
+    six.record_assessments(found.updates, by="edna")
+    statuses = {r["actor_id"]: r["implementation"] for r in six.addressee_statuses("share-data")}
+    assert statuses == {**{b: "not started" for b in BODIES}, "police": "implemented"}
+    assert six.get_item("share-data")["implementation"] == "not started"  # the roll-up: not all have
+    assert six.assessment_addressees("share-data") == {six.history("share-data")[-1]["id"]: ["police"]}
+
+
+def test_a_row_left_at_all_addressees_covers_every_body(six):
+    from tracker.bulk import status_updates
+
+    item = six.get_item("share-data")
+    rows = [{"id": "share-data", "kind": "recommendation", "response": "accepted", "implementation": "in progress",
+             "current_response": item["response"], "current_implementation": item["implementation"],
+             "addressees": []}]
+    found = status_updates(rows, evidence="All under way.", assessed_on="2024-03",
+                           versions={"share-data": item["version"]})
+    six.record_assessments(found.updates, by="edna")
+    assert {r["implementation"] for r in six.addressee_statuses("share-data")} == {"in progress"}
+    assert six.assessment_addressees("share-data") == {}
+
+
+def test_a_row_naming_one_body_is_a_change_even_with_the_items_status():
+    from tracker.bulk import status_updates
+
+    rows = [{"id": "r", "kind": "recommendation", "response": "accepted", "implementation": "not started",
+             "current_response": "accepted", "current_implementation": "not started", "addressees": "police; courts"}]
+    found = status_updates(rows, evidence="The report.", assessed_on="2024-03", versions={"r": 3})
+    assert found.unchanged == 0 and found.updates[0].assessment.addressees == ["police", "courts"]
+
+
+def test_a_body_the_item_is_not_addressed_to_is_refused_with_the_others_listed(six):
+    before = state(six)
+    wrong = update(six, "share-data", response="accepted", implementation="implemented",
+                   evidence_document_id=None, addressees=["inspectorate"])
+    with pytest.raises(StatusUpdatesRefusedError) as refused:
+        six.record_assessments([wrong], by="edna")
+    assert refused.value.problems == [
+        "item 'share-data': addressees: inspectorate is not among the addressees of share-data "
+        f"({', '.join(sorted(BODIES))})"]
+    assert state(six) == before

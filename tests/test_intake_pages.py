@@ -148,6 +148,51 @@ def test_bulk_bad_input_gets_a_message_and_writes_nothing(staff_db):
     assert snapshot(staff_db) == before
 
 
+def _address_to_two(staff_db) -> None:
+    """consistent-tracking addressed to the Home Office and the police (the fixture gives one)."""
+    from tracker.models import ItemFields
+
+    with Store(staff_db) as store:
+        record = next(r for r in store.export_bundle().items if r.id == "consistent-tracking")
+        fields = ItemFields.model_validate({**record.model_dump(include=set(ItemFields.model_fields)),
+                                            "owners": ["home-office", "police"]})
+        store.update_item(record.id, fields, expected_version=store.get_item(record.id)["version"], by="test")
+
+
+def test_bulk_row_for_one_addressee_records_that_bodys_status_only(staff_db):
+    _address_to_two(staff_db)
+    at = open_bulk(signed_in())
+    table = at.dataframe[0].value
+    assert "addressees" in table.columns  # the chooser is there: an item has several addressees
+    now = table.set_index("id").at["consistent-tracking", "bodies"]  # each body with its own status
+    assert now.startswith("Home Office: ") and "; Police forces: " in now and "implemented" not in now, now
+    edit_rows(at, {"consistent-tracking": {"response": "accepted", "implementation": "implemented",
+                                           "addressees": ["police"]}})
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    assert any("Recorded 1 status change" in plain(s.value) for s in at.success), texts(at)
+    with Store(staff_db) as store:
+        bodies = {r["actor_id"]: (r["response"], r["implementation"]) for r in store.addressee_statuses(
+            "consistent-tracking")}
+        latest = store.history("consistent-tracking")[-1]
+        assert store.assessment_addressees("consistent-tracking")[latest["id"]] == ["police"]
+    assert bodies["police"] == ("accepted", "implemented")
+    assert bodies["home-office"] != ("accepted", "implemented")  # the other body keeps its own status
+    now = at.dataframe[0].value.set_index("id").at["consistent-tracking", "bodies"]
+    assert "Police forces: accepted, implemented" in now and "Home Office: accepted, implemented" not in now, now
+
+
+def test_bulk_row_for_a_body_the_item_is_not_addressed_to_is_refused(staff_db):
+    _address_to_two(staff_db)
+    at = open_bulk(signed_in())
+    before = snapshot(staff_db)
+    # the police are an addressee of another row's item, not of taskforce's (the Home Office's)
+    edit_rows(at, {"taskforce": {"status": "in progress", "addressees": ["police"]}})
+    ok(button(at, "Save the changes (3 rows)").click().run())
+    shown = " ".join(plain(m.value) for m in at.markdown)
+    assert "police is not among the addressees of taskforce" in shown, shown
+    assert snapshot(staff_db) == before
+
+
 # -- items from a text (the review queue) --------------------------------------------------------
 
 REPORT = """Recommendations

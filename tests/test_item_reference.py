@@ -69,3 +69,56 @@ def test_proposed_items_carry_the_reference_the_text_numbers_them_by():
     first = candidates[0]
     assert first.exchange_dict("doc", "2026-01")["reference"] == first.reference
     assert first.item_record("doc", "2026-01").reference == first.reference
+
+
+# -- natural order: R2 before R4 before R10 (tracker.ordering) ----------------------------------
+
+NUMBERED = ["R10", "R4", None, "R2", "R1a", "r3"]
+
+
+def _numbered(store) -> None:
+    for n, reference in enumerate(NUMBERED):
+        store.add_item(ItemIn(**{**_item(reference=reference), "id": f"n{n}", "title": f"Numbered {n}"}), by="alice")
+
+
+@pytest.mark.parametrize("smaller, larger", [
+    ("R2", "R4"), ("R4", "R10"), ("R9", "R10"), ("Recommendation 4", "Recommendation 12"), ("4.2", "4.10"),
+    ("R1", "R1a"), ("r3", "R4"), ("R04", "R5"),
+])
+def test_numbers_in_a_reference_sort_as_numbers(smaller, larger):
+    from tracker.ordering import reference_key
+
+    assert reference_key(smaller) < reference_key(larger)
+    assert reference_key("  R4 ") == reference_key("r4") and reference_key("") is None and reference_key(None) is None
+
+
+def test_the_store_orders_by_reference_in_sql_as_pandas_does(sample_store):
+    from tracker import figures, ordering
+
+    _numbered(sample_store)
+    matches, frame = sample_store.find_items(documents=("report",), kinds=("recommendation",), order="reference",
+                                             limit=None)
+    numbered = [r for r in frame["reference"].tolist() if isinstance(r, str)]
+    assert numbered[:5] == ["R1a", "R2", "r3", "R4", "R10"]
+    assert list(frame["reference"].isna()) == sorted(frame["reference"].isna())  # those without one last
+    by_pandas = ordering.sort_by_reference(sample_store.items_frame(ids=frame["id"].tolist()))
+    assert frame["id"].tolist() == by_pandas["id"].tolist()
+    # the first ``limit`` are taken in that order, not the oldest
+    assert sample_store.find_items(documents=("report",), order="reference", limit=2)[1]["reference"].tolist() == \
+        ["R1a", "R2"]
+    listed = figures.items_of_document(sample_store, "report", today=__import__("datetime").date.today())
+    assert [r for r in listed["reference"].tolist() if isinstance(r, str)] == ["R1a", "R2", "r3", "R4", "R10"]
+    with pytest.raises(ValueError, match="unknown order"):
+        sample_store.find_items(order="title")
+
+
+def test_the_tracker_lists_by_reference_when_asked(sample_store, monkeypatch):
+    from test_dashboard_apptest import run, table
+
+    _numbered(sample_store)
+    monkeypatch.setenv("TRACKER_DB", str(sample_store.path))
+    at = run("views/tracker_table.py", order="reference")
+    assert not at.exception, at.exception
+    assert [r for r in table(at, "reference")["reference"].tolist() if r] == ["R1a", "R2", "r3", "R4", "R10"]
+    at = run("views/tracker_table.py")  # by default, oldest first (all made the same month: then by id)
+    assert [r for r in table(at, "reference")["reference"].tolist() if r] == ["R10", "R4", "R2", "R1a", "r3"]

@@ -383,3 +383,37 @@ def test_a_reader_always_finds_a_whole_edition(seeded_edition):
         reader.join()
     assert problems == []
     assert len(seen) == 2  # the reader saw the old edition, then the new one, nothing between
+
+
+# -- history.csv says which assessments were corrected (issue 13) --------------------------------
+
+
+def _history_csv(site: Path) -> dict[str, dict]:
+    import csv
+
+    with gzip.open(site / "data" / "history.csv.gz", "rt", encoding="utf-8-sig", newline="") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def test_history_csv_marks_an_assessment_corrected_after_the_last_publish(seeded_edition):
+    from tracker.models import Correction
+
+    db, site, _ = seeded_edition
+    before = _history_csv(site)
+    assert before and {row["corrected"] for row in before.values()} == {"no"}
+    assert {row["correction_reason"] for row in before.values()} == {""}
+    with Store(db) as store:  # no new account: the roles are unchanged, so the publish patches
+        first = min(before, key=int)  # an old row: its CSV member was made by the last publish
+        item_id = before[first]["item_id"]
+        store.correct_assessment(int(first), Correction(reason="Dated to the wrong report."),
+                                 expected_version=store.get_item(item_id)["version"], by="zq-corrector")
+        publish(store, site, base_url="https://example.org/tracker/")
+    after = _history_csv(site)
+    assert set(after) == set(before)  # append-only: the row stays
+    row = after[first]
+    assert (row["corrected"], row["correction_reason"], row["corrected_by"]) == (
+        "yes", "Dated to the wrong report.", "staff")  # no account of that name: never the name
+    assert row["corrected_at"][:10] == dt.datetime.now(dt.timezone.utc).date().isoformat()
+    assert {r["corrected"] for i, r in after.items() if i != first} == {"no"}
+    assert {k: v for k, v in row.items() if not k.startswith("correct")} == \
+        {k: v for k, v in before[first].items() if not k.startswith("correct")}

@@ -15,17 +15,18 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from . import counts, filters
+from . import counts, filters, ordering
+from . import status as status_rules
 from .counts import Headline
 from .frames import annotate
-from .models import ItemKind
+from .models import ItemKind, split_list
 from .store import Store
 
 __all__ = [
     "HEADLINE_TILES", "Headline", "all_matching_items", "document_counts", "filter_options", "headline",
     "headline_filters", "item_titles",
     "items_of_document", "longest_open", "matching_items", "oldest_open", "scorecard", "source_scorecard",
-    "status_totals",
+    "status_totals", "with_addressee_statuses",
 ]
 
 
@@ -133,9 +134,9 @@ def filter_options(store: Store, *, as_of: dt.date | None = None) -> filters.Fil
 
 
 def _found(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: int | None,
-           as_of: dt.date | None) -> tuple[int, int, pd.DataFrame]:
-    """(items in all, items matching, the first ``limit`` matching) as of ``as_of``, "overdue"
-    counted to ``today``."""
+           as_of: dt.date | None, order: str = ordering.MADE) -> tuple[int, int, pd.DataFrame]:
+    """(items in all, items matching, the first ``limit`` matching in ``order``) as of
+    ``as_of``, "overdue" counted to ``today``."""
     found = store.status_counts(as_of=as_of)
     statuses = counts.combinations_shown_as(found, chosen.statuses) if chosen.statuses else None
     matches, frame = store.find_items(
@@ -143,31 +144,63 @@ def _found(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: i
         owners=chosen.owners, themes=chosen.themes, documents=chosen.documents,
         made_from=chosen.made_from, made_to=chosen.made_to, limit=limit, as_of=as_of,
         open_only=chosen.state == filters.OPEN, overdue_on=today if chosen.state == filters.OVERDUE else None,
+        order=order,
     )
     return int(found["n"].sum()), matches, frame
 
 
 def matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date, limit: int,
-                   as_of: dt.date | None = None) -> dict:
+                   as_of: dt.date | None = None, order: str = ordering.MADE) -> dict:
     """``filters.filter_items`` of the record as of ``as_of``, without loading every item:
-    ``rows``, the first ``limit`` matching items annotated for ``today`` (oldest first);
-    ``matches``, how many match; ``total``, how many items there are."""
-    total, matches, frame = _found(store, chosen, today=today, limit=limit, as_of=as_of)
+    ``rows``, the first ``limit`` matching items annotated for ``today`` (oldest first, or by
+    reference with ``order=ordering.REFERENCE``); ``matches``, how many match; ``total``, how
+    many items there are."""
+    total, matches, frame = _found(store, chosen, today=today, limit=limit, as_of=as_of, order=order)
     return {"total": total, "matches": matches, "rows": annotate(frame, today=today)}
 
 
 def all_matching_items(store: Store, chosen: filters.ItemFilter, *, today: dt.date,
-                       as_of: dt.date | None = None) -> pd.DataFrame:
-    """Every item matching ``chosen`` as of ``as_of``, annotated (for a download)."""
-    return annotate(_found(store, chosen, today=today, limit=None, as_of=as_of)[2], today=today)
+                       as_of: dt.date | None = None, order: str = ordering.MADE) -> pd.DataFrame:
+    """Every item matching ``chosen`` as of ``as_of``, in ``order``, annotated, with each
+    addressee's own status (``with_addressee_statuses``; for a download)."""
+    frame = annotate(_found(store, chosen, today=today, limit=None, as_of=as_of, order=order)[2], today=today)
+    return with_addressee_statuses(frame, store, as_of=as_of)
+
+
+# -- a status per addressee (issue 13) in downloads -----------------------------------------------
+
+#: Items whose addressees' statuses are read in one query: bounds what one read holds.
+ADDRESSEES_READ_AT_ONCE = 1000
+
+
+def with_addressee_statuses(frame: pd.DataFrame, store: Store, *, as_of: dt.date | None) -> pd.DataFrame:
+    """``frame`` (item rows with ``id``, ``kind`` and ``owners``) with ``addressee_states``: for
+    an item with several addressees, each one's own status as of ``as_of`` (None: now), in
+    owner order, as (actor id, words) pairs (``status.addressee_words``); empty for the others,
+    whose one addressee's status is the item's. Only items with several are read, a thousand at
+    a time."""
+    frame = frame.copy()
+    several = [ident for ident, owners in zip(frame["id"], frame.get("owners", pd.Series(dtype=object)))
+               if len(split_list(owners if isinstance(owners, str) else "")) > 1] if not frame.empty else []
+    states: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(several), ADDRESSEES_READ_AT_ONCE):
+        for row in store.addressee_states(several[start:start + ADDRESSEES_READ_AT_ONCE], as_of=as_of):
+            words = status_rules.addressee_words(row["kind"], row["status"], row["response"], row["implementation"])
+            states.setdefault(row["item_id"], []).append((row["actor_id"], words))
+    frame["addressee_states"] = pd.Series([states.get(ident, []) for ident in frame["id"]], index=frame.index,
+                                          dtype=object)
+    return frame
 
 
 def items_of_document(store: Store, document_id: str, *, today: dt.date,
                       as_of: dt.date | None = None) -> pd.DataFrame:
     """The items quoted from ``document_id`` or first made in it (a report known only through
-    an article has no quotes of its own), as of ``as_of``, annotated, oldest first."""
+    an article has no quotes of its own), as of ``as_of``, annotated, in the document's order:
+    by reference (R2 before R10, ``ordering.sort_by_reference``), those without one after,
+    oldest first."""
     ids = store.item_ids_of_document(document_id, as_of=as_of)
-    return annotate(store.items_frame(ids=ids, include_quote=True, as_of=as_of), today=today)
+    frame = store.items_frame(ids=ids, include_quote=True, as_of=as_of)
+    return annotate(ordering.sort_by_reference(frame).reset_index(drop=True), today=today)
 
 
 def item_titles(store: Store, *, text: str = "", made_by: dt.date | None = None,

@@ -153,10 +153,25 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The export columns of ``frame`` (those present), with ``status_label`` named ``status_shown``."""
+def addressee_statuses_text(states: object, names: Mapping[str, str] | None = None) -> str:
+    """An item's addressees with their own statuses, as a download cell: "Home Office: accepted,
+    implemented; Police forces: accepted, in progress" (``names``: actor names by id; ids
+    without). ``states``: (actor id, words) pairs, as ``figures.with_addressee_statuses`` gives."""
+    if not isinstance(states, (list, tuple)):
+        return ""
+    return "; ".join(f"{(names or {}).get(actor, actor)}: {words}" for actor, words in states)
+
+
+def export_frame(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The export columns of ``frame`` (those present), with ``status_label`` named ``status_shown``
+    and, when ``frame`` has each addressee's status (issue 13), ``addressee_statuses`` after the
+    item's status (``addressee_statuses_text``, named with ``names``)."""
     columns = [c for c in EXPORT_COLUMNS if c in frame.columns]
-    return frame[columns].rename(columns={"status_label": "status_shown"})
+    out = frame[columns].rename(columns={"status_label": "status_shown"})
+    if "addressee_states" in frame.columns:
+        at = out.columns.get_loc("state") + 1 if "state" in out.columns else len(out.columns)
+        out.insert(at, "addressee_statuses", [addressee_statuses_text(v, names) for v in frame["addressee_states"]])
+    return out
 
 
 def _defuse(value):
@@ -211,7 +226,7 @@ def provenance_frame(frame: pd.DataFrame, provenance: Provenance) -> pd.DataFram
     """The export columns of ``frame`` with what a reader needs to check and cite each row
     without the tracker: the item's permalink, makers and owners by name (their ids kept
     beside), the source document's title and address, and the date and filter it was taken with."""
-    out = export_frame(frame).copy()
+    out = export_frame(frame, provenance.actor_names).copy()
     ids = out["id"].tolist()
     out.insert(1, "link", [provenance.item_url(i) for i in ids])
     for column in ("makers", "owners"):

@@ -84,6 +84,13 @@ def accountable(kind: str, owners: list[str], makers: list[str]) -> list[str]:
     return list(makers) if kind in HELD_BY_MAKERS else []
 
 
+def addressee_words(kind: str, status: str | None, response: str | None, implementation: str | None) -> str:
+    """One addressee's own status in words, for a list of them ("accepted, implemented" for a
+    recommendation: its response, then its implementation; the status for the other kinds)."""
+    shown = display_status(kind, status, response, implementation)
+    return f"{response_label(response)}, {shown}" if kind == ItemKind.RECOMMENDATION else shown
+
+
 def is_overdue(is_open_now: bool | None, deadline_end: dt.date | None, today: dt.date) -> bool:
     """Open with a deadline whose whole period ended before ``today``, whatever the response:
     a deadline "June 2024" is met on 30 June 2024 and overdue from 1 July."""

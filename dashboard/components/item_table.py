@@ -28,8 +28,10 @@ LABELS = {
                                         help="Open the item's page (its permalink)"),
     "kind": st.column_config.TextColumn("Kind"),
     "title": st.column_config.TextColumn("What", width="large"),
-    "reference": st.column_config.TextColumn("Ref.", help="Where the item is in its document (\"Recommendation 4\"); "
-                                             "click the heading to sort by it"),
+    "reference": st.column_config.TextColumn("Ref.", help="Where the item is in its document (\"Recommendation 4\"). "
+                                             "To list items in that order (R2, R4, R10), choose \"Order by: "
+                                             "reference\"; a click on this heading sorts the rows shown as "
+                                             "plain text (R10 before R4)"),
     "status_label": st.column_config.TextColumn("Status", help="Implementation status for recommendations"),
     "response_label": st.column_config.TextColumn("Response", help="A recommendation's response from its addressee"),
     "makers": st.column_config.TextColumn("Made by"),

@@ -21,6 +21,7 @@ from dashboard.staff.changes import changes_table
 from tracker import bulk
 from tracker import status as status_rules
 from tracker.auth import SessionEndedError
+from tracker.filters import addressee_statuses_text
 from tracker.errors import StatusUpdatesRefusedError, TrackerError
 from tracker.models import (
     ImplementationStatus,
@@ -29,6 +30,7 @@ from tracker.models import (
     PartialDate,
     ResponseStatus,
     describe_validation_error,
+    split_list,
 )
 from tracker.dates import date_label
 
@@ -130,6 +132,12 @@ for ident in chosen:
         seen[ident] = int(items.at[ident, "version"])
 
 rows = items.loc[chosen]
+names = data.actor_names(snap)
+# issue 13: a row may be about some addressees only; the chooser lists every addressee of the
+# items with several (the store refuses a body a row's item is not addressed to).
+owners_of = {ident: split_list(text) for ident, text in zip(rows["id"], rows["owners"])}
+several = sorted({body for bodies in owners_of.values() if len(bodies) > 1 for body in bodies},
+                 key=lambda body: names.get(body, body))
 frame = pd.DataFrame({
     "id": rows["id"],
     "title": rows["title"],
@@ -141,14 +149,30 @@ frame = pd.DataFrame({
     "response": [r if k == ItemKind.RECOMMENDATION else None for k, r in zip(rows["kind"], rows["response"])],
     "implementation": [i if k == ItemKind.RECOMMENDATION else None
                        for k, i in zip(rows["kind"], rows["implementation"])],
+    # beside the statuses they qualify: "for these bodies", then whom the item is addressed to
+    "addressees": [[] for _ in range(len(rows))],
+    # each body with its own status now ("Police forces: accepted, implemented"), as downloads say it
+    "bodies": [bulk_words or "; ".join(names.get(b, b) for b in owners_of[ident])
+               for ident, bulk_words in zip(rows["id"], (addressee_statuses_text(v, names)
+                                                        for v in rows["addressee_states"]))],
     "note": [""] * len(rows),
 }).reset_index(drop=True)
+if not several:  # no item with several addressees: every row is about all of its one
+    frame = frame.drop(columns=["bodies", "addressees"])
 st.caption(f"{len(chosen)} item{'s' if len(chosen) != 1 else ''}. Commitments and calls take a status; "
            "recommendations a response and an implementation status. Rows left as they are are not "
-           "recorded; a row with its own note is, even with the same status.")
+           "recorded; a row with its own note is, even with the same status."
+           + (" A recommendation addressed to several bodies: leave \"For\" empty for all of them, or choose "
+              "the ones the report speaks of (a row naming bodies is always recorded)." if several else ""))
+per_addressee = {
+    "bodies": st.column_config.TextColumn("Addressees now", width="medium"),
+    "addressees": st.column_config.MultiselectColumn(
+        "For (empty: all)", options=several, format_func=lambda body: names.get(body, body), width="medium",
+        help="The addressees this row's status is about; empty: all of the item's addressees."),
+} if several else {}
 edited = st.data_editor(
     frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch", on_change=_forget_outcome,
-    disabled=["id", "title", "kind", "now"],
+    disabled=["id", "title", "kind", "now", *(["bodies"] if several else [])],
     column_config={
         "id": st.column_config.TextColumn("Id", width="small"),
         "title": st.column_config.TextColumn("Title", width="medium"),
@@ -159,6 +183,7 @@ edited = st.data_editor(
         "implementation": st.column_config.SelectboxColumn(
             "New implementation", options=[s.value for s in ImplementationStatus]),
         "note": st.column_config.TextColumn("Own note (optional)", width="medium", max_chars=5000),
+        **per_addressee,
     },
 )
 

@@ -100,5 +100,6 @@ if its_items.empty:
     st.info("No item from this document has been recorded" + (" by this date." if snap.as_of else " yet."))
 else:
     item_table.show(its_items, names=names, key="document_items",
-                    columns=["link", "kind", "title", "status_label", "response_label", "makers", "owners",
+                    # in the document's order (R2 before R10; tracker.ordering), so its reference shows
+                    columns=["link", "kind", "title", "reference", "status_label", "response_label", "makers", "owners",
                              "made_label", "deadline_label"])

@@ -55,6 +55,16 @@ HISTORY = {
     "reported_by": "for history imported from a file: who the file said recorded it, published like "
                    "recorded_by (empty: recorded in this tracker)",
 }
+#: history.csv's columns: the assessment's, then whether it was marked as mistaken (issue 13; the
+#: published SQLite file keeps these in its own table, assessment_corrections).
+HISTORY_CSV = {
+    **HISTORY,
+    "corrected": "yes when the assessment was later marked as mistaken: it stays in the history, shown "
+                 "struck through, and no longer counts for any status or figure; no otherwise",
+    "correction_reason": "why it is mistaken, as the tracker's staff wrote it (empty when not corrected)",
+    "corrected_by": "who corrected it: a staff role (editor, admin), 'staff' or 'seed'; never a username",
+    "corrected_at": "when it was corrected (UTC; empty when not corrected)",
+}
 STATUSES = {
     "item_id": "the item (items.csv.gz)",
     "kind": "commitment, recommendation or call",
@@ -124,7 +134,8 @@ CSV_FILES = (
              "status that addressee's item stands at. The record holds one status per item today, so every "
              "addressee of an item shows the same status.", STATUSES),
     DataFile("data/history.csv.gz", "History", "Every assessment ever recorded, oldest first by the date its "
-             "evidence refers to. Append-only: nothing in it is edited or deleted.", HISTORY),
+             "evidence refers to. Append-only: nothing in it is edited or deleted; an assessment marked as "
+             "mistaken stays, with corrected = yes and the reason, and no longer counts.", HISTORY_CSV),
     DataFile("data/deadline_revisions.csv.gz", "Deadline revisions", "Every deadline set or moved; earlier ones "
              "are kept, so slippage shows.", DEADLINES),
     DataFile("data/links.csv.gz", "Links", "Links between items: what makes chains across the years.", LINKS),

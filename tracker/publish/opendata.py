@@ -160,7 +160,12 @@ def _append_only_members(published: PublishedRows, members: Members, table: str,
     entered since (all of it again when the last publish's are not known)."""
     count, top = published.extent(table)
     stamp = key_of(FORMAT, table, columns, roles_stamp)
-    if before is not None and before.get("stamp") == stamp and len(before["members"]) < 64:
+    # issue 13: a correction marks an earlier assessment as mistaken, so history.csv's members
+    # are also keyed on how many of their rows are corrected (corrections are append-only).
+    corrected = published.corrections if table == "assessments" else None
+    corrections = corrected() if corrected else 0
+    if (before is not None and before.get("stamp") == stamp and len(before["members"]) < 64
+            and before.get("corrections", 0) == corrections):
         old_count, old_top = before["count"], before["top"]
         added = published.extent(table, above=old_top)[0]
         if old_count + added == count:  # nothing entered below the last publish's top row
@@ -172,18 +177,20 @@ def _append_only_members(published: PublishedRows, members: Members, table: str,
                 keys.append(key)
             kept = [members.kept(k) for k in keys]
             if all(k is not None for k in kept):
-                return kept, {"stamp": stamp, "count": count, "top": top, "members": keys}
+                return kept, {"stamp": stamp, "count": count, "top": top, "members": keys,
+                              "corrections": corrections}
     keys, kept, low = [], [], 0
     step = 100_000
     while low < top or not keys:
         high = low + step
         rows, last = published.extent(table, above=low, upto=high)
-        key = key_of(stamp, "range", low, high, rows, last)
+        key = key_of(stamp, "range", low, high, rows, last,
+                     *([corrected(above=low, upto=high)] if corrected else []))
         kept.append(members.member(key, lambda low=low, high=high: _without_header(_csv(
             published.rows(table, columns, above=low, upto=high), columns))))
         keys.append(key)
         low = high
-    return kept, {"stamp": stamp, "count": count, "top": top, "members": keys}
+    return kept, {"stamp": stamp, "count": count, "top": top, "members": keys, "corrections": corrections}
 
 
 def export_json_members(store: Store, members: Members, item_keys: dict[str, str], chunks: list[list[str]],

@@ -155,15 +155,37 @@ class PublishedRows:
 
     def rows(self, table: str, columns: list[str], *, above: int = 0, upto: int | None = None) -> Iterator[tuple]:
         """The ``columns`` of ``table``'s rows with a rowid above ``above`` (and at most
-        ``upto``), in entry order."""
+        ``upto``), in entry order. For ``assessments``, ``CORRECTION_COLUMNS`` may be among them:
+        each row then says whether it was marked as mistaken (issue 13)."""
         _check(table)
-        selected = ", ".join(f"[{c}]" for c in columns)
         known = {c[1] for c in self.conn.execute(f"PRAGMA table_info([{table}])")}
-        if not set(columns) <= known:
-            raise ValueError(f"{table!r} has no column {sorted(set(columns) - known)}")
-        bound = "" if upto is None else f" AND rowid <= {int(upto)}"
-        yield from self.conn.execute(f"SELECT {selected} FROM [{table}] WHERE rowid > ?{bound} ORDER BY rowid",
-                                     (above,))
+        extra = CORRECTION_COLUMNS if table == "assessments" else {}
+        if not set(columns) <= known | set(extra):
+            raise ValueError(f"{table!r} has no column {sorted(set(columns) - known - set(extra))}")
+        selected = ", ".join(extra[c] if c in extra else f"t.[{c}]" for c in columns)
+        join = (" LEFT JOIN assessment_corrections c ON c.assessment_id = t.id"
+                if any(c in extra for c in columns) else "")
+        bound = "" if upto is None else f" AND t.rowid <= {int(upto)}"
+        yield from self.conn.execute(f"SELECT {selected} FROM [{table}] t{join} WHERE t.rowid > ?{bound} "
+                                     "ORDER BY t.rowid", (above,))
+
+    def corrections(self, *, above: int = 0, upto: int | None = None) -> int:
+        """How many assessments with an id above ``above`` (and at most ``upto``) are marked as
+        mistaken: corrections are append-only, so the same count means the same corrections, and
+        a CSV member of those rows made before is still right."""
+        bound = "" if upto is None else f" AND assessment_id <= {int(upto)}"
+        return self.conn.execute(f"SELECT count(*) FROM assessment_corrections WHERE assessment_id > ?{bound}",
+                                 (above,)).fetchone()[0]
+
+
+#: history.csv's correction columns (issue 13), read beside each assessment from
+#: ``assessment_corrections`` (who corrected it is already named by role in the published copy).
+CORRECTION_COLUMNS = {
+    "corrected": "CASE WHEN c.assessment_id IS NULL THEN 'no' ELSE 'yes' END",
+    "correction_reason": "c.reason",
+    "corrected_by": "c.corrected_by",
+    "corrected_at": "c.corrected_at",
+}
 
 
 def _check(table: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from .. import ordering
 from .. import status as status_rules
 from ..errors import NotFoundError
 from ..models import ItemRecord
@@ -208,6 +209,7 @@ class Reads:
         as_of: dt.date | None = None,
         open_only: bool = False,
         overdue_on: dt.date | None = None,
+        order: str = ordering.MADE,
     ) -> tuple[int, pd.DataFrame]:
         """Items of the record as it stood on ``as_of`` (None: now) that meet every condition
         given: how many, and the first ``limit`` of them (None: all; the columns and order of
@@ -219,8 +221,13 @@ class Reads:
         ``themes``, ``documents``, ``kinds``: any of them; ``made_from``/``made_to``: inclusive;
         ``open_only``: open items (tracker.status.is_open); ``overdue_on``: items overdue on that
         day (tracker.status.is_overdue, the condition ``deadline_counts`` counts).
+        ``order``: ``ordering.MADE`` (oldest first) or ``ordering.REFERENCE`` (by reference
+        within the document, R2 before R10: ``tracker.ordering``; the first ``limit`` are taken
+        in that order).
         The work is SQL on the indexed tables, whatever the number of items.
         """
+        if order not in ordering.ORDERS:
+            raise ValueError(f"unknown order {order!r}: choose one of {', '.join(ordering.ORDERS)}")
         clauses: list[str] = []
         params: dict[str, Any] = {}
         record, cur = "items i", "i"
@@ -277,10 +284,17 @@ class Reads:
         # One pass over the items (the text test runs once per item), then the rows shown by id.
         # A text search reads every row anyway: scanning the table in storage order and sorting
         # the matches beats walking the date index and jumping to each row (3x at 100k).
-        order = "+i.made_start" if needle else "i.made_start"
+        if order == ordering.REFERENCE:
+            ordering.register(self.db.conn)
+            sql_order = ordering.sql_order("i.reference", "i.made_start", "i.id")
+        else:
+            sql_order = f"{'+i.made_start' if needle else 'i.made_start'}, i.id"
         ids = [row[0] for row in self.db.conn.execute(
-            f"SELECT i.id FROM {record} WHERE {where} ORDER BY {order}, i.id", params)]
-        return len(ids), self.items_frame(ids=ids[:limit], include_quote=include_quote, as_of=as_of)
+            f"SELECT i.id FROM {record} WHERE {where} ORDER BY {sql_order}", params)]
+        frame = self.items_frame(ids=ids[:limit], include_quote=include_quote, as_of=as_of)
+        if order == ordering.REFERENCE:  # items_frame gives them oldest first
+            frame = ordering.sort_by_reference(frame).reset_index(drop=True)
+        return len(ids), frame
 
     def _text_condition(self, text: str, clauses: list[str], params: dict[str, Any]) -> str:
         """Add the item search for ``text`` (case-insensitive plain text in the id, title, quote,

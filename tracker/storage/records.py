@@ -38,6 +38,17 @@ from .schema import COUNTED_ASSESSMENTS, _search_text
 from .shared import SEED_RECORDER, _LISTED_IDS, _now, _recorder, _utc_text
 
 
+def _addressees_problem(item_id: str, addressees: Sequence[str], owners: set[str]) -> str | None:
+    """Why an assessment about ``addressees`` cannot be recorded for ``item_id``, whose
+    addressees (owners) are ``owners``: the bodies that are not among them (the one rule for a
+    single assessment, a progress report's rows and the CLI); None when it can."""
+    strangers = [body for body in addressees if body not in owners]
+    if not strangers:
+        return None
+    return (f"addressees: {', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not "
+            f"among the addressees of {item_id} ({', '.join(sorted(owners)) or 'none'})")
+
+
 class RecordWrites:
     """Writes to the record (see ``Store``)."""
 
@@ -357,11 +368,9 @@ class RecordWrites:
         item) only; InvalidInputError names any that is not an owner."""
         owners = {row[0] for row in conn.execute(
             "SELECT actor_id FROM item_actors WHERE item_id = ? AND role = 'owner'", (item_id,))}
-        strangers = [body for body in addressees if body not in owners]
-        if strangers:
-            raise InvalidInputError(
-                f"addressees: {', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not "
-                f"among the addressees of {item_id} ({', '.join(sorted(owners)) or 'none'})")
+        problem = _addressees_problem(item_id, addressees, owners)
+        if problem:
+            raise InvalidInputError(problem)
         assessment_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         conn.executemany("INSERT INTO assessment_actors (assessment_id, actor_id) VALUES (?, ?)",
                          [(assessment_id, body) for body in addressees])
@@ -456,6 +465,11 @@ class RecordWrites:
                     f"SELECT id, made_start, made_precision FROM items WHERE id IN {_LISTED_IDS}",
                     {"ids": json.dumps(wanted)})
             }
+            owners: dict[str, set[str]] = {}
+            for ident, actor in conn.execute(
+                    f"SELECT item_id, actor_id FROM item_actors WHERE role = 'owner' AND item_id IN {_LISTED_IDS}",
+                    {"ids": json.dumps(wanted)}):
+                owners.setdefault(ident, set()).add(actor)
             documents = {u.assessment.evidence_document_id for u in updates} - {None}
             known_documents = {
                 row[0] for row in conn.execute(
@@ -481,6 +495,10 @@ class RecordWrites:
                     update.assessment.check_made(made[ident])
                 except ValueError as exc:
                     problems.append(f"item {ident!r}: {exc}")
+                # issue 13: a row of a progress report may be about some addressees only
+                problem = _addressees_problem(ident, update.assessment.addressees, owners.get(ident, set()))
+                if problem:
+                    problems.append(f"item {ident!r}: {problem}")
                 document = update.assessment.evidence_document_id
                 if document is not None and document not in known_documents:
                     problems.append(f"item {ident!r}: evidence document {document!r} does not exist")
