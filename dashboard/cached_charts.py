@@ -29,3 +29,31 @@ def status_bars(*args, credit: str | None = None, **kwargs) -> go.Figure:
 def open_items(*args, credit: str | None = None, **kwargs) -> go.Figure:
     """``charts.open_items``, with ``credit`` under its title, cached."""
     return charts.credited(charts.open_items(*args, **kwargs), credit)
+
+
+@st.cache_resource(**FIGURES)
+def response_waiting(*args, credit: str | None = None, **kwargs) -> go.Figure:
+    """``charts.response_waiting``, with ``credit`` under its title, cached."""
+    return charts.credited(charts.response_waiting(*args, **kwargs), credit)
+
+
+@st.cache_resource(**FIGURES)
+def chain_timeline(record: tuple, chain_id: str, _chain, *, credit: str | None = None, **kwargs) -> go.Figure:
+    """``charts.chain_timeline`` of ``_chain``, with ``credit`` under its title, cached: the gaps
+    page draws eight chains, 0.1-0.5 s each to build. Keyed on ``record`` (``Snapshot.key``:
+    which record, as of which date) and the chain's id, which decide the chain; the chain
+    itself is not hashed (hashing its frames cost a third of a warm gaps page)."""
+    return charts.credited(charts.chain_timeline(_chain, **kwargs), credit)
+
+
+@st.cache_resource(**FIGURES)
+def events_strip(*args, credit: str | None = None, **kwargs) -> go.Figure:
+    """``charts.events_strip``, with ``credit`` under its title, cached: thousands of marks, each
+    with its hover text, took seconds to build on every run of the timeline."""
+    return charts.credited(charts.events_strip(*args, **kwargs), credit)
+
+
+@st.cache_resource(**FIGURES)
+def events_per_year(*args, credit: str | None = None, **kwargs) -> go.Figure:
+    """``charts.events_per_year``, with ``credit`` under its title, cached."""
+    return charts.credited(charts.events_per_year(*args, **kwargs), credit)

@@ -16,6 +16,7 @@ is unset, ``oidc`` if ``.streamlit/secrets.toml`` has an ``[auth]`` section, els
 from __future__ import annotations
 
 import os
+import weakref
 from contextlib import AbstractContextManager
 from urllib.parse import quote, urlencode
 
@@ -144,14 +145,45 @@ def _oidc_identity() -> dict | None:
     return identity if identity.get("is_logged_in") else None
 
 
+#: The answer of ``current`` in each script run, for the token it was asked about: the sidebar,
+#: the account box and a staff page's gate all ask who is signed in, and each check is a
+#: database read (three per staff page run). Keyed weakly by the object Streamlit makes afresh
+#: at the start of every run (``ScriptRunContext.parallel_coordinator``, made by its
+#: ``reset()``), so the next run, a rerun or a fragment's, checks the database again, and the
+#: entries go with their runs.
+_CHECKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _this_run() -> object | None:
+    """The object standing for this script run (see ``_CHECKED``), or None outside one."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "parallel_coordinator", None) if ctx is not None else None
+
+
 def current() -> Principal | None:
-    """Who is signed in, checked against the database now; None for a viewer.
+    """Who is signed in, checked against the database once per script run (again whenever the
+    token changes within the run: a sign-in or sign-out); None for a viewer.
 
     In OIDC mode a provider sign-in without a tracker session opens one (matched by email).
     A session that has ended (idle, signed out elsewhere, account disabled) is dropped here,
     with a notice saying why; in OIDC mode the provider sign-in is ended too, so an idle
     browser cannot sign straight back in without the provider.
     """
+    run, held = _this_run(), token()
+    if run is not None:
+        checked = _CHECKED.get(run)
+        if checked is not None and checked[0] == held:
+            return checked[1]
+    who = _check()
+    if run is not None:  # the token as the check left it (an OIDC sign-in opens one, an ended one goes)
+        _CHECKED[run] = (token(), who)
+    return who
+
+
+def _check() -> Principal | None:
+    """``current`` without the memo: the database's answer now."""
     if token() is None:
         identity = _oidc_identity()
         if identity is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import cached_charts, data
 from dashboard.components import as_of, chart, item_table, past_deadline
 from dashboard.pages import page
 from dashboard.safe_text import md
@@ -64,10 +64,10 @@ else:
     still_open = delivery[delivery["state"] == "open"].head(15)
     if not still_open.empty:
         chart.show(
-            charts.credited(charts.open_items(
-                still_open, reference_date=snap.reference_date, names=names,
+            cached_charts.open_items(
+                still_open, reference_date=snap.reference_date, names=names, credit=credit,
                 title="Undelivered and still open: from the date made to now, deadline marked",
-                subtitle="Most overdue first; up to 15 shown, all are in the table below"), credit),
+                subtitle="Most overdue first; up to 15 shown, all are in the table below"),
             name="delivery-gap", key="delivery_chart",
             summary="Each bar runs from the date an undelivered item was made to now; the table below "
                     "lists every item of the delivery gap with its status, age and deadline.",
@@ -83,8 +83,8 @@ st.caption("Recommendations whose addressee has not responded on the record.")
 if response.empty:
     st.info("Every recommendation has a recorded response.")
 else:
-    chart.show(charts.credited(charts.response_waiting(
-                   response, names=names, title="Recommendations awaiting a response, by addressee"), credit),
+    chart.show(cached_charts.response_waiting(
+                   response, names=names, title="Recommendations awaiting a response, by addressee", credit=credit),
                name="response-gap", key="response_chart",
                summary="Each bar counts one addressee's recommendations still awaiting a response; the "
                        "table below lists them.")
@@ -130,7 +130,8 @@ else:
         st.caption(f"The {MAX_CHAINS_DRAWN} oldest of {found['chains_count']:,} chains are drawn below.")
     for chain in data.chains(snap, drawn_ids):
         st.markdown(f"**{md(chain.title)}**  \n{md(chain.span(today=snap.reference_date).sentence(names))}")
-        chart.show(charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of), credit),
+        chart.show(cached_charts.chain_timeline(snap.key, chain.id, chain, names=names, as_of=snap.as_of,
+                                                credit=credit),
                    name=f"chain-{chain.id}", key=f"chain_{chain.id}",
                    summary=f"{len(chain.item_ids)} linked items on one time line, oldest first; they are "
                            "listed, with links, just below.")

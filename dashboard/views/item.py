@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import cached_charts, data
 from dashboard.components import as_of, chart
 from dashboard.pages import page
 from dashboard.safe_text import md, md_link
@@ -232,8 +232,8 @@ if chain is not None:
     st.header("The chain this item belongs to")
     st.markdown(md(chain.span(today=snap.reference_date).sentence(names)))
     chart.show(
-        charts.credited(charts.chain_timeline(chain, names=names, as_of=snap.as_of, current=item["id"]),
-                        data.chart_credit(snap, "item", id=item["id"])),
+        cached_charts.chain_timeline(snap.key, chain.id, chain, names=names, as_of=snap.as_of, current=item["id"],
+                                     credit=data.chart_credit(snap, "item", id=item["id"])),
         name=f"chain-{chain.id}", key="chain_chart",
         summary=f"This item and the {len(chain.item_ids) - 1} items linked to it, on one time line, oldest first.",
         table=chain.items[["made_label", "kind", "title", "status_label"]].rename(columns={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import cached_charts, data
 from dashboard.components import as_of, chart, item_table
 from dashboard.safe_text import md, md_link, web_url
 from tracker.counts import scorecard_table
@@ -44,10 +44,10 @@ st.dataframe(
 
 card = data.source_scorecard(snap)
 chart.show(
-    charts.credited(charts.status_bars(
+    cached_charts.status_bars(
         card, title="Items found in each document, by status", group_title="Document",
         subtitle="Findings carry no status and are counted as findings; an item counts for "
-                 "the article quoting it and the report it was first made in"), data.chart_credit(snap, "sources")),
+                 "the article quoting it and the report it was first made in", credit=data.chart_credit(snap, "sources")),
     name="items-by-document", key="documents_chart", table=scorecard_table(card),
     table_label="Items by document and status as a table",
     summary="Each bar is one document; its segments count the items found in it by status.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import cached_charts, data
 from dashboard.components import as_of, chart, item_table
 from tracker import timeline
 from tracker.dates import long_date
@@ -41,19 +41,19 @@ if view["shown"] == 0:
 per = "day" if view["period"] == "day" else "month"
 credit = data.chart_credit(snap, "timeline")
 chart.show(
-    charts.credited(charts.events_strip(
+    cached_charts.events_strip(
         view["marks"], title="Each event on the time line, coloured by status",
         subtitle=f"Assessments show the status they gave, other events the item's status; "
                  f"a number counts the events in that {per}; the axis runs to "
-                 f"{long_date(snap.reference_date)}", until=snap.reference_date), credit),
+                 f"{long_date(snap.reference_date)}", until=snap.reference_date, credit=credit),
     name="events-timeline", key="events_strip",
     summary="One lane per kind of event, each mark a day with events; the table at the foot of the page "
             "lists the events themselves.",
 )
 per_year = view["per_year"]
 chart.show(
-    charts.credited(charts.events_per_year(per_year, title="Events per year, by type",
-                                           until=snap.reference_date), credit),
+    cached_charts.events_per_year(per_year, title="Events per year, by type", until=snap.reference_date,
+                                  credit=credit),
     name="events-per-year", key="events_per_year",
     table=per_year.pivot_table(index="year", columns="event", values="n", aggfunc="sum", fill_value=0)
     .reset_index() if not per_year.empty else None,
