@@ -31,10 +31,11 @@ START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 
 
-def pick_option(page, box, name: str, *, attempts: int = 6) -> None:
+def pick_option(page, box, name, *, attempts: int = 6) -> None:
     """Open the select box ``box`` and click its option ``name``. On a loaded machine a script
     rerun can redraw the box between the click and the list opening (the list then closes, or
-    the click only focuses it), so the list is opened again until the option shows."""
+    the click only focuses it), so the list is opened again until the option shows. ``name``
+    is the option's whole text, or a compiled pattern."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     option = page.get_by_role("option", name=name, exact=True)
@@ -68,6 +69,43 @@ def visit(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(IDLE)
     settle(page)
+
+
+def pick_options(page, box, names) -> None:
+    """Choose each of ``names`` (whole option texts) in the multiselect ``box``, checking that
+    each shows as chosen: a click that lands while the list reflows (a chosen option leaves it)
+    can be lost, and is then made again."""
+    from playwright.sync_api import expect
+
+    for name in names:
+        chip = box.locator(f'[data-tag][aria-label="{name}"]')  # a chosen value's tag
+        for _ in range(4):
+            if chip.count():
+                break
+            pick_option(page, box, name)
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(200)
+        expect(chip).to_have_count(1)
+
+
+def labelled(page, testid: str, label: str):
+    """The widget ``testid`` (``stSelectbox``, ``stMultiSelect``, ...) whose label is ``label``,
+    for ``pick_option``."""
+    return page.get_by_test_id(testid).filter(
+        has=page.get_by_test_id("stWidgetLabel").filter(has_text=label)).first
+
+
+def sign_in(page, url: str, username: str, password: str) -> None:
+    """Open the staff page at ``url`` and sign in on the form it shows, with a local password;
+    returns once the sidebar says who is signed in."""
+    from playwright.sync_api import expect
+
+    visit(page, url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible()
 
 
 class ServerDidNotStart(RuntimeError):

@@ -199,9 +199,43 @@ def test_the_gaps_name_the_bodies_behind(six):
     from tracker import gaps
 
     found = gaps.gap_tables(six, today=dt.date.today(), limit=10)
-    delivery = gaps.with_bodies_behind(found["delivery"], six, as_of=None)
-    row = delivery.set_index("id").loc["share-data"]
+    row = found["delivery"].set_index("id").loc["share-data"]  # gap_tables names them itself
     assert row["bodies_behind"] == "; ".join(BODIES[2:])
     assert row["bodies_behind_label"] == "4 of 6 bodies"
     earlier = gaps.with_bodies_behind(found["delivery"], six, as_of=dt.date(2024, 3, 1))
     assert earlier.set_index("id").loc["share-data", "bodies_behind_label"] == "6 of 6 bodies"
+    then = gaps.gap_tables(six, today=dt.date(2024, 3, 1), as_of=dt.date(2024, 3, 1), limit=10)
+    assert then["delivery"].set_index("id").loc["share-data", "bodies_behind_label"] == "6 of 6 bodies"
+
+
+def test_the_past_deadline_list_says_how_many_bodies_are_behind_at_any_date(six):
+    from tracker import gaps
+
+    today = dt.date(2025, 1, 1)  # the deadline "March 2023" ended on 31 March 2023
+    row = gaps.past_deadline_table(six, today=today, as_of=today)["rows"].set_index("id").loc["share-data"]
+    assert (row["days_overdue"], row["bodies_behind_label"]) == ((today - dt.date(2023, 3, 31)).days, "4 of 6 bodies")
+    assert row["bodies_behind"] == "; ".join(BODIES[2:])
+    assert gaps.past_deadline_table(six, today=dt.date.today())["rows"].set_index("id").loc[
+        "share-data", "bodies_behind_label"] == "4 of 6 bodies"  # now
+    before = gaps.past_deadline_table(six, today=dt.date(2024, 3, 1), as_of=dt.date(2024, 3, 1))["rows"]
+    assert before.set_index("id").loc["share-data", "bodies_behind_label"] == "6 of 6 bodies"
+    # once every body has implemented it the item is closed: no longer past its deadline
+    version = six.get_item("share-data")["version"]
+    six.record_assessment("share-data", Assessment(
+        response="accepted", implementation="implemented", evidence="All done.", assessed_on="2024-09",
+        addressees=BODIES[2:]), expected_version=version, by="t")
+    assert gaps.past_deadline_table(six, today=today)["count"] == 0
+    assert gaps.past_deadline_table(six, today=today, as_of=today)["count"] == 0
+
+
+def test_the_edition_gap_tables_say_how_many_bodies_are_behind(six, tmp_path):
+    from tracker.publish import publish
+
+    site = tmp_path / "site"
+    publish(six, site, base_url="https://example.org/")
+    page = (site / "gaps.html").read_text(encoding="utf-8")
+    late = page.split('id="past-deadline"')[1].split('id="delivery"')[0]
+    assert "<th scope=\"col\">Behind</th>" in late and "<td>4 of 6 bodies</td>" in late
+    assert "<td>Courts; Prisons; Probation; Councils</td>" in late  # named, not by id
+    delivery = page.split('id="delivery"')[1]
+    assert "<td>4 of 6 bodies</td>" in delivery

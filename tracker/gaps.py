@@ -580,8 +580,11 @@ def gap_tables(store: Store, *, today: dt.date, as_of: dt.date | None = None, li
     return {
         "delivery_count": delivery_count, "response_count": response_count, "evidence_count": evidence_count,
         "claimed_count": len(claimed), "chains_count": len(listed),
-        "delivery": delivery_gaps(delivery, today=today).join(dates, on="id"),
-        "response": response_gaps(frames.annotate(response, today=today), today=today),
+        # issue 13: the addressees behind on each item shown ("4 of 6 bodies"), as of the same date
+        "delivery": with_bodies_behind(delivery_gaps(delivery, today=today).join(dates, on="id"), store,
+                                       as_of=as_of),
+        "response": with_bodies_behind(response_gaps(frames.annotate(response, today=today), today=today),
+                                       store, as_of=as_of, response=True),
         "evidence": evidence_gaps(frames.annotate(evidence, today=today), today=today),
         "claimed": claimed.head(limit),
         "chains": listed.head(limit),
@@ -619,13 +622,15 @@ def past_deadline_table(store: Store, *, today: dt.date, as_of: dt.date | None =
     """The record's overdue items as of ``as_of`` (None: now), overdue counted to ``today``:
     ``rows``, the first ``limit`` in ``past_deadline``'s order; ``count``, how many in all (the
     Overview's "Overdue" figure: the same SQL condition ``Store.deadline_counts`` counts); and
-    ``awaiting``, how many of them await a response. Bounded: counted in SQL, only the rows shown
-    are read."""
+    ``awaiting``, how many of them await a response. Each row of an item with several addressees
+    names the bodies whose own status is still open (``with_bodies_behind``: "4 of 6 bodies").
+    Bounded: counted in SQL, only the rows shown are read."""
     overdue = status_rules.sql_overdue(status_rules.sql_is_open(), "deadline_end", ":today")
     awaiting = status_rules.sql_awaiting_response()
     params = {"today": today.isoformat()}
     count, rows = store.items_where(overdue, params, order=f"{awaiting} DESC, deadline_end, id",
                                     limit=limit, as_of=as_of)
     awaiting_count, _ = store.items_where(f"{overdue} AND {awaiting}", params, order="id", limit=0, as_of=as_of)
-    return {"rows": past_deadline(frames.annotate(rows, today=today)), "count": count,
+    return {"rows": with_bodies_behind(past_deadline(frames.annotate(rows, today=today)), store, as_of=as_of),
+            "count": count,
             "awaiting": awaiting_count}

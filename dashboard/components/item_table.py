@@ -47,7 +47,7 @@ LABELS = {
     "last_evidence_url": st.column_config.LinkColumn("Evidence link"),
     # issue 13: the addressees behind on an item with several
     "bodies_behind": st.column_config.TextColumn("Bodies behind"),
-    "bodies_behind_label": st.column_config.TextColumn("Of the addressees"),
+    "bodies_behind_label": st.column_config.TextColumn("Behind"),  # "4 of 6 bodies" (gaps.with_bodies_behind)
 }
 
 

@@ -14,7 +14,8 @@ from dashboard.pages import page
 from tracker.dates import long_date
 from tracker.filters import OVERDUE, ItemFilter
 
-COLUMNS = ["link", "days_overdue", "deadline_label", "title", "kind", "held_by", "response_label", "status_label"]
+COLUMNS = ["link", "days_overdue", "deadline_label", "title", "bodies_behind_label", "bodies_behind", "kind",
+           "held_by", "response_label", "status_label"]
 
 
 def show(snap: data.Snapshot, *, names: Mapping[str, str]) -> None:
@@ -23,7 +24,8 @@ def show(snap: data.Snapshot, *, names: Mapping[str, str]) -> None:
     st.header("Past deadline")
     st.caption(f"Every open item whose deadline had wholly passed on {long_date(snap.reference_date)}, whatever "
                "its response (a deadline “June 2024” is overdue from 1 July 2024). Recommendations still "
-               "awaiting a response come first, then the longest overdue.")
+               "awaiting a response come first, then the longest overdue. For an item addressed to several "
+               "bodies, “Behind” counts those whose own status is still open (“4 of 6 bodies”).")
     if count == 0:
         st.info("No open item is past its deadline." if data.headline(snap).open_with_deadline else
                 "No open item has a deadline recorded, so none can be overdue: not the same as none overdue.")

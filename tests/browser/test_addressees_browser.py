@@ -6,7 +6,7 @@ implemented", and the item as in progress. Screenshots go to test-output/screens
 from __future__ import annotations
 
 import pytest
-from browser_support import IDLE, ROOT, dashboard_server, settle, visit
+from browser_support import IDLE, ROOT, dashboard_server, settle, sign_in, visit
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -84,11 +84,7 @@ def test_six_bodies_each_with_its_own_status(served, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(20_000)
     page = context.new_page()
-    visit(page, f"{url}/record-assessment?item={ITEM}")
-    page.get_by_label("Username").fill("edna")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    settle(page)
+    sign_in(page, f"{url}/record-assessment?item={ITEM}", "edna", PASSWORD)
     record(page, implementation="implemented", bodies=["body-home", "body-police"],
            evidence="The Audit Office's follow-up found data shared by these two.")
     record(page, implementation="in progress", bodies=["body-courts", "body-prisons", "body-probation",

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from browser_support import IDLE, ROOT, dashboard_server, settle, visit
+from browser_support import IDLE, ROOT, dashboard_server, settle, sign_in, visit
 from dashboard_fixture import build_seeded_db
 
 from tracker import auth
@@ -73,11 +73,7 @@ def test_an_editor_corrects_a_mistaken_assessment_and_a_reader_sees_it_struck_th
     evidence = "Browser test: a progress report of this month, misread as saying it was done."
 
     page = new_page()
-    visit(page, f"{url}/record-assessment?item={item['id']}")
-    page.get_by_label("Username").fill("edna")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    settle(page)
+    sign_in(page, f"{url}/record-assessment?item={item['id']}", "edna", PASSWORD)
     expect(page.get_by_role("heading", name="Record an assessment")).to_be_visible()
 
     # 1. the mistaken assessment, dated to the month

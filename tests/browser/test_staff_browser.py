@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import browser_support
 import pytest
 from browser_support import IDLE, ROOT, dashboard_server, settle, visit
 from dashboard_fixture import build_seeded_db
@@ -65,14 +66,7 @@ def served(tmp_path_factory):
 
 def sign_in(page, served: Served, path: str, username: str) -> None:
     """Open a staff URL and sign in on the form it shows; the page itself then appears."""
-    visit(page, f"{served.url}/{path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    settle(page)
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible()
+    browser_support.sign_in(page, f"{served.url}/{path}", username, PASSWORD)
 
 
 def choose(page, label: str, option: str) -> None:

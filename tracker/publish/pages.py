@@ -72,6 +72,7 @@ COLUMN_LABELS = {
     "days_overdue": "Days overdue", "days_open": "Days open", "years_open": "Years open",
     "days_waiting": "Days waiting", "last_assessed_on": "Last assessed", "reason": "Why it is here",
     "themes": "Themes", "document": "Source", "held_by": "Held to account",
+    "bodies_behind_label": "Behind", "bodies_behind": "Bodies behind",  # issue 13: "4 of 6 bodies"
 }
 
 
@@ -103,7 +104,7 @@ def rows_of(frame: pd.DataFrame, keys, names: Mapping[str, str]) -> list[dict]:
         row = {}
         for key in wanted:
             value = _plain(record.get(key))
-            if key in ("makers", "owners", "held_by"):
+            if key in ("makers", "owners", "held_by", "bodies_behind"):
                 value = names_of(value, names)
             row[key] = "" if value is None and key not in ("days_overdue", "days_open") else value
         out.append(row)
@@ -236,8 +237,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
     names = record.names
     today = record.today
     charts: dict[str, Chart | None] = {"delivery": None}
-    delivery_keys = ["title", "kind", "owners", "status_label", "response_label", "made_label", "days_open",
-                     "deadline_label", "days_overdue"]
+    delivery_keys = ["title", "bodies_behind_label", "bodies_behind", "kind", "owners", "status_label",
+                     "response_label", "made_label", "days_open", "deadline_label", "days_overdue"]
     delivery = found.delivery.assign(days_open=found.delivery["days_since_made"]) if not found.delivery.empty \
         else found.delivery
     still_open = found.delivery[found.delivery["state"] == "open"].head(15) if not found.delivery.empty else None
@@ -248,7 +249,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
             subtitle="Most overdue first; up to 15 shown, all are in the table below"),
             (still_open, today, sorted(names.items())), _item_frame_table(
             still_open.assign(days_open=still_open["days_since_made"]), delivery_keys, names), credit=credit)
-    response_keys = ["title", "makers", "owners", "made_label", "days_waiting"]
+    response_keys = ["title", "bodies_behind_label", "bodies_behind", "makers", "owners", "made_label",
+                     "days_waiting"]
     if not found.response.empty:
         owners = pd.Series([o for text in found.response["owners"].tolist() for o in split_list(none_if_missing(text))])
         waiting = owners.map(lambda o: names.get(o, o)).value_counts()
@@ -298,8 +300,8 @@ def gaps_context(record: Record, cache: ChartCache, credit: str | None = None) -
 
 
 #: The columns of the "Past deadline" table, as the dashboard's gaps page shows them.
-PAST_DEADLINE_KEYS = ["days_overdue", "deadline_label", "title", "kind", "held_by", "response_label",
-                      "status_label"]
+PAST_DEADLINE_KEYS = ["days_overdue", "deadline_label", "title", "bodies_behind_label", "bodies_behind", "kind",
+                      "held_by", "response_label", "status_label"]
 
 
 def past_deadline_context(record: Record) -> dict:
