@@ -142,6 +142,22 @@ def test_edition_of_generated_data_after_writes_shows_the_dashboards_figures(tmp
     assert_same_as_dashboard(db, tmp_path / "site", monkeypatch)
 
 
+def test_chains_from_the_annotated_record_are_those_read_from_the_store(tmp_path):
+    """The edition makes the chains from the annotated record it already holds
+    (``record_chains(annotated=...)``) instead of reading the ends of links again: the same chains."""
+    from tracker import frames, gaps
+
+    with Store(tmp_path / "generated.db") as store:
+        generate(store, items=300, seed=5, chunk_size=150)
+        annotated = frames.annotate(store.items_frame(include_quote=True), today=TODAY)
+        read = gaps.record_chains(store, today=TODAY)
+        reused = gaps.record_chains(store, today=TODAY, annotated=annotated)
+    assert read, "the generated record has chains"
+    assert [(c.item_ids, c.first_made, c.last_made, c.open_count) for c in reused] == [
+        (c.item_ids, c.first_made, c.last_made, c.open_count) for c in read]
+    assert gaps.chain_summary(reused).equals(gaps.chain_summary(read))
+
+
 def test_republishing_rewrites_only_what_changed_and_swaps_at_once(seeded_edition):
     db, site, first = seeded_edition
     assert site.is_symlink()

@@ -497,11 +497,16 @@ def _combinations(store: Store, as_of: dt.date | None, rule) -> list[tuple]:
 
 
 def record_chains(store: Store, *, today: dt.date, as_of: dt.date | None = None,
-                  links: pd.DataFrame | None = None) -> list[Chain]:
-    """``chains`` of the record as of ``as_of``, reading only the items at the end of a link."""
+                  links: pd.DataFrame | None = None, annotated: pd.DataFrame | None = None) -> list[Chain]:
+    """``chains`` of the record as of ``as_of``, reading only the items at the end of a link;
+    or, given ``annotated`` (every item of the record as of ``as_of``, annotated to ``today``:
+    the published edition has it already), reading none (at 100,000 items the ends of links
+    are most of the record: a second read of it)."""
     links = store.links() if links is None else links
     if links.empty:
         return []
+    if annotated is not None:
+        return chains(annotated, links)
     usable = links[links["kind"].isin(list(CHAIN_LINK_KINDS))]
     ids = sorted(set(usable["source_id"]) | set(usable["target_id"]))
     members = frames.annotate(store.items_frame(ids=ids, include_quote=True, as_of=as_of), today=today)

@@ -89,6 +89,11 @@ def test_overview_item_gaps_and_feed_in_chromium(edition, page):
     permalink = page.url
     page.goto(permalink)  # the permalink, opened directly
     assert page.locator("h1").inner_text() == title
+    # the embed and badge codes, written by the shared item.js from the address the page is served from
+    address = permalink.split("#")[0]
+    assert page.input_value("#embed-code").startswith(f'<iframe src="{address}#embed" title="')
+    badge = address.replace("/items/", "/badges/").replace(".html", ".svg")
+    assert page.input_value("#badge-code").startswith(f'<a href="{address}"><img src="{badge}" alt="status: ')
     page.goto(url + "gaps.html")
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     assert shown_figures(page) == dashboard_metrics(db, "views/gaps.py")

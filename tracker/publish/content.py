@@ -97,10 +97,12 @@ def overview(store: Store, *, today: dt.date, names: dict[str, str]) -> Overview
     )
 
 
-def gap_tables(store: Store, links: pd.DataFrame, *, today: dt.date) -> GapTables:
+def gap_tables(store: Store, links: pd.DataFrame, *, today: dt.date,
+               annotated: pd.DataFrame | None = None) -> GapTables:
     """The gaps page's tables as ``dashboard.data.gap_tables`` reads them (``gaps.gap_tables``:
-    the first ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws."""
-    chain_list = gaps.record_chains(store, today=today, links=links)
+    the first ``GAP_ROWS_SHOWN`` rows of each, ``counts`` of them all) and the chains it draws;
+    ``annotated``: every item, when already read (the chains are made from it)."""
+    chain_list = gaps.record_chains(store, today=today, links=links, annotated=annotated)
     found = gaps.gap_tables(store, today=today, limit=GAP_ROWS_SHOWN, links=links, chain_list=chain_list)
     names = ("delivery", "response", "evidence", "claimed", "chains")
     return GapTables(
@@ -127,7 +129,7 @@ def read_record(store: Store, *, today: dt.date) -> Record:
         names=names,
         documents=documents,
         overview=overview(store, today=today, names=names),
-        gaps=gap_tables(store, links, today=today),
+        gaps=gap_tables(store, links, today=today, annotated=annotated),
         sources=figures.source_scorecard(store, names=doc_titles),
         document_counts=figures.document_counts(store),
         items=annotated,

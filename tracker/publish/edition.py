@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import time
 from dataclasses import dataclass
@@ -140,11 +139,13 @@ def _page(env, template: str, path: str, site: dict, **context) -> str:
 def _item_links(record: content.Record) -> dict[str, list[dict]]:
     """Each item's links in both directions, with the other item's id, title, kind and date made,
     ordered by that date (as ``Store.links_of``)."""
-    items = record.items.set_index("id")
-    titles, kinds, made = items["title"].to_dict(), items["kind"].to_dict(), items["made_start"].to_dict()
+    # plain lists: Series.to_dict and iterating Arrow-backed columns cost seconds at 100,000 items
+    ids = record.items["id"].tolist()
+    titles, kinds, made = (dict(zip(ids, record.items[c].tolist())) for c in ("title", "kind", "made_start"))
     found: dict[str, list[dict]] = {}
-    for source, kind, target, note in zip(record.links["source_id"], record.links["kind"],
-                                          record.links["target_id"], record.links["note"]):
+    links = record.links
+    for source, kind, target, note in zip(links["source_id"].tolist(), links["kind"].tolist(),
+                                          links["target_id"].tolist(), links["note"].tolist()):
         note = note if isinstance(note, str) else None
         found.setdefault(source, []).append({"direction": "outgoing", "kind": kind, "note": note, "other_id": target,
                                              "other_title": titles[target], "other_kind": kinds[target],
@@ -175,9 +176,13 @@ def _records(frame) -> list[dict]:
     iterating Arrow-backed cells one by one costs seconds at 100,000 items."""
     columns = {}
     for name in frame.columns:
-        values = frame[name].astype(object).tolist()
-        columns[name] = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT
-                         else v for v in values]
+        column = frame[name]
+        values = column.astype(object).tolist()
+        missing = column.isna().to_numpy()
+        if missing.any():  # only the missing cells are looked at, not every cell of every column
+            for n in missing.nonzero()[0].tolist():
+                values[n] = None
+        columns[name] = values
     names = list(columns)
     return [dict(zip(names, row)) for row in zip(*columns.values())]
 
@@ -210,7 +215,6 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
     site = {**site, "currency": f"Published {long_date(record.today)}.", "currency_line": None}
     item_page = env.get_template("item.html")
     badge_svg = env.get_template("badge.svg")
-    base = site["base_url"] or ""
     shared_badges: set[str] = set()
     for start in range(0, len(stale), ITEM_BATCH):
         batch = stale[start:start + ITEM_BATCH]
@@ -220,9 +224,6 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
         for row in batch:
             name = page_name(row["id"])
             badge = _badge(row)
-            embed_src = f"{base}items/{name}.html#embed" if base else f"items/{name}.html#embed"
-            badge_src = f"{base}badges/{name}.svg" if base else f"badges/{name}.svg"
-            item_href = f"{base}items/{name}.html" if base else f"items/{name}.html"
             context = pages.item_context(row, history=history.get(row["id"], []),
                                          revisions=revisions.get(row["id"], []), links=links.get(row["id"], []),
                                          names=record.names, documents=documents, today=record.today,
@@ -232,9 +233,6 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
                 site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",
                 description=f"{row['kind'].capitalize()} made {row['made_label']}; {badge_text}.",
                 badge_text=badge_text, badge_width=badge["width"],
-                embed_code=(f'<iframe src="{embed_src}" title="{html.escape(row["title"])}" width="100%" height="260" '
-                            f'style="border:1px solid #ccc"></iframe>'),
-                badge_code=f'<a href="{item_href}"><img src="{badge_src}" alt="{html.escape(badge_text)}"></a>',
                 **context).encode("utf-8"))
             # Badges are the same for every item with the same status: one file per status, and
             # each item's badge a hard link to it (its own address, no space of its own).

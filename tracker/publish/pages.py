@@ -357,7 +357,8 @@ def tracker_data(record: Record) -> dict:
               "search"]
 
     def text(column: str) -> list[str]:
-        return [v if isinstance(v, str) else "" for v in items[column].astype(object).tolist()]
+        # tolist, not astype(object): converting Arrow strings to objects first costs seconds at 100,000
+        return [v if isinstance(v, str) else "" for v in items[column].tolist()]
 
     ids, titles, kinds = text("id"), text("title"), text("kind")
     owners, makers, themes = text("owners"), text("makers"), text("themes")
@@ -365,12 +366,13 @@ def tracker_data(record: Record) -> dict:
         text("deadline_label")
     documents, origins, quotes = text("document_id"), text("origin_document_id"), text("quote")
     rows = []
+    owner_names = {v: names_of(v, names) for v in set(owners)}  # a few thousand combinations, not one per item
     for n, item_id in enumerate(ids):
         page = page_name(item_id)
         rows.append([item_id, "" if page == item_id else page, titles[n], kinds[n], statuses[n],
-                     responses[n] if kinds[n] == "recommendation" else "", names_of(owners[n], names), made[n],
+                     responses[n] if kinds[n] == "recommendation" else "", owner_names[owners[n]], made[n],
                      deadlines[n], themes[n], owners[n], makers[n], documents[n], origins[n], quotes[n]])
-    used = {a for column in (owners, makers) for v in column for a in split_list(v)}
+    used = {a for v in set(owners) | set(makers) for a in split_list(v)}
     return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows,
             "names": {a: names.get(a, a) for a in sorted(used)}}
 
@@ -379,12 +381,13 @@ def tracker_context(record: Record) -> dict:
     items = record.items
     names = record.names
     docs = record.documents
-    statuses = [s for s in STATUS_COLOURS if s in set(items["status_label"]) | set(
-        items.loc[items["kind"] == "recommendation", "response_label"])] if not items.empty else []
-    actors = sorted({a for col in ("owners", "makers") for v in items[col] for a in split_list(v)},
+    # Distinct values first (plain lists: iterating Arrow-backed columns cell by cell cost seconds at 100,000)
+    statuses = [s for s in STATUS_COLOURS if s in set(items["status_label"].tolist()) | set(
+        items.loc[items["kind"] == "recommendation", "response_label"].tolist())] if not items.empty else []
+    actors = sorted({a for col in ("owners", "makers") for v in set(items[col].tolist()) for a in split_list(v)},
                     key=lambda a: names.get(a, a).lower()) if not items.empty else []
-    themes = sorted({t for v in items["themes"] for t in split_list(v)}) if not items.empty else []
-    kinds = [k for k in ("commitment", "recommendation", "finding", "call") if k in set(items["kind"])]
+    themes = sorted({t for v in set(items["themes"].tolist()) for t in split_list(v)}) if not items.empty else []
+    kinds = [k for k in ("commitment", "recommendation", "finding", "call") if k in set(items["kind"].tolist())]
     options = [
         ("kind", "Kind", [(k, k) for k in kinds]),
         ("status", "Status or response", [(s, s) for s in statuses]),

@@ -35,7 +35,20 @@ def script_json(value: Any) -> Markup:
     """``value`` as JSON that is safe inside a ``<script>`` element (a string is taken to be
     JSON already, as Plotly writes it)."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.translate(_SCRIPT_UNSAFE))
+    # str.replace, one character at a time, not str.translate: data/items.js is 40 MB at 100,000
+    # items and translate goes a character at a time in Python's slow path (seconds, not 0.1 s).
+    # No replacement brings in a character another one replaces.
+    for unsafe, escaped in _SCRIPT_UNSAFE.items():
+        text = text.replace(chr(unsafe), escaped)
+    return Markup(text)
+
+
+def text(value: Any) -> Markup:
+    """``value`` escaped for an element's content (``&``, ``<`` and ``>``): what autoescaping
+    does, but for quotes, which are markup only inside an attribute. Item pages show many
+    quoted and apostrophed texts at 100,000 items, and ``&#39;`` is five bytes for one. Never
+    for an attribute's value."""
+    return Markup(str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def names_of(ids: object, names: Mapping[str, str]) -> str:
@@ -64,6 +77,6 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(web_url=web_url, page_name=page_name, script_json=script_json, number=number,
+    env.filters.update(web_url=web_url, page_name=page_name, script_json=script_json, number=number, text=text,
                        urlquote=lambda v: quote(str(v), safe=""))
     return env
