@@ -18,6 +18,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import streamlit as st
@@ -498,8 +499,21 @@ def import_check(file_bytes: bytes, filename: str):
 
 
 def settings() -> about.SiteSettings:
-    """Who publishes the record and where (``tracker.about.site_settings``, from the environment)."""
-    return about.site_settings()
+    """Who publishes the record and where (``tracker.about.site_settings``, from the environment):
+    without TRACKER_SITE_URL, the site is at the address this reader used (``reader_site_url``)."""
+    return about.site_settings(reader_url=reader_site_url())
+
+
+def reader_site_url() -> str | None:
+    """The dashboard's top address as the reader reached it (scheme, host and port from the
+    browser's address bar, then the server's base path), or None outside a browser session.
+    The page path the browser is on is left out: page addresses are built from the top."""
+    seen = st.context.url
+    if not seen:
+        return None
+    parts = urlsplit(seen)
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return urlunsplit((parts.scheme, parts.netloc, f"/{base}" if base else "", "", ""))
 
 
 @st.cache_data(**CACHE)

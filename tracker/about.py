@@ -28,7 +28,7 @@ class SiteSettings:
     """Who publishes the record and where (environment variables in brackets).
 
     ``name`` (TRACKER_SITE_NAME), ``site_url`` (TRACKER_SITE_URL: the address readers use, for
-    chart credits, downloads and the feed), ``keeper`` (TRACKER_KEEPER: who keeps the record),
+    chart credits, downloads and the feed; unset, the address the reader used), ``keeper`` (TRACKER_KEEPER: who keeps the record),
     ``contact`` (TRACKER_CONTACT: an e-mail address or web page for reporting an error),
     ``licence`` and ``licence_url`` (TRACKER_LICENCE, TRACKER_LICENCE_URL: the data's licence).
     """
@@ -59,17 +59,26 @@ class SiteSettings:
         return f"{url}?{urlencode(query)}" if query else url
 
 
-def site_settings(env: Mapping[str, str] | None = None) -> SiteSettings:
-    """The settings from the environment (``os.environ`` unless given); blank values are unset."""
+def _web_address(text: str | None) -> str | None:
+    """``text`` if it is an http(s) address: a typo must not put a javascript: or relative link
+    in the feed."""
+    return text if text and text.lower().startswith(("http://", "https://")) else None
+
+
+def site_settings(env: Mapping[str, str] | None = None, *, reader_url: str | None = None) -> SiteSettings:
+    """The settings from the environment (``os.environ`` unless given); blank values are unset.
+
+    The site's address is TRACKER_SITE_URL when it is set (a public address behind a proxy
+    wins); otherwise ``reader_url``, the address the reader actually used (the dashboard passes
+    the one in the reader's browser); otherwise, with no reader at all (the CLI's feed),
+    ``DEFAULT_SITE_URL``."""
     env = os.environ if env is None else env
 
     def value(name: str) -> str | None:
         text = (env.get(name) or "").strip()
         return text or None
 
-    url = value("TRACKER_SITE_URL") or DEFAULT_SITE_URL
-    if not url.lower().startswith(("http://", "https://")):
-        url = DEFAULT_SITE_URL  # a typo must not put a javascript: or relative link in the feed
+    url = _web_address(value("TRACKER_SITE_URL")) or _web_address(reader_url) or DEFAULT_SITE_URL
     licence = value("TRACKER_LICENCE")
     return SiteSettings(
         name=value("TRACKER_SITE_NAME") or DEFAULT_NAME,
