@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -45,6 +46,11 @@ def chart_titles(at: AppTest) -> list[str]:
             for c in at.get("plotly_chart")]
 
 
+def item_links(at: AppTest) -> list[dict[str, list[str]]]:
+    """The query of every link to an item page on the page."""
+    return [parse_qs(link.proto.query_string) for link in at.get("page_link") if link.proto.page == "item"]
+
+
 def test_chart_credits_name_the_address_the_reader_used(fixture_db):
     at = run("views/gaps.py", url="http://tracker.example.net:8600/gaps")
     titles = chart_titles(at)
@@ -80,6 +86,29 @@ def test_the_servers_base_path_is_kept(fixture_db):
         config.set_option("server.baseUrlPath", previous)
     titles = chart_titles(at)
     assert titles and all("http://host.example:9000/record/gaps ·" in t for t in titles), titles
+
+
+def test_tracker_rows_open_items_as_of_the_date_being_read(fixture_db):
+    at = run("views/tracker_table.py", q="taskforce", as_of="2023-06-01")
+    links = [frame.value["link"].tolist() for frame in at.dataframe if "link" in frame.value.columns]
+    assert links == [["item?id=taskforce&as_of=2023-06-01"]]
+    at.selectbox(key="tracker_table_open").select("taskforce").run()
+    assert item_links(at) == [{"id": ["taskforce"], "as_of": ["2023-06-01"]}]
+
+
+def test_tracker_rows_open_todays_item_without_an_as_of_date(fixture_db):
+    at = run("views/tracker_table.py", q="taskforce")
+    links = [frame.value["link"].tolist() for frame in at.dataframe if "link" in frame.value.columns]
+    assert links == [["item?id=taskforce"]]
+
+
+def test_gaps_links_to_items_keep_the_as_of_date(fixture_db):
+    at = run("views/gaps.py", as_of="2024-06-01")
+    found = item_links(at)
+    assert found, "the gaps page links to items"
+    assert all(q["as_of"] == ["2024-06-01"] for q in found), found
+    tables = [frame.value["link"].tolist() for frame in at.dataframe if "link" in frame.value.columns]
+    assert tables and all(link.endswith("&as_of=2024-06-01") for links in tables for link in links), tables
 
 
 def test_the_readers_address_is_used_only_when_none_is_configured_and_only_if_http():

@@ -62,3 +62,11 @@ def current(key: str = KEY) -> dt.date | None:
     """The date the sidebar control holds (None: today), for pages drawn after it."""
     value = st.session_state.get(key)
     return value if isinstance(value, dt.date) else None
+
+
+def query(key: str = KEY) -> dict[str, str]:
+    """The as-of part of a page's address: ``{"as_of": "2021-06-30"}`` while the reader reads
+    the record as of a past date, else ``{}``. Links add it so the page they open shows the
+    same past."""
+    chosen = current(key)
+    return {key: chosen.isoformat()} if chosen else {}

@@ -7,11 +7,12 @@ only links are the item permalinks this module builds and evidence addresses tha
 from __future__ import annotations
 
 from typing import Mapping, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.components import as_of
 from dashboard.pages import page
 from dashboard.safe_text import md, web_url
 from tracker.models import LIST_SEPARATOR, PartialDate, split_list
@@ -53,9 +54,18 @@ LABELS = {
 }
 
 
+def item_query(item_id: str, dated: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The query of an item page's address: the item's id and, when the reader is reading the
+    record as of a past date, that date (``as_of.query()``, or ``dated`` when given: taken
+    once, for a link built after the script has run), so opening an item keeps them in the
+    same past rather than landing on today's record. Every link to an item page is built here."""
+    return {"id": str(item_id), **(as_of.query() if dated is None else dated)}
+
+
 def permalink(item_id: str) -> str:
-    """The item page's address relative to any public page: ``item?id=<id>``."""
-    return f"item?id={quote(str(item_id), safe='')}"
+    """The item page's address relative to any public page: ``item?id=<id>`` (and
+    ``&as_of=<date>`` when one is set: ``item_query``)."""
+    return "item?" + urlencode(item_query(item_id), quote_via=quote)
 
 
 def _partial_iso(start: object, precision: object) -> str:
@@ -144,5 +154,5 @@ def open_item_link(frame: pd.DataFrame, *, key: str) -> None:
                           format_func=lambda i: titles.get(i, i), key=key,
                           placeholder="Type to search the titles in this table")
     if chosen is not None:
-        st.page_link(page("item"), query_params={"id": chosen}, icon=":material/link:",
+        st.page_link(page("item"), query_params=item_query(chosen), icon=":material/link:",
                      label=f"Open “{md(titles[chosen])}”")

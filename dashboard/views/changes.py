@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import as_of
+from dashboard.components import as_of, item_table
 from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import changes as record_changes
@@ -70,7 +70,7 @@ for change in found[:CHANGES_LISTED]:
         if links:
             st.markdown("Source: " + " · ".join(links))
         if change.item_id:
-            st.page_link(page("item"), query_params={"id": change.item_id}, icon=":material/link:",
+            st.page_link(page("item"), query_params=item_table.item_query(change.item_id), icon=":material/link:",
                          label=f"Open the {md(change.item_kind or 'item')}")
         elif change.document_id:
             st.page_link(page("sources"), query_params={"doc": change.document_id}, icon=":material/link:",

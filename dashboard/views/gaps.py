@@ -139,7 +139,7 @@ else:
             if len(chain.item_ids) > MAX_CHAIN_ITEMS_LISTED:
                 st.caption(f"The {MAX_CHAIN_ITEMS_LISTED} oldest are listed; the Tracker finds the rest.")
             for row in chain.items.head(MAX_CHAIN_ITEMS_LISTED).itertuples(index=False):
-                st.page_link(page("item"), query_params={"id": row.id}, icon=":material/link:",
+                st.page_link(page("item"), query_params=item_table.item_query(row.id), icon=":material/link:",
                              label=f"{md(row.made_label)} · {md(row.kind)} · {md(row.title)} — {md(row.status_label)}")
 
 st.header("Claimed vs found")
@@ -160,13 +160,13 @@ else:
                     st.markdown(f"**Said** ({md(pair.item_made_label)}, {md(actor_list(pair.item_makers))})")
                     st.text(f"“{pair.item_quote}”")
                     st.caption("No claim of progress is recorded for this item since.")
-                st.page_link(page("item"), query_params={"id": pair.item_id}, label="Open the item",
+                st.page_link(page("item"), query_params=item_table.item_query(pair.item_id), label="Open the item",
                              icon=":material/link:")
             with right:
                 st.markdown(f"**Found** ({md(pair.finding_made_label)}, {md(actor_list(pair.finding_makers))})")
                 st.markdown(f"{md(pair.finding_title)}:")
                 st.text(f"“{pair.finding_quote}”")
-                st.page_link(page("item"), query_params={"id": pair.finding_id}, label="Open the finding",
+                st.page_link(page("item"), query_params=item_table.item_query(pair.finding_id), label="Open the finding",
                              icon=":material/link:")
     if found["claimed_count"] > MAX_PAIRS_SHOWN:
         st.caption(f"{MAX_PAIRS_SHOWN} of {found['claimed_count']:,} pairs shown.")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached_charts, data
-from dashboard.components import as_of, chart
+from dashboard.components import as_of, chart, item_table
 from dashboard.pages import page
 from dashboard.safe_text import md, md_link
 from tracker import timeline
@@ -222,7 +222,7 @@ for link in linked:
         phrase = f"A {link['other_kind']} of {year} {link['kind']} this item"
     with st.container(border=True):
         st.markdown(f"**{md(phrase)}**")
-        st.page_link(page("item"), query_params={"id": link["other_id"]}, icon=":material/link:",
+        st.page_link(page("item"), query_params=item_table.item_query(link["other_id"]), icon=":material/link:",
                      label=md(shorten(link["other_title"], 110)))
         if link.get("note"):
             st.text(link["note"])

@@ -53,7 +53,7 @@ tile_filters = data.headline_filters(snap)
 for column, tile in zip(cols, HEADLINE_TILES):
     counted = getattr(head, tile)
     if counted and tile in tile_filters:
-        dated = {as_of.KEY: snap.as_of.isoformat()} if snap.as_of else {}
+        dated = as_of.query()
         column.page_link(page("tracker"), label=f"List {'it' if counted == 1 else f'all {counted:,}'} in the Tracker",
                          query_params={**filters.query_params(tile_filters[tile]), **dated},
                          icon=":material/table_rows:")

@@ -54,7 +54,8 @@ provenance = item_filters.Provenance(
     filter_text=item_filters.describe_filter(chosen, actor_names=names, document_titles=titles),
     actor_names=names,
     documents={d: (t, web_url(u)) for d, t, u in zip(docs["id"], docs["title"], docs["url"])},
-    item_url=lambda item_id: settings.page_url("item", id=item_id),
+    # Called when the file is downloaded, after this run: the as-of date is taken now.
+    item_url=lambda item_id, dated=as_of.query(): settings.page_url("item", **item_table.item_query(item_id, dated)),
     source=settings.name, licence=settings.licence,
 )
 # The file's name says the date and the filter it was taken with, as its rows do.
