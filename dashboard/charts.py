@@ -9,6 +9,7 @@ colour alone; hover detail; stored text HTML-escaped (Plotly renders some HTML i
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 
 import pandas as pd
@@ -96,29 +97,52 @@ def config(filename: str) -> dict:
     }
 
 
-#: Characters per line of a chart's title (13 px bold) and of its smaller lines (11-12 px):
-#: what a 390 px phone shows without cutting them (Plotly never wraps a title by itself).
-TITLE_CHARS, NOTE_CHARS = 46, 58
+#: Characters per line of a chart's title (15 px bold) and of its smaller lines (11-12 px):
+#: what a 390 px phone shows without cutting them, measured in Chromium with its wide fallback
+#: font (Plotly never wraps a title by itself).
+TITLE_CHARS, NOTE_CHARS = 42, 58
+#: The title's font size, and the room each of its lines takes: Plotly spaces a title's lines
+#: 1.3 em of the title's own font, the smaller subtitle and credit lines too. (Left to Plotly,
+#: the title was 18 px: 46 characters ran off a 390 px phone, and the budget of 17 px a line
+#: put the first line above the figure's top edge, cut off.)
+TITLE_PX = 15
+TITLE_LINE_PX = 1.3 * TITLE_PX
+#: Where the first line of a title sits: Plotly puts the baseline of a title of several lines
+#: at the top padding (not its top, as "yanchor: top" says), so the padding holds room above
+#: the title and the first line's letters.
+_TITLE_BASELINE_PX = 10 + math.ceil(0.95 * TITLE_PX)
+#: Room between the title's last line and the plot.
+_BELOW_TITLE_PX = 14
+#: The top margin ``height`` was given with in the builders below (a one-line title).
+_BASE_TOP_PX = 50
 
 
 def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
+def _title_top_px(lines: int) -> int:
+    """The top margin that holds a title of ``lines`` lines whole, with room above and below."""
+    return math.ceil(_TITLE_BASELINE_PX + TITLE_LINE_PX * (lines - 1) + 5 + _BELOW_TITLE_PX)
+
+
 def _layout(
     fig: go.Figure, title: str, *, height: int, subtitle: str | None = None, legend_title: str = "Status"
 ) -> go.Figure:
+    """Title ``fig`` and size it: ``height`` is the figure's height with a one-line title (the
+    plot keeps the same room however many lines the title wraps to)."""
     title_lines = _lines(title, TITLE_CHARS)
     text = "<br>".join(f"<b>{line}</b>" for line in title_lines)
     note_lines = _lines(subtitle, NOTE_CHARS) if subtitle else []
     if note_lines:
         text += "".join(f"<br><span style='font-size:12px'>{line}</span>" for line in note_lines)
-    extra = 17 * (len(title_lines) - 1 + len(note_lines))
+    top = _title_top_px(len(title_lines) + len(note_lines))
     fig.update_layout(
-        title=dict(text=text, x=0, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=10)),
-        height=height + extra,
+        title=dict(text=text, x=0, xanchor="left", y=1, yref="container", yanchor="top",
+                   pad=dict(t=_TITLE_BASELINE_PX), font=dict(size=TITLE_PX)),
+        height=height - _BASE_TOP_PX + top,
         font=FONT,
-        margin=dict(l=10, r=20, t=50 + extra, b=40),
+        margin=dict(l=10, r=20, t=top, b=40),
         legend=dict(title=dict(text=legend_title), traceorder="normal"),
         hoverlabel=dict(namelength=-1),
         plot_bgcolor="white",
@@ -132,11 +156,12 @@ def credited(fig: go.Figure, credit: str | None) -> go.Figure:
     if not credit:
         return fig
     lines = _lines(plot_text(credit), NOTE_CHARS + 6)
+    room = math.ceil(TITLE_LINE_PX * len(lines))
     fig.update_layout(
         title_text=fig.layout.title.text + "".join(
             f"<br><span style='font-size:11px;color:#555555'>{line}</span>" for line in lines),
-        margin_t=(fig.layout.margin.t or 50) + 16 * len(lines),
-        height=fig.layout.height + 16 * len(lines),
+        margin_t=(fig.layout.margin.t or _BASE_TOP_PX) + room,
+        height=fig.layout.height + room,
     )
     return fig
 
