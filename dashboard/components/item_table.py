@@ -58,7 +58,10 @@ def item_query(item_id: str, dated: Mapping[str, str] | None = None) -> dict[str
     """The query of an item page's address: the item's id and, when the reader is reading the
     record as of a past date, that date (``as_of.query()``, or ``dated`` when given: taken
     once, for a link built after the script has run), so opening an item keeps them in the
-    same past rather than landing on today's record. Every link to an item page is built here."""
+    same past rather than landing on today's record. Every link to an item page is built here.
+    (A click on an ``st.page_link`` inside the app also gets ``as_of`` from the bound date
+    control, so the address bar shows it twice, same value; the link itself must carry it for a
+    new tab or a copied address.)"""
     return {"id": str(item_id), **(as_of.query() if dated is None else dated)}
 
 
