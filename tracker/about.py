@@ -28,7 +28,8 @@ class SiteSettings:
     """Who publishes the record and where (environment variables in brackets).
 
     ``name`` (TRACKER_SITE_NAME), ``site_url`` (TRACKER_SITE_URL: the address readers use, for
-    chart credits, downloads and the feed; unset, the address the reader used), ``keeper`` (TRACKER_KEEPER: who keeps the record),
+    chart credits, downloads and the feed; unset, the address the reader used: ``site_settings``),
+    ``keeper`` (TRACKER_KEEPER: who keeps the record),
     ``contact`` (TRACKER_CONTACT: an e-mail address or web page for reporting an error),
     ``licence`` and ``licence_url`` (TRACKER_LICENCE, TRACKER_LICENCE_URL: the data's licence).
     """

@@ -166,7 +166,7 @@ else:
                 st.markdown(f"**Found** ({md(pair.finding_made_label)}, {md(actor_list(pair.finding_makers))})")
                 st.markdown(f"{md(pair.finding_title)}:")
                 st.text(f"“{pair.finding_quote}”")
-                st.page_link(page("item"), query_params=item_table.item_query(pair.finding_id), label="Open the finding",
-                             icon=":material/link:")
+                st.page_link(page("item"), query_params=item_table.item_query(pair.finding_id),
+                             label="Open the finding", icon=":material/link:")
     if found["claimed_count"] > MAX_PAIRS_SHOWN:
         st.caption(f"{MAX_PAIRS_SHOWN} of {found['claimed_count']:,} pairs shown.")
