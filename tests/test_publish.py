@@ -456,6 +456,8 @@ def _by_addressee(page: str) -> list[list[str]]:
 
 
 def test_each_addressee_has_its_own_status_in_the_open_data_and_on_the_item_page(seeded_edition):
+    import html
+
     from tracker.models import Document, ItemIn
 
     db, site, _ = seeded_edition
@@ -484,6 +486,10 @@ def test_each_addressee_has_its_own_status_in_the_open_data_and_on_the_item_page
         assert done["addressee_name"] == names[first]
         page = (site / "items" / "zz-two-bodies.html").read_text(encoding="utf-8")
         assert "<strong>1 of 2 implemented</strong>" in page and "furthest behind" in page
+        # the history says whom an assessment of some addressees only is about, as the dashboard does
+        latest = page.split('<ol class="history"')[1].split("</li>")[0]
+        assert f"About {html.escape(names[first], quote=False)} only" in latest
+        assert "About" not in page.split('<ol class="history"')[1].split("</li>")[1]
         assert _by_addressee(page) == [
             ["Body", "Response", "Implementation", "Evidence dated", "Evidence"],
             [names[first], "accepted", "implemented", "July 2024", "Done, says the progress report."],

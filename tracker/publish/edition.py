@@ -225,15 +225,17 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
         # issue 13: each addressee's own status, for the "By addressee" table. Its changes need
         # no key of their own: every write that changes a body's status (an assessment, a
         # correction, the item's owners) bumps the item's version, which is in its key.
-        bodies = store.addressee_statuses_of([row["id"] for row in batch if row["kind"] != "finding"
-                                              and len(split_list(row.get("owners"))) > 1])
+        several = [row["id"] for row in batch if row["kind"] != "finding" and len(split_list(row.get("owners"))) > 1]
+        bodies = store.addressee_statuses_of(several)
+        covered = store.assessment_addressees_of(several)
         for row in batch:
             name = page_name(row["id"])
             badge = _badge(row)
             context = pages.item_context(row, history=history.get(row["id"], []),
                                          revisions=revisions.get(row["id"], []), links=links.get(row["id"], []),
                                          names=record.names, documents=documents, today=record.today,
-                                         roles=record.roles, bodies=bodies.get(row["id"], []))
+                                         roles=record.roles, bodies=bodies.get(row["id"], []),
+                                         covered=covered)
             badge_text = f"{badge['label']}: {badge['value']}"
             writer.write_item_file(f"items/{name}.html", item_page.render(
                 site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",

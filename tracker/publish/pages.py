@@ -409,10 +409,12 @@ def tracker_context(record: Record) -> dict:
 
 def item_context(row: dict, *, history: list[dict], revisions: list[dict], links: list[dict],
                  names: Mapping[str, str], documents: Mapping[str, dict], today: dt.date,
-                 roles: Mapping[str, str], bodies: list[dict] = ()) -> dict:
+                 roles: Mapping[str, str], bodies: list[dict] = (),
+                 covered: Mapping[int, list[str]] | None = None) -> dict:
     """An item page's values; ``row`` is the item's annotated row, ``bodies`` its addressees'
     own statuses (``Store.addressee_statuses_of``): the "By addressee" table of the dashboard's
-    item page (``tracker.status.addressee_table``), for an item with several."""
+    item page (``tracker.status.addressee_table``), for an item with several; ``covered``: the
+    addressees each of its assessments is about, when it names some (``assessment_addressees_of``)."""
     kind = row["kind"]
     status = row["status_label"]
     entries = []
@@ -433,7 +435,9 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
         entries.append({"date": date_label(h["assessed_on"], h.get("assessed_on_precision") or "day"), "said": said,
                         "evidence": h["evidence"], "url": web_url(h.get("evidence_url")),
                         "document": documents.get(h.get("evidence_document_id")), "recorded": recorded,
-                        "correction": correction})
+                        "correction": correction,
+                        # issue 13: an assessment of some addressees only says so, as on the dashboard
+                        "about": "; ".join(names.get(a, a) for a in (covered or {}).get(h["id"], []))})
     deadline_rows = timeline.deadline_rows(revisions)
     deadline_line = ""
     if deadline_rows:

@@ -134,12 +134,17 @@ class Reads:
     def assessment_addressees(self, item_id: str) -> dict[int, list[str]]:
         """The addressees each of ``item_id``'s assessments covers, by assessment id, for those
         that name some (an assessment not listed covers all)."""
+        return self.assessment_addressees_of([item_id])
+
+    def assessment_addressees_of(self, item_ids: Iterable[str]) -> dict[int, list[str]]:
+        """``assessment_addressees`` of many items at once: the addressees each assessment of
+        ``item_ids`` covers, by assessment id, for those that name some, in owner order."""
         covered: dict[int, list[str]] = {}
         for assessment_id, actor_id in self.db.conn.execute(
                 "SELECT x.assessment_id, x.actor_id FROM assessment_actors x JOIN assessments a "
                 "ON a.id = x.assessment_id LEFT JOIN item_actors o ON o.item_id = a.item_id "
-                "AND o.actor_id = x.actor_id AND o.role = 'owner' WHERE a.item_id = ? "
-                "ORDER BY x.assessment_id, o.position", (item_id,)):
+                f"AND o.actor_id = x.actor_id AND o.role = 'owner' WHERE a.item_id IN {_LISTED_IDS} "
+                "ORDER BY x.assessment_id, o.position", {"ids": json.dumps(list(item_ids))}):
             covered.setdefault(assessment_id, []).append(actor_id)
         return covered
 
