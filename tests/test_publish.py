@@ -433,3 +433,92 @@ def test_history_csv_marks_an_assessment_corrected_after_the_last_publish(seeded
     assert {r["corrected"] for i, r in after.items() if i != first} == {"no"}
     assert {k: v for k, v in row.items() if not k.startswith("correct")} == \
         {k: v for k, v in before[first].items() if not k.startswith("correct")}
+
+
+# -- a status per addressee in the edition (issues 13 and 16) ---------------------------------------
+
+
+def _statuses_csv(site: Path) -> dict[tuple[str, str], dict]:
+    import csv
+
+    with gzip.open(site / "data" / "statuses.csv.gz", "rt", encoding="utf-8-sig", newline="") as handle:
+        return {(row["item_id"], row["addressee_id"]): row for row in csv.DictReader(handle)}
+
+
+def _by_addressee(page: str) -> list[list[str]]:
+    """The rows of an item page's "By addressee" table, header first, as text."""
+    found = re.search(r'<table class="by-addressee">(.*?)</table>', page, re.S)
+    assert found, "no By addressee table"
+    import html
+
+    return [[html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", found.group(1))]
+
+
+def test_each_addressee_has_its_own_status_in_the_open_data_and_on_the_item_page(seeded_edition):
+    import html
+
+    from tracker.models import Document, ItemIn
+
+    db, site, _ = seeded_edition
+    with Store(db) as store:
+        store.add_document(Document(id="zz-audit", title="An audit", publisher="An audit office",
+                                    kind="inspection report", published="2023-12-01"), by="t")
+        actors = [a["id"] for a in store.actors()][:3]
+        first, second = actors[1], actors[2]
+        names = {a["id"]: a["name"] for a in store.actors()}
+        store.add_item(ItemIn(id="zz-two-bodies", kind="recommendation", title="Two bodies: share the data",
+                              quote="share the data", document_id="zz-audit", makers=[actors[0]],
+                              owners=[first, second], made="2023-12"), by="t")
+        store.record_assessment("zz-two-bodies", Assessment(
+            response="accepted", implementation="in progress", evidence="Both under way.", assessed_on="2024-01-10"),
+            expected_version=None, by="t")
+        store.record_assessment("zz-two-bodies", Assessment(
+            response="accepted", implementation="implemented", evidence="Done, says the progress report.",
+            assessed_on="2024-07", addressees=[first]), expected_version=None, by="t")
+        publish(store, site, base_url="https://example.org/tracker/")
+        rows = _statuses_csv(site)
+        done, behind = rows[("zz-two-bodies", first)], rows[("zz-two-bodies", second)]
+        assert (done["response"], done["implementation"], done["status_shown"], done["is_open"],
+                done["last_assessed_on"]) == ("accepted", "implemented", "implemented", "no", "2024-07")
+        assert (behind["implementation"], behind["status_shown"], behind["is_open"], behind["last_assessed_on"]) == (
+            "in progress", "in progress", "yes", "2024-01-10")
+        assert done["addressee_name"] == names[first]
+        page = (site / "items" / "zz-two-bodies.html").read_text(encoding="utf-8")
+        assert "<strong>1 of 2 implemented</strong>" in page and "furthest behind" in page
+        # the history says whom an assessment of some addressees only is about, as the dashboard does
+        latest = page.split('<ol class="history"')[1].split("</li>")[0]
+        assert f"About {html.escape(names[first], quote=False)} only" in latest
+        assert "About" not in page.split('<ol class="history"')[1].split("</li>")[1]
+        assert _by_addressee(page) == [
+            ["Body", "Response", "Implementation", "Evidence dated", "Evidence"],
+            [names[first], "accepted", "implemented", "July 2024", "Done, says the progress report."],
+            [names[second], "accepted", "in progress", "10 January 2024", "Both under way."]]
+        # a further change for one body: republished, its row and the page follow; nothing else is remade
+        store.record_assessment("zz-two-bodies", Assessment(
+            response="accepted", implementation="implemented", evidence="Done too.", assessed_on="2024-09",
+            addressees=[second]), expected_version=None, by="t")
+        again = publish(store, site, base_url="https://example.org/tracker/")
+    assert again.items_rendered == 1
+    after = _statuses_csv(site)
+    assert (after[("zz-two-bodies", second)]["implementation"], after[("zz-two-bodies", second)]["is_open"],
+            after[("zz-two-bodies", second)]["last_assessed_on"]) == ("implemented", "no", "2024-09")
+    assert after[("zz-two-bodies", first)] == done
+    assert {k: v for k, v in after.items() if k[0] != "zz-two-bodies"} == \
+        {k: v for k, v in rows.items() if k[0] != "zz-two-bodies"}
+    page = (site / "items" / "zz-two-bodies.html").read_text(encoding="utf-8")
+    assert "<strong>2 of 2 implemented</strong>" in page
+    assert _by_addressee(page)[2][1:4] == ["accepted", "implemented", "September 2024"]
+
+
+def test_single_addressee_items_have_no_by_addressee_table_and_their_own_status(seeded_edition):
+    db, site, _ = seeded_edition
+    rows = _statuses_csv(site)
+    with Store(db) as store:
+        items = {r["id"]: r for r in store.item_rows()}
+    assert rows and all(items[i]["owners"].count(";") == 0 for i, _ in rows if items[i]["owners"])
+    for (item_id, _), row in rows.items():  # one body: its own status is the item's
+        item = items[item_id]
+        assert (row["status"], row["response"], row["implementation"]) == tuple(
+            item[k] or "" for k in ("status", "response", "implementation")), item_id
+        assert "by-addressee" not in (site / "items" / f"{page_name(item_id)}.html").read_text(encoding="utf-8")

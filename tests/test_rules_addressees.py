@@ -259,5 +259,6 @@ def test_statuses_csv_dates_the_evidence_as_precisely_as_it_is_known(six):
                                                    evidence="Progress report.", assessed_on="2024-09"),
                           expected_version=None, by="t")
     items = frames.annotate(six.items_frame(include_quote=True), today=dt.date.today())
-    rows = [row for row in statuses_rows(items, {}) if row[0] == "share-data"]
+    bodies = six.addressee_statuses_of(["share-data"])
+    rows = [row for row in statuses_rows(items, {}, bodies) if row[0] == "share-data"]
     assert [row[-1] for row in rows] == ["2024-09"] * len(BODIES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .dates import date_label
 from .models import ImplementationStatus, ItemKind, LifecycleStatus, ResponseStatus
 
 NOT_YET_ASSESSED = LifecycleStatus.NOT_YET_ASSESSED.value
@@ -277,6 +278,29 @@ def done_label(kind: str, done: int, total: int) -> str:
     """"2 of 6 implemented" / "1 of 3 delivered"."""
     word = ImplementationStatus.IMPLEMENTED.value if kind == ItemKind.RECOMMENDATION else LifecycleStatus.DELIVERED.value
     return f"{done} of {total} {word}"
+
+
+#: Under the "By addressee" count on an item page (the dashboard's and the edition's).
+ROLLUP_NOTE = "The item's status above is that of the body furthest behind: it is open while any body's is."
+
+
+def addressee_table(kind: str, bodies: list[dict]) -> dict | None:
+    """An item page's "By addressee" table, the same on the dashboard and in the published
+    edition: ``summary`` ("2 of 6 implemented"), ``columns`` and one row of text per body, from
+    ``Reads.addressee_statuses`` rows (``bodies``). None where the page shows no such table: a
+    finding, or an item with fewer than two addressees (its status above is its one body's)."""
+    if kind == ItemKind.FINDING or len(bodies) < 2:
+        return None
+    fields = ("response", "implementation") if kind == ItemKind.RECOMMENDATION else ("status",)
+    rows = [[body["name"],
+             *(response_label(body[field]) if field == "response" else body[field] or NOT_YET_ASSESSED
+               for field in fields),
+             date_label(body["last_assessed_on"], body["last_assessed_precision"] or "day"),
+             body["last_evidence"] or "no assessment yet"]
+            for body in bodies]
+    return {"summary": done_label(kind, sum(bool(body["is_done"]) for body in bodies), len(bodies)),
+            "columns": ["Body", *(field.capitalize() for field in fields), "Evidence dated", "Evidence"],
+            "rows": rows}
 
 
 def _sql_position(order, column: str) -> str:

@@ -16,7 +16,7 @@ from tracker.bootstrap import SEED_USER
 from tracker.dates import date_label, long_date
 from tracker.models import split_list
 from tracker.source_text import QUOTE_CHECK_LABELS
-from tracker.status import NOT_YET_ASSESSED, display_status, done_label, is_open, response_label
+from tracker.status import ROLLUP_NOTE, addressee_table, display_status, is_open, response_label
 
 snap = data.snapshot(as_of.current())
 item_id = st.query_params.get("id")
@@ -119,21 +119,11 @@ with right:
     else:
         st.markdown(f"**Status{md(when)}:** {md(status)} · {'open' if openness else 'closed'}")
 # -- a status per addressee (issue 13): one row per body, with its own status and evidence --
-bodies = detail["addressees"]
-if kind != "finding" and len(bodies) > 1:
-    done = sum(body["is_done"] for body in bodies)
+by_body = addressee_table(kind, detail["addressees"])
+if by_body is not None:
     st.header("By addressee")
-    st.markdown(f"**{md(done_label(kind, done, len(bodies)))}**{md(when)}. The item's status above is that of "
-                "the body furthest behind: it is open while any body's is.")
-    status_fields = ("response", "implementation") if kind == "recommendation" else ("status",)
-    table = pd.DataFrame([
-        {"Body": body["name"],
-         **{field.capitalize(): (response_label(body[field]) if field == "response"
-                                 else body[field] or NOT_YET_ASSESSED) for field in status_fields},
-         "Evidence dated": date_label(body["last_assessed_on"], body["last_assessed_precision"] or "day"),
-         "Evidence": body["last_evidence"] or "no assessment yet"}
-        for body in bodies])
-    st.table(table.set_index("Body"))
+    st.markdown(f"**{md(by_body['summary'])}**{md(when)}. {md(ROLLUP_NOTE)}")
+    st.table(pd.DataFrame(by_body["rows"], columns=by_body["columns"]).set_index("Body"))
 # -- end of a status per addressee --
 if item.get("done_when"):
     st.markdown("**What would count as done:**")

@@ -25,6 +25,30 @@ APP = str(ROOT / "dashboard" / "app.py")
 AXE_PAGES = ["index.html", "gaps.html", "tracker.html", "sources.html", "changes.html", "about.html", "data.html"]
 
 
+#: A recommendation to two bodies, one of which has implemented it (issue 13): its page has the
+#: "By addressee" table, which no seeded item has.
+TWO_BODIES = "zz-two-bodies"
+
+
+def add_two_body_item(store: Store) -> list[str]:
+    """``TWO_BODIES`` added to ``store``; the names of its two bodies, in order."""
+    from tracker.models import Assessment, Document, ItemIn
+
+    actors = store.actors()[:3]
+    store.add_document(Document(id="zz-audit", title="An audit of data sharing", publisher="An audit office",
+                                kind="inspection report", published="2023-12-01"), by="t")
+    store.add_item(ItemIn(id=TWO_BODIES, kind="recommendation", title="Audit office: share the data",
+                          quote="share the data", document_id="zz-audit", makers=[actors[0]["id"]],
+                          owners=[actors[1]["id"], actors[2]["id"]], made="2023-12"), by="t")
+    store.record_assessment(TWO_BODIES, Assessment(response="accepted", implementation="in progress",
+                                                   evidence="Both under way.", assessed_on="2024-01-10"),
+                            expected_version=None, by="t")
+    store.record_assessment(TWO_BODIES, Assessment(response="accepted", implementation="implemented",
+                                                   evidence="Done, says the progress report.", assessed_on="2024-07",
+                                                   addressees=[actors[1]["id"]]), expected_version=None, by="t")
+    return [actors[1]["name"], actors[2]["name"]]
+
+
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
     """The seeded database published, and a static server on it: (db, base url)."""
@@ -34,6 +58,7 @@ def edition(tmp_path_factory):
     db = folder / "seeded.db"
     init_database(db)
     with Store(db) as store:
+        add_two_body_item(store)
         publish(store, folder / "site")
     port = free_port()
     command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d",
@@ -103,6 +128,22 @@ def test_overview_item_gaps_and_feed_in_chromium(edition, page):
     assert page.hosts == {urlsplit(url).netloc}, "a request left the edition's own server"
 
 
+def test_an_item_of_several_addressees_shows_each_bodys_own_status(edition, page, tmp_path):
+    db, url = edition
+    with Store(db) as store:
+        bodies = [row["name"] for row in store.addressee_statuses(TWO_BODIES)]
+    page.goto(url + f"items/{TWO_BODIES}.html")
+    table = page.locator("table.by-addressee")
+    assert "1 of 2 implemented" in page.locator("h2:text('By addressee') + p").inner_text()
+    rows = [[cell.inner_text() for cell in row.locator("th, td").all()] for row in table.locator("tbody tr").all()]
+    assert rows == [[bodies[0], "accepted", "implemented", "July 2024", "Done, says the progress report."],
+                    [bodies[1], "accepted", "in progress", "10 January 2024", "Both under way."]]
+    assert "in progress" in page.locator('[data-field="status"]').inner_text()  # the item: the body behind
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(os.environ.get("EDITION_SHOT") or tmp_path / "by-addressee.png"), full_page=True)
+    assert page.problems == []
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -154,7 +195,8 @@ def test_edition_pages_pass_axe(edition, page):
     with Store(edition[0]) as store:
         item = sorted(store.item_ids())[0]
     problems = {}
-    for path in [*AXE_PAGES, f"items/{item}.html", f"items/{item}.html#embed", "embed/charts/status-by-theme.html"]:
+    for path in [*AXE_PAGES, f"items/{item}.html", f"items/{item}.html#embed", f"items/{TWO_BODIES}.html",
+                 "embed/charts/status-by-theme.html"]:
         page.goto(url + path)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document)")

@@ -70,12 +70,13 @@ STATUSES = {
     "kind": "commitment, recommendation or call",
     "addressee_id": "an actor the item is addressed to or owned by; an item with none has one row with this empty",
     "addressee_name": "that actor's name",
-    "status": "lifecycle status (commitments and calls)",
-    "response": "the response (recommendations): " + RESPONSE_WORDS,
-    "implementation": "implementation status (recommendations)",
-    "status_shown": "the one status word the charts show: " + STATUS_WORDS,
-    "is_open": "yes while something is still owed, no once closed",
-    "last_assessed_on": "the date the latest assessment's evidence refers to: " + PARTIAL_DATE,
+    "status": "that addressee's own lifecycle status (commitments and calls)",
+    "response": "that addressee's own response (recommendations): " + RESPONSE_WORDS,
+    "implementation": "that addressee's own implementation status (recommendations)",
+    "status_shown": "the one status word the charts would show for that addressee: " + STATUS_WORDS,
+    "is_open": "yes while something is still owed by that addressee, no once it is closed for it",
+    "last_assessed_on": "the date the latest evidence about that addressee refers to (an assessment about "
+                        "all of the item's addressees, or naming this one): " + PARTIAL_DATE,
 }
 DEADLINES = {
     "id": "the revision's number, in the order revisions were entered",
@@ -130,9 +131,11 @@ CSV_FILES = (
     DataFile("data/items.csv.gz", "Items", "One row per item with its current status: the file `tracker export "
              "--format csv` writes, which `tracker import` reads back. UTF-8 with a byte-order mark; a cell "
              "starting with = + - @ or a tab has a ' in front so spreadsheets show it as text.", ITEM),
-    DataFile("data/statuses.csv.gz", "Statuses per addressee", "One row per item and addressee (owner) with the "
-             "status that addressee's item stands at. The record holds one status per item today, so every "
-             "addressee of an item shows the same status.", STATUSES),
+    DataFile("data/statuses.csv.gz", "Statuses per addressee", "One row per item and addressee (owner) with that "
+             "addressee's own status and the date of the latest evidence about it, as the item page's \"By "
+             "addressee\" table shows them. The item's own status (items.csv.gz) is that of the addressee "
+             "furthest behind: it is open while any addressee's is. An item with no addressee has one row with "
+             "its own status.", STATUSES),
     DataFile("data/history.csv.gz", "History", "Every assessment ever recorded, oldest first by the date its "
              "evidence refers to. Append-only: nothing in it is edited or deleted; an assessment marked as "
              "mistaken stays, with corrected = yes and the reason, and no longer counts.", HISTORY_CSV),

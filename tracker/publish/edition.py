@@ -17,6 +17,7 @@ from .. import changes as record_changes
 from ..errors import InvalidInputError
 from ..dates import date_label, long_date
 from ..frames import DERIVED_COLUMNS
+from ..models import split_list
 from ..status import STATUS_COLOURS
 from ..store import Store
 from . import content, pages
@@ -221,13 +222,20 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
         ids = [row["id"] for row in batch]
         history = store.history_of(ids)
         revisions = store.deadline_revisions_of(ids)
+        # issue 13: each addressee's own status, for the "By addressee" table. Its changes need
+        # no key of their own: every write that changes a body's status (an assessment, a
+        # correction, the item's owners) bumps the item's version, which is in its key.
+        several = [row["id"] for row in batch if row["kind"] != "finding" and len(split_list(row.get("owners"))) > 1]
+        bodies = store.addressee_statuses_of(several)
+        covered = store.assessment_addressees_of(several)
         for row in batch:
             name = page_name(row["id"])
             badge = _badge(row)
             context = pages.item_context(row, history=history.get(row["id"], []),
                                          revisions=revisions.get(row["id"], []), links=links.get(row["id"], []),
                                          names=record.names, documents=documents, today=record.today,
-                                         roles=record.roles)
+                                         roles=record.roles, bodies=bodies.get(row["id"], []),
+                                         covered=covered)
             badge_text = f"{badge['label']}: {badge['value']}"
             writer.write_item_file(f"items/{name}.html", item_page.render(
                 site=site, path=f"items/{name}.html", root="../", title=row["title"], og_type="article",

@@ -39,26 +39,30 @@ def _csv(rows: Iterable[tuple], columns: list[str]) -> str:
     return out.getvalue()
 
 
-def statuses_rows(items: pd.DataFrame, names: dict[str, str]) -> list[tuple]:
-    """One row per item (findings left out) and addressee, with the item's status: the
-    columns of ``statuses.csv``."""
+def statuses_rows(items: pd.DataFrame, names: dict[str, str], bodies: dict[str, list[dict]]) -> list[tuple]:
+    """One row per item (findings left out) and addressee, with that addressee's own status
+    and evidence date (``bodies``: ``Store.addressee_statuses_of`` the items, issue 13), as the
+    item page's "By addressee" table shows it: the columns of ``statuses.csv``. An item with no
+    addressee has one row, with its own status and no addressee."""
     rows = []
     for r in items.itertuples(index=False):
         if r.kind == "finding":
             continue
-        owners = split_list(r.owners) or [None]
-        status, response, implementation = _none(r.status), _none(r.response), _none(r.implementation)
-        open_ = status_rules.is_open(r.kind, status, response, implementation)
-        for owner in owners:
+        own = {body["actor_id"]: body for body in bodies.get(r.id, [])}
+        item_state = (_none(r.status), _none(r.response), _none(r.implementation),
+                      _none(r.last_assessed_on), _none(getattr(r, "last_assessed_precision", None)))
+        for owner in split_list(r.owners) or [None]:
+            body = own.get(owner)
+            # every owner has its own span (addressee_periods); the item's state only for none
+            status, response, implementation, assessed_on, precision = item_state if body is None else (
+                body["status"], body["response"], body["implementation"], body["last_assessed_on"],
+                body["last_assessed_precision"])
+            open_ = status_rules.is_open(r.kind, status, response, implementation)
+            known = stored_date(assessed_on, precision)
             rows.append((r.id, r.kind, owner, names.get(owner, owner) if owner else None, status, response,
-                         implementation, r.status_label, "yes" if open_ else "no", _evidence_date(r)))
+                         implementation, status_rules.display_status(r.kind, status, response, implementation),
+                         "yes" if open_ else "no", known.iso() if known is not None else None))
     return rows
-
-
-def _evidence_date(row) -> str | None:
-    """The latest evidence's date as precise as it is known ("2024-07"), as items.csv writes it."""
-    known = stored_date(_none(row.last_assessed_on), _none(getattr(row, "last_assessed_precision", None)))
-    return known.iso() if known is not None else None
 
 
 def _none(value):
@@ -74,7 +78,10 @@ OPEN_DATA_FILES = (*(f.path for f in CSV_FILES), JSON_FILE.path, SQLITE_FILE, "d
 ITEMS_PER_MEMBER = 100
 ITEMS_PER_JSON_MEMBER = 20
 #: Bumped when what a member holds is made differently (members made before are then unused).
-FORMAT = 2  # 2: statuses.csv dates the evidence to its precision ("2024-07"), as items.csv does
+FORMAT = 3  # 2: statuses.csv dates the evidence to its precision ("2024-07"), as items.csv does;
+#            3: statuses.csv gives each addressee its own status, not the item's (issue 13).
+# A member's key holds what its items hold (``item_keys``, with each item's version): every write
+# that changes a body's status (an assessment, a correction, the owners) bumps that version.
 
 
 def write_open_data(writer: EditionWriter, store: Store, items: pd.DataFrame, names: dict[str, str],
@@ -113,7 +120,9 @@ def write_open_data(writer: EditionWriter, store: Store, items: pd.DataFrame, na
     for chunk in chunks:
         parts.append(members.member(
             key_of(FORMAT, "statuses.csv", names_stamp, [item_keys[i] for i in chunk]),
-            lambda chunk=chunk: _without_header(_csv(statuses_rows(by_id.loc[chunk], names), status_columns))))
+            lambda chunk=chunk: _without_header(_csv(statuses_rows(by_id.loc[chunk], names,
+                                                                   store.addressee_statuses_of(chunk)),
+                                                     status_columns))))
     writer.write(files["data/statuses.csv.gz"].path, b"".join(parts))
 
     # history and deadline revisions: append-only, read from the published copy (recorders

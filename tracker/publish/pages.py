@@ -27,7 +27,7 @@ from ..counts import Headline, none_if_missing, scorecard_table
 from ..gaps import STALE_EVIDENCE_DAYS
 from ..dates import date_label, long_date
 from ..models import split_list
-from ..status import STATUS_COLOURS, display_status, response_label
+from ..status import ROLLUP_NOTE, STATUS_COLOURS, addressee_table, display_status, response_label
 from .content import Record, recorder
 from .render import names_of, page_name, web_url
 
@@ -409,8 +409,12 @@ def tracker_context(record: Record) -> dict:
 
 def item_context(row: dict, *, history: list[dict], revisions: list[dict], links: list[dict],
                  names: Mapping[str, str], documents: Mapping[str, dict], today: dt.date,
-                 roles: Mapping[str, str]) -> dict:
-    """An item page's values; ``row`` is the item's annotated row."""
+                 roles: Mapping[str, str], bodies: list[dict] = (),
+                 covered: Mapping[int, list[str]] | None = None) -> dict:
+    """An item page's values; ``row`` is the item's annotated row, ``bodies`` its addressees'
+    own statuses (``Store.addressee_statuses_of``): the "By addressee" table of the dashboard's
+    item page (``tracker.status.addressee_table``), for an item with several; ``covered``: the
+    addressees each of its assessments is about, when it names some (``assessment_addressees_of``)."""
     kind = row["kind"]
     status = row["status_label"]
     entries = []
@@ -431,7 +435,9 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
         entries.append({"date": date_label(h["assessed_on"], h.get("assessed_on_precision") or "day"), "said": said,
                         "evidence": h["evidence"], "url": web_url(h.get("evidence_url")),
                         "document": documents.get(h.get("evidence_document_id")), "recorded": recorded,
-                        "correction": correction})
+                        "correction": correction,
+                        # issue 13: an assessment of some addressees only says so, as on the dashboard
+                        "about": "; ".join(names.get(a, a) for a in (covered or {}).get(h["id"], []))})
     deadline_rows = timeline.deadline_rows(revisions)
     deadline_line = ""
     if deadline_rows:
@@ -460,4 +466,6 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
         "deadline_line": deadline_line,
         "links": link_rows,
         "status": status,
+        "by_addressee": addressee_table(row["kind"], list(bodies)),  # issue 13: None for one body
+        "rollup_note": ROLLUP_NOTE,
     }

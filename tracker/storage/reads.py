@@ -108,27 +108,43 @@ class Reads:
         of ``as_of`` (default today): actor_id, name, status, response, implementation,
         last_assessed_on, last_assessed_precision, last_evidence, last_evidence_url, is_done.
         Empty for an item with no owner or made after ``as_of``."""
-        day = (as_of or dt.date.today()).isoformat()
+        return self.addressee_statuses_of([item_id], as_of=as_of or dt.date.today()).get(item_id, [])
+
+    def addressee_statuses_of(self, item_ids: Iterable[str], *, as_of: dt.date | None = None) -> dict[str, list[dict]]:
+        """``addressee_statuses`` of many items at once, by item id (items with no owner left
+        out). ``as_of`` None: the record as it stands (each owner's open span, the state the item
+        row holds: what ``items_frame()`` rolls up), as the published edition reads it."""
+        when = ("s.valid_to IS NULL" if as_of is None
+                else f"s.{_BEGUN} AND {_NOT_ENDED.replace('valid_to', 's.valid_to')}")
+        listed = ", ".join(f"s.{c}" for c in ("status", "response", "implementation", "last_assessed_on",
+                                               "last_assessed_precision", "last_evidence", "last_evidence_url"))
         rows = self._rows(
-            f"SELECT s.actor_id, coalesce(a.name, s.actor_id) AS name, s.kind, s.status, s.response, "
-            f"s.implementation, s.last_assessed_on, s.last_assessed_precision, s.last_evidence, s.last_evidence_url "
-            f"FROM ({addressee_status_at()}) s "
+            f"SELECT s.item_id, s.actor_id, coalesce(a.name, s.actor_id) AS name, s.kind, {listed} "
+            f"FROM addressee_periods s "
             f"JOIN item_actors o ON o.item_id = s.item_id AND o.actor_id = s.actor_id AND o.role = 'owner' "
-            f"LEFT JOIN actors a ON a.id = s.actor_id WHERE s.item_id = :item ORDER BY o.position",
-            {"as_of": day, "item": item_id})
+            f"LEFT JOIN actors a ON a.id = s.actor_id WHERE s.item_id IN {_LISTED_IDS} AND {when} "
+            f"ORDER BY s.item_id, o.position",
+            {"ids": json.dumps(list(item_ids)), **({} if as_of is None else {"as_of": as_of.isoformat()})})
+        found: dict[str, list[dict]] = {}
         for row in rows:
             row["is_done"] = status_rules.is_done(row["status"], row["implementation"])
-        return rows
+            found.setdefault(row.pop("item_id"), []).append(row)
+        return found
 
     def assessment_addressees(self, item_id: str) -> dict[int, list[str]]:
         """The addressees each of ``item_id``'s assessments covers, by assessment id, for those
         that name some (an assessment not listed covers all)."""
+        return self.assessment_addressees_of([item_id])
+
+    def assessment_addressees_of(self, item_ids: Iterable[str]) -> dict[int, list[str]]:
+        """``assessment_addressees`` of many items at once: the addressees each assessment of
+        ``item_ids`` covers, by assessment id, for those that name some, in owner order."""
         covered: dict[int, list[str]] = {}
         for assessment_id, actor_id in self.db.conn.execute(
                 "SELECT x.assessment_id, x.actor_id FROM assessment_actors x JOIN assessments a "
                 "ON a.id = x.assessment_id LEFT JOIN item_actors o ON o.item_id = a.item_id "
-                "AND o.actor_id = x.actor_id AND o.role = 'owner' WHERE a.item_id = ? "
-                "ORDER BY x.assessment_id, o.position", (item_id,)):
+                f"AND o.actor_id = x.actor_id AND o.role = 'owner' WHERE a.item_id IN {_LISTED_IDS} "
+                "ORDER BY x.assessment_id, o.position", {"ids": json.dumps(list(item_ids))}):
             covered.setdefault(assessment_id, []).append(actor_id)
         return covered
 
