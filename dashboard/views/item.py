@@ -110,19 +110,20 @@ with middle:
         st.markdown(f"**{label}:** {actors_text(item['owners'])}")
     st.markdown(f"**Themes:** {md(', '.join(split_list(item['themes']))) or 'none'}")
 with right:
-    when = f" (as of {long_date(snap.as_of)})" if snap.as_of else ""
+    # md() trims its text, so the space before the bracket stays outside it.
+    when = f" {md(f'(as of {long_date(snap.as_of)})')}" if snap.as_of else ""
     if kind == "finding":
         st.markdown("**Status:** a finding carries no status; it is evidence for the items it is linked to.")
     elif kind == "recommendation":
-        st.markdown(f"**Response{md(when)}:** {md(response_label(item['response']))}")
+        st.markdown(f"**Response{when}:** {md(response_label(item['response']))}")
         st.markdown(f"**Implementation:** {md(status)} · {'open' if openness else 'closed'}")
     else:
-        st.markdown(f"**Status{md(when)}:** {md(status)} · {'open' if openness else 'closed'}")
+        st.markdown(f"**Status{when}:** {md(status)} · {'open' if openness else 'closed'}")
 # -- a status per addressee (issue 13): one row per body, with its own status and evidence --
 by_body = addressee_table(kind, detail["addressees"])
 if by_body is not None:
     st.header("By addressee")
-    st.markdown(f"**{md(by_body['summary'])}**{md(when)}. {md(ROLLUP_NOTE)}")
+    st.markdown(f"**{md(by_body['summary'])}**{when}. {md(ROLLUP_NOTE)}")
     st.table(pd.DataFrame(by_body["rows"], columns=by_body["columns"]).set_index("Body"))
 # -- end of a status per addressee --
 if item.get("done_when"):
