@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 import pytest
-from browser_support import IDLE, ROOT, dashboard_server, pick_option
+from browser_support import IDLE, ROOT, dashboard_server, pick_options
 
 from tracker import figures as summary, filters, frames as progress, gaps
 from tracker.store import Store
@@ -139,7 +139,7 @@ def test_filter_the_tracker_by_status_share_it_and_download_csv(served, page):
     page.get_by_text("Filters: kind, status", exact=False).click()  # the filters are folded away
     box = page.locator('[data-testid="stMultiSelect"]').filter(
         has=page.locator('[data-testid="stWidgetLabel"]', has_text="Status"))
-    pick_option(page, box, status)
+    pick_options(page, box, [status])  # checks the choice took: a click can be lost in a redraw
     page.keyboard.press("Escape")
     page.get_by_text(f"{len(expected)} of {len(frame)} items match").wait_for(timeout=30_000)
     settle(page)
