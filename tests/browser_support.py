@@ -44,12 +44,14 @@ def pick_option(page, box, name, *, attempts: int = 6) -> None:
         box.locator("input").click()
         try:
             option.wait_for(timeout=10_000)
-            break
+            # The list can also close between showing the option and the click (seen in a
+            # fresh-clone CI run: "element was detached from the DOM"): then open it again.
+            option.click(timeout=5_000)
+            return
         except PlaywrightTimeout:
             if attempt == attempts - 1:
                 raise
             page.keyboard.press("Escape")
-    option.click()
 
 
 def settle(page) -> None:
