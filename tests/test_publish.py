@@ -283,6 +283,27 @@ def test_every_data_file_and_column_is_described(seeded_edition):
         assert data_file.path in page
 
 
+def test_the_published_file_leaves_out_the_derived_tables_and_the_tracker_refuses_it(seeded_edition, tmp_path):
+    """The status periods are derived from the history (and were two thirds of the file at
+    100,000 items): the published SQLite file leaves them out, its facts are whole, and the
+    tracker opening it says what it is and what to do instead, without changing the file."""
+    db, site, _ = seeded_edition
+    database = tmp_path / "published.db"
+    database.write_bytes(gzip.decompress((site / "data" / "tracker.db.gz").read_bytes()))
+    with sqlite3.connect(database) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assessed = conn.execute("SELECT count(*) FROM assessments").fetchone()[0]
+    conn.close()
+    assert tables & Store.DERIVED_TABLES == set() and "assessments" in tables
+    with Store(db) as store:
+        assert assessed == store.counts()["assessments"]
+    before = database.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(database), "export", "--format", "json"])
+    assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+    assert "published copy" in result.output and "tracker import" in result.output
+    assert database.read_bytes() == before
+
+
 def test_open_data_reads_back(seeded_edition, tmp_path):
     """The published JSON imports into an empty database and exports the same record."""
     db, site, _ = seeded_edition

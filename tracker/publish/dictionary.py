@@ -191,17 +191,6 @@ SQLITE_TABLES = {
         "grp": "the group (an actor id, a theme, a document id; empty: none recorded)",
         "kind": "item kind", "status": "lifecycle status ('' when none)", "response": "response ('' when none)",
         "implementation": "implementation status ('' when none)", "n": "number of items"}),
-    "status_periods": ("Each item's state over time: one row per span of days during which its status, latest "
-                       "evidence and deadline did not change, derived from the history; the record as of a day "
-                       "is the rows whose span covers it.", {
-        "item_id": "the item", "kind": "the item's kind",
-        "valid_from": "the first day of the span (the first span starts the day the item was made)",
-        "valid_to": "the day after the span's last day (empty: the span still holds today)",
-        "status": "lifecycle status then", "response": "response then", "implementation": "implementation then",
-        "last_assessed_on": "the date of the latest evidence then", "last_evidence": "that evidence",
-        "last_evidence_url": "its link", "deadline_start": "the first day of the deadline then",
-        "deadline_precision": "day, month or year", "deadline_end": "the last day of the deadline then",
-        "last_assessed_precision": "how precisely that evidence is dated: day, month or year"}),
     "assessment_corrections": ("Assessments marked as mistaken (issue 13): each stays in assessments, shown "
                                "struck through, and no longer counts for any status or figure.", {
         "assessment_id": "the assessment corrected (assessments.id)",
@@ -212,15 +201,6 @@ SQLITE_TABLES = {
     "assessment_actors": ("The addressees (owners) an assessment is about, when it names some; an assessment "
                           "with no row here is about all of its item's addressees.", {
         "assessment_id": "the assessment", "actor_id": "an addressee it covers"}),
-    "addressee_periods": ("Each addressee's own state over time, for items with addressees: one row per "
-                          "addressee and span of days, derived from the history; the item's state is rolled up "
-                          "from these (the addressee furthest behind).", {
-        "item_id": "the item", "actor_id": "the addressee", "kind": "the item's kind",
-        "valid_from": "the first day of the span", "valid_to": "the day after the span's last day (empty: still "
-        "the state today)", "status": "lifecycle status then", "response": "response then",
-        "implementation": "implementation then", "last_assessed_on": "the date of the latest evidence about "
-        "this addressee then", "last_evidence": "that evidence", "last_evidence_url": "its link",
-        "last_assessed_precision": "how precisely that evidence is dated: day, month or year"}),
     "meta": ("Counters of the database.", {"key": "data_version: bumped by every write",
                                            "value": "its value"}),
     "_sqlite_migrations": ("The schema migrations applied to the file.", {

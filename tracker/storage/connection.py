@@ -21,6 +21,7 @@ import pandas as pd
 import sqlite_utils
 
 from ..errors import AlreadyExistsError, DatabaseBusyError, DatabaseUnavailableError, NotATrackerDatabaseError
+from .periods import PERIOD_TABLES
 from .schema import migrations
 from .shared import _now, _utc_text
 
@@ -108,6 +109,17 @@ class Connection:
             if not create and not applied and not foreign:
                 conn.close()
                 raise DatabaseUnavailableError(f"the database {path} is empty: run `tracker init` first")
+            missing = [t for t in PERIOD_TABLES if not self.db[t].exists()]
+            if applied and missing and not migrations.pending(self.db):
+                # every migrated database has them: a published copy (``publishable_copy``),
+                # refused before anything is set (WAL would rewrite its header)
+                conn.close()
+                raise NotATrackerDatabaseError(
+                    f"{path} is a published copy of a tracker database, for reading (sqlite3, Datasette): it "
+                    f"leaves out the tables derived from the history ({', '.join(missing)}). To work on the "
+                    "record, import the edition's data/tracker.json.gz into a new database: `tracker init "
+                    "--empty`, then `tracker import`"
+                )
             if not foreign and str(path) != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")

@@ -259,7 +259,8 @@ class Exchange:
 
     def publishable_copy(self, destination: str | os.PathLike) -> Path:
         """A copy of the database for anyone to download: the record without the staff tables
-        (``UNPUBLISHED_TABLES``: staff tables and document texts), vacuumed so none of their deleted pages is left in the file, in
+        (``UNPUBLISHED_TABLES``: staff tables and document texts) and without the tables derived
+        from its history (``DERIVED_TABLES``, the status periods), vacuumed so none of their deleted pages is left in the file, in
         rollback-journal mode (one file, no ``-wal``). Raises InvalidInputError when the
         database holds a table that is neither public nor staff."""
         destination = Path(destination)
@@ -296,7 +297,7 @@ class Exchange:
             for _, sql in triggers:
                 if sql:
                     conn.execute(sql)
-            for table in sorted(self.UNPUBLISHED_TABLES & present):
+            for table in sorted((self.UNPUBLISHED_TABLES | self.DERIVED_TABLES) & present):
                 conn.execute(f"DROP TABLE [{table}]")  # its indexes and triggers go with it
             conn.execute("COMMIT")
             conn.execute("VACUUM")

@@ -16,7 +16,7 @@ from .. import status as status_rules
 from ..errors import NotFoundError
 from ..models import ItemRecord
 from ..source_text import normalise_for_quote_check
-from .periods import addressee_status_at
+from .periods import PERIOD_TABLES, addressee_status_at
 from .periods import _BEGUN, _COUNTED_STATE, _NOT_ENDED, _PERIOD_STATE, period_mismatch_sql, status_at
 from .schema import _HELD_BY_MAKERS, _SEARCHED_FIELDS, _recount_groups_sql, _FIELD_SEPARATOR
 from .shared import SIGN_IN_ACTIONS, _LISTED_IDS, _WITH_CORRECTION, _contains, _group
@@ -825,10 +825,13 @@ class Reads:
     PUBLIC_TABLES = frozenset({
         "meta", "actors", "documents", "items", "item_actors", "item_themes", "assessments",
         "deadline_revisions", "links", "item_group_counts", "_sqlite_migrations",
-        "status_periods",  # derived from the public history; a copy opened by Store needs it
-        "assessment_corrections",
-        "assessment_actors", "addressee_periods",  # issue 13: a status per addressee, likewise
+        "assessment_corrections", "assessment_actors",
+        *PERIOD_TABLES,  # public, but derived: left out of the published copy (below)
     })
+    #: Public tables the published copy leaves out: derived from the history (the record as of
+    #: any date replays from ``assessments``); a copy without them is for reading, not for
+    #: ``Store`` (which refuses it: ``Connection``).
+    DERIVED_TABLES = frozenset(PERIOD_TABLES)
     #: Tables that hold staff accounts, their sessions and sign-ins, and the audit log: never
     #: published. A table in neither set stops ``publishable_copy``, so a new table is not
     #: published before someone has decided it may be.
