@@ -418,15 +418,20 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
     kind = row["kind"]
     status = row["status_label"]
     entries = []
-    for h in reversed(history):
+    # Who recorded an entry is said once above the history (the most frequent recorder) and on
+    # an entry only when it is someone else: the same sentence ten times over was a tenth of an
+    # item page (issue 16: 100,000 pages on disk).
+    def by(name) -> str:
+        who = recorder(roles, name)
+        return ("from the tracker's first dataset, read from its source" if who == "seed" else
+                "by the tracker's staff" if who == "staff" else f"by a tracker {who}")
+    said_by = [by(h["recorded_by"]) for h in history]
+    usual = max(set(said_by), key=said_by.count) if said_by else ""
+    for h, who in zip(reversed(history), reversed(said_by)):
         said = display_status(kind, h["status"], h["response"], h["implementation"])
         if kind == "recommendation":
             said = f"response: {response_label(h['response'])} · implementation: {said}"
-        who = recorder(roles, h["recorded_by"])
-        recorded = (f"From the tracker's first dataset, read from its source (loaded on {h['recorded_at'][:10]})"
-                    if who == "seed" else
-                    f"Recorded by {'the tracker' + chr(39) + 's staff' if who == 'staff' else 'a tracker ' + who} "
-                    f"on {h['recorded_at'][:10]}")
+        recorded = f"Recorded {h['recorded_at'][:10]}" + ("" if who == usual else f" {who}")
         correction = ""
         if h.get("correction_reason") is not None:  # issue 13: kept, struck through, not counted
             by = recorder(roles, h["corrected_by"])
@@ -462,6 +467,8 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
         "owners": names_of(row.get("owners"), names),
         "themes": ", ".join(split_list(row.get("themes"))),
         "history": entries,
+        "recorded_note": (f"Recorded {usual}{', unless an entry says otherwise' if len(set(said_by)) > 1 else ''}; "
+                          "each entry gives the day." if entries else ""),
         "deadlines": deadline_rows,
         "deadline_line": deadline_line,
         "links": link_rows,
