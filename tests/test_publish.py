@@ -543,3 +543,38 @@ def test_single_addressee_items_have_no_by_addressee_table_and_their_own_status(
         assert (row["status"], row["response"], row["implementation"]) == tuple(
             item[k] or "" for k in ("status", "response", "implementation")), item_id
         assert "by-addressee" not in (site / "items" / f"{page_name(item_id)}.html").read_text(encoding="utf-8")
+
+
+def test_open_data_written_beside_the_pages_is_the_same_as_written_in_turn(seeded_db, tmp_path, monkeypatch):
+    """A large record's open data is written by a process of its own while the pages are made
+    (``OPEN_DATA_PROCESS_FROM``): the same files, counted the same, as written in turn; a
+    record that moved on since the publish read it is left to the publish itself."""
+    from tracker.publish import edition
+    from tracker.publish.files import EditionWriter
+    from tracker.publish.opendata import open_data_job
+
+    manifests, results = {}, {}
+    real = edition._start_open_data
+    for name, threshold in (("in-turn", 10**9), ("beside", 0)):
+        monkeypatch.setattr(edition, "OPEN_DATA_PROCESS_FROM", threshold)
+        spawned = []
+        monkeypatch.setattr(edition, "_start_open_data", lambda *a: spawned.append(real(*a)) or spawned[-1])
+        with Store(seeded_db) as store:
+            results[name] = publish(store, tmp_path / name, today=dt.date(2026, 12, 1))
+        assert (spawned[0] is not None) == (name == "beside")
+        manifests[name] = json.loads((tmp_path / name / "edition.json").read_text())["files"]
+    # the JSON's exported_at is the moment each was written
+    data = {name: {k: v for k, v in files.items() if k.startswith("data/") and k != "data/tracker.json.gz"}
+            for name, files in manifests.items()}
+    assert data["beside"] == data["in-turn"] and len(data["beside"]) >= 10
+    exported = {name: re.sub(r'"exported_at": "[^"]*"', "", unzipped(tmp_path / name / "data" / "tracker.json.gz"))
+                for name in manifests}
+    assert exported["beside"] == exported["in-turn"] and '"items": [' in exported["beside"]
+    assert manifests["beside"].keys() == manifests["in-turn"].keys()
+    assert (results["beside"].files_written, results["beside"].files_linked) == \
+        (results["in-turn"].files_written, results["in-turn"].files_linked)
+    with Store(seeded_db) as store:
+        version = store.data_version()
+    job = {"db": str(seeded_db), "data_version": version - 1, "args": {},
+           "writer": EditionWriter(tmp_path / "never", None, {})}
+    assert open_data_job(job) is None

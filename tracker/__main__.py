@@ -1,5 +1,7 @@
-"""`python -m tracker` is the `tracker` command."""
+"""`python -m tracker` is the `tracker` command (guarded: a process the publish starts with
+multiprocessing's "spawn" imports this module again, and must not run the command)."""
 
 from .cli import main
 
-main()
+if __name__ == "__main__":
+    main()

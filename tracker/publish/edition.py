@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,7 +27,7 @@ from ..store import Store
 from . import content, pages
 from .dictionary import CSV_FILES, JSON_FILE, SQLITE_TABLES
 from .files import EditionWriter, current_edition, editions_folder, publishing, read_manifest
-from .opendata import SQLITE_FILE, write_open_data
+from .opendata import SQLITE_FILE, STATUS_SOURCE_COLUMNS, open_data_job, write_open_data
 from .render import environment, page_name, script_json, web_url
 from .site import edition_settings
 
@@ -106,25 +110,34 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
              sorted((k, sorted((kk, str(vv)) for kk, vv in v.items())) for k, v in documents.items())],
             default=str).encode()).hexdigest()
         writer = EditionWriter(directory, previous, manifest)
+        beside = None
         try:
             env = environment()
-            keys, data_keys, rendered = _write_items(writer, env, store, record, site, documents, global_key)
+            plan = _plan_items(writer, record, global_key)
+            same_data = (manifest.get("data_version") == record.data_version
+                         and manifest.get("global_key") == global_key)
+            # the few item columns the open data reads (the whole frame is large to hand over)
+            columns = [c for c in STATUS_SOURCE_COLUMNS if c in record.items.columns]
+            open_data = {"items": record.items[columns], "names": record.names, "roles": record.roles, "title": site_name,
+                         "base_url": base_url, "item_keys": plan.data_keys,
+                         "cache": editions_folder(directory) / ".cache", "unchanged": same_data}
+            beside = _start_open_data(store, record, writer, open_data)
+            rendered = _render_items(writer, env, store, record, site, documents, plan)
             changes = record_changes.changes_since(store, today - dt.timedelta(days=CHANGES_DAYS))
             credits = {page: currency.chart_credit(settings, page, found, today)
                        for page in ("overview", "gaps", "sources")}
             _write_pages(writer, env, record, site, settings, changes, credits, published_at)
-            same_data = (manifest.get("data_version") == record.data_version
-                         and manifest.get("global_key") == global_key)
-            write_open_data(writer, store, record.items, record.names, record.roles, title=site_name,
-                            base_url=base_url, item_keys=data_keys, cache=editions_folder(directory) / ".cache",
-                            data_version=record.data_version, unchanged=same_data)
+            running, beside = beside, None
+            _finish_open_data(running, store, record, writer, open_data)
             _write_data_page(writer, env, site)
             _write_assets(writer)
             edition = writer.finish({
                 "data_version": record.data_version, "published_at": published_at.isoformat(),
-                "today": today.isoformat(), "base_url": base_url, "global_key": global_key, "item_keys": keys,
+                "today": today.isoformat(), "base_url": base_url, "global_key": global_key, "item_keys": plan.keys,
             })
         except BaseException:
+            if beside is not None:  # the other process stops writing into the edition before it goes
+                beside[0].shutdown(wait=True, cancel_futures=True)
             writer.abandon()
             raise
     return PublishResult(directory=directory, edition=edition, data_version=record.data_version,
@@ -188,10 +201,19 @@ def _records(frame) -> list[dict]:
     return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
-def _write_items(writer, env, store, record, site, documents, global_key) -> tuple[dict, dict, int]:
-    """Every item's page, embed and badge into the writer's slot; those whose inputs are
-    unchanged since the slot (or the other slot) had them are not rendered. Returns the item
-    keys, the keys of what each item holds, and how many pages were made."""
+@dataclass
+class ItemPlan:
+    """Every item's row, links and keys, and those whose page must be made (``_plan_items``)."""
+    links: dict[str, list[dict]]
+    keys: dict[str, str]
+    data_keys: dict[str, str]
+    files: dict[str, tuple[str, str]]
+    stale: list[dict]
+
+
+def _plan_items(writer, record, global_key) -> ItemPlan:
+    """The key of every item's page and of what it holds; the items whose page, embed and badge
+    the writer's slot (or the other slot, linked now) does not hold as of their key."""
     links = _item_links(record)
     rows = _records(record.items)
     keys, data_keys, stale, files = {}, {}, [], {}
@@ -211,6 +233,13 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
         files[row["id"]] = (f"items/{name}.html", f"badges/{name}.svg")
         if not writer.item_current(files[row["id"]], row["id"], key):
             stale.append(row)
+    return ItemPlan(links=links, keys=keys, data_keys=data_keys, files=files, stale=stale)
+
+
+def _render_items(writer, env, store, record, site, documents, plan: ItemPlan) -> int:
+    """The page, embed and badge of every item ``plan`` found stale, into the writer's slot;
+    returns how many pages were made."""
+    links, stale = plan.links, plan.stale
     # An item page is kept from edition to edition while the item is unchanged, so its footer
     # names the day only, not the edition's data version or last change.
     site = {**site, "currency": f"Published {long_date(record.today)}.", "currency_line": None}
@@ -250,8 +279,46 @@ def _write_items(writer, env, store, record, site, documents, global_key) -> tup
                 writer.write_item_file(shared, badge_svg.render(**badge).encode("utf-8"))
                 shared_badges.add(shared)
             writer.link_item_file(f"badges/{name}.svg", shared)
-    writer.finish_items(keys, files)
-    return keys, data_keys, len(stale)
+    writer.finish_items(plan.keys, plan.files)
+    return len(stale)
+
+
+
+
+#: From this many items the open data is written by a process of its own, beside the pages
+#: (below that, starting the process costs more than it saves).
+OPEN_DATA_PROCESS_FROM = 5_000
+
+
+def _start_open_data(store, record, writer, open_data: dict):
+    """Start writing the open data in another process (``opendata.open_data_job``) when the
+    record is large and the machine has a second core; returns (pool, future), or None."""
+    if len(record.items) < OPEN_DATA_PROCESS_FROM or (os.cpu_count() or 1) < 2 or not store.path.is_file():
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    job = {"db": str(store.path), "data_version": record.data_version, "writer": writer.detached(),
+           "args": open_data}
+    return pool, pool.submit(open_data_job, job)
+
+
+def _finish_open_data(running, store, record, writer, open_data: dict) -> None:
+    """Wait for the open data started beside the pages and take back what it wrote; write it
+    here when it was not started, or the record moved on since the publish read it, or the
+    process died (its error, when it raised one, is the publish's)."""
+    done = None
+    if running is not None:
+        pool, future = running
+        try:
+            done = future.result()
+        except BrokenProcessPool:  # killed (out of memory?): written here instead
+            done = None
+        finally:
+            pool.shutdown(wait=True)
+    if done is None:
+        write_open_data(writer, store, data_version=record.data_version, **open_data)
+    else:
+        _, hashes, written, linked = done
+        writer.merge(hashes, written, linked)
 
 
 def _write_pages(writer, env, record, site, settings, changes, credits, published_at) -> None:

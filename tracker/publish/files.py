@@ -23,6 +23,7 @@ the current one used, which is removed by this publish anyway.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import fcntl
 import hashlib
@@ -112,6 +113,21 @@ class EditionWriter:
         (self.slot / SLOT_KEYS).unlink(missing_ok=True)  # unknown until this publish has finished it
         for folder in ITEM_FOLDERS:
             (self.slot / folder).mkdir(parents=True, exist_ok=True)
+
+    def detached(self) -> EditionWriter:
+        """A copy for another process to write files into this edition with (``merge`` takes
+        back what it wrote): it knows the last edition's files, not the item slot's keys (it
+        writes no item files), and has counted nothing yet."""
+        other = copy.copy(self)
+        other.other_keys, other.slot_keys, other.hashes, other._folders = {}, {}, {}, set()
+        other.written = other.linked = 0
+        return other
+
+    def merge(self, hashes: dict[str, str], written: int, linked: int) -> None:
+        """What a ``detached`` copy wrote: its files' hashes (for the manifest) and counts."""
+        self.hashes.update(hashes)
+        self.written += written
+        self.linked += linked
 
     # -- item pages and badges, in the slot -----------------------------------------------------
 
