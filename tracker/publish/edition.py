@@ -133,7 +133,7 @@ def publish(store: Store, directory: str | Path, *, base_url: str | None = None,
             _write_assets(writer)
             edition = writer.finish({
                 "data_version": record.data_version, "published_at": published_at.isoformat(),
-                "today": today.isoformat(), "base_url": base_url, "global_key": global_key, "item_keys": plan.keys,
+                "today": today.isoformat(), "base_url": base_url, "global_key": global_key,
             })
         except BaseException:
             if beside is not None:  # the other process stops writing into the edition before it goes

@@ -108,7 +108,9 @@ class EditionWriter:
         used = manifest.get("slot") if previous is not None else None
         self.other_slot = editions_folder(directory) / used if used in SLOTS else None
         self.slot = editions_folder(directory) / (SLOTS[1] if used == SLOTS[0] else SLOTS[0])
-        self.other_keys: dict[str, str] = manifest.get("item_keys", {}) if self.other_slot is not None else {}
+        # what the current edition's slot holds (its keys.json; not in the manifest, which is
+        # served with the edition: 5 MB of keys at 100,000 items)
+        self.other_keys: dict[str, str] = _read_keys(self.other_slot) if self.other_slot is not None else {}
         self.slot_keys = _read_keys(self.slot)
         (self.slot / SLOT_KEYS).unlink(missing_ok=True)  # unknown until this publish has finished it
         for folder in ITEM_FOLDERS:
