@@ -348,9 +348,9 @@ TRACKER_ROWS_IN_PAGE = 1000
 
 def tracker_data(record: Record) -> dict:
     """Every item as one compact row for data/items.js (the browser filters these). ``page`` is
-    empty when it is the id, and ``search`` holds the quote only: the browser adds the other
-    searched fields (id, title, actors by id and name, themes, document) to it when it loads, so
-    they are not shipped twice."""
+    empty when it is the id, ``owners`` is empty (the browser names ``owner_ids`` from ``names``)
+    and ``search`` holds the quote only: the browser adds the other searched fields (id, title,
+    actors by id and name, themes, document) to it when it loads, so they are not shipped twice."""
     items = record.items
     names = record.names
     fields = ["id", "page", *TRACKER_COLUMNS, "owner_ids", "maker_ids", "document_id", "origin_document_id",
@@ -366,11 +366,10 @@ def tracker_data(record: Record) -> dict:
         text("deadline_label")
     documents, origins, quotes = text("document_id"), text("origin_document_id"), text("quote")
     rows = []
-    owner_names = {v: names_of(v, names) for v in set(owners)}  # a few thousand combinations, not one per item
     for n, item_id in enumerate(ids):
         page = page_name(item_id)
         rows.append([item_id, "" if page == item_id else page, titles[n], kinds[n], statuses[n],
-                     responses[n] if kinds[n] == "recommendation" else "", owner_names[owners[n]], made[n],
+                     responses[n] if kinds[n] == "recommendation" else "", "", made[n],
                      deadlines[n], themes[n], owners[n], makers[n], documents[n], origins[n], quotes[n]])
     used = {a for v in set(owners) | set(makers) for a in split_list(v)}
     return {"fields": fields, "columns": TRACKER_COLUMNS, "rows": rows,

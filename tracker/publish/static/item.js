@@ -5,7 +5,7 @@ if (location.hash === "#embed") {
   var base = document.createElement("base"); base.target = "_top"; document.head.appendChild(base);
 }
 /* What every item page shares is written here, from the page's <h1> (its page name, badge text
-   and width) and its own address, rather than into each of 100,000 pages: the badge and link
+   and width), its footer (the day it was published) and its own address, rather than into each of 100,000 pages: the badge and link
    shown in the embed, and the share section (the badge, and the embed and badge codes: an
    iframe of this page and its badge, linking back to it). Only fixed markup goes through
    innerHTML; text is set as text or as values. */
@@ -26,7 +26,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var back = document.createElement("a");
   back.href = name + ".html";
   back.textContent = "The source, history and links of this item";
-  embedOnly.append(badge(text), " ", back, " · " + title.getAttribute("data-published"));
+  var footer = document.querySelector("footer.site p");  // "Published 1 December 2026. ..."
+  var published = footer && footer.firstChild ? footer.firstChild.textContent.trim() : "";
+  embedOnly.append(badge(text), " ", back, published ? " · " + published : "");
   var rest = document.querySelector(".embed-hide");
   if (rest) rest.parentNode.insertBefore(embedOnly, rest);
   if (!share) return;

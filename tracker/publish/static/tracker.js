@@ -8,10 +8,12 @@
   var at = {}; F.forEach(function (name, i) { at[name] = i; });
   var names = data.names || {};
   function named(ids) { return (ids || "").split("; ").map(function (a) { return names[a] || a; }).join("; "); }
-  // data/items.js ships the quote alone as "search" and the page only where it is not the id:
+  // data/items.js ships the quote alone as "search", the page only where it is not the id, and
+  // the owners as ids (their names are in data.names):
   // the rest of what a search looks in is put together here, once.
   rows.forEach(function (row) {
     if (!row[at.page]) { row[at.page] = row[at.id]; }
+    row[at.owners] = named(row[at.owner_ids]);  // shipped as ids only, with the names once
     row[at.search] = [row[at.id], row[at.title], row[at.search], row[at.maker_ids], row[at.owner_ids],
       row[at.themes], row[at.document_id], named(row[at.maker_ids]), named(row[at.owner_ids])]
       .join(" ").toLocaleLowerCase();
