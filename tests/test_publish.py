@@ -579,3 +579,40 @@ def test_open_data_written_beside_the_pages_is_the_same_as_written_in_turn(seede
     job = {"db": str(seeded_db), "data_version": version - 1, "args": {},
            "writer": EditionWriter(tmp_path / "never", None, {})}
     assert open_data_job(job) is None
+
+
+def test_a_script_calling_publish_without_a_main_guard_finishes(seeded_db, tmp_path):
+    """The open data's process is a fresh ``python -m tracker.publish.worker``: it runs nothing of
+    the caller's script (multiprocessing's spawn would, and that second publish would wait for
+    the first one's lock for ever)."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from tracker.publish import edition\n"
+        "from tracker.store import Store\n"
+        "edition.OPEN_DATA_PROCESS_FROM = 0\n"
+        f"with Store({str(seeded_db)!r}) as store:\n"
+        f"    result = edition.publish(store, {str(tmp_path / 'site')!r})\n"
+        "print('published', result.items)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "published 33" in done.stdout
+    assert (tmp_path / "site" / "data" / "tracker.db.gz").is_file()
+
+
+def test_a_published_copy_is_refused_even_with_a_migration_pending(seeded_edition, tmp_path):
+    """Refused on what it lacks (a period table its migration made), whatever is pending: a copy
+    published today, opened by a later version of the tracker, must not be migrated."""
+    _, site, _ = seeded_edition
+    database = tmp_path / "published.db"
+    database.write_bytes(gzip.decompress((site / "data" / "tracker.db.gz").read_bytes()))
+    with sqlite3.connect(database) as conn:  # as if the last migration had not run yet
+        last = conn.execute("SELECT max(id) FROM _sqlite_migrations").fetchone()[0]
+        conn.execute("DELETE FROM _sqlite_migrations WHERE id = ?", (last,))
+    conn.close()
+    before = database.read_bytes()
+    from tracker.errors import NotATrackerDatabaseError
+    with pytest.raises(NotATrackerDatabaseError, match="published copy"):
+        Store(database)
+    assert database.read_bytes() == before

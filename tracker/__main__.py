@@ -1,5 +1,4 @@
-"""`python -m tracker` is the `tracker` command (guarded: a process the publish starts with
-multiprocessing's "spawn" imports this module again, and must not run the command)."""
+"""`python -m tracker` is the `tracker` command (guarded: importing this module runs nothing)."""
 
 from .cli import main
 

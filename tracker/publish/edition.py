@@ -6,11 +6,11 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -114,7 +114,7 @@ def _publish(store: Store, directory: str | Path, *, base_url: str | None, today
     base_url = _normal_base_url(base_url)
     today = today or dt.date.today()
     current_edition(directory)  # refuses a folder it did not write before anything is made
-    with publishing(directory), store.reading():
+    with publishing(directory) as lock, store.reading():
         previous = current_edition(directory)
         manifest = read_manifest(previous)
         record = content.read_record(store, today=today)
@@ -147,7 +147,7 @@ def _publish(store: Store, directory: str | Path, *, base_url: str | None, today
             open_data = {"items": record.items[columns], "names": record.names, "roles": record.roles, "title": site_name,
                          "base_url": base_url, "item_keys": plan.data_keys,
                          "cache": editions_folder(directory) / ".cache", "unchanged": same_data}
-            beside = _start_open_data(store, record, writer, open_data)
+            beside = _start_open_data(store, record, writer, open_data, lock)
             rendered = _render_items(writer, env, store, record, site, documents, plan)
             changes = record_changes.changes_since(store, today - dt.timedelta(days=CHANGES_DAYS))
             credits = {page: currency.chart_credit(settings, page, found, today)
@@ -162,8 +162,7 @@ def _publish(store: Store, directory: str | Path, *, base_url: str | None, today
                 "today": today.isoformat(), "base_url": base_url, "global_key": global_key,
             })
         except BaseException:
-            if beside is not None:  # the other process stops writing into the edition before it goes
-                beside[0].shutdown(wait=True, cancel_futures=True)
+            _stop_open_data(beside)  # it stops writing into the edition before the edition goes
             writer.abandon()
             raise
     return PublishResult(directory=directory, edition=edition, data_version=record.data_version,
@@ -320,15 +319,35 @@ def _render_items(writer, env, store, record, site, documents, plan: ItemPlan) -
 OPEN_DATA_PROCESS_FROM = 5_000
 
 
-def _start_open_data(store, record, writer, open_data: dict):
-    """Start writing the open data in another process (``opendata.open_data_job``) when the
-    record is large and the machine has a second core; returns (pool, future), or None."""
-    if len(record.items) < OPEN_DATA_PROCESS_FROM or (os.cpu_count() or 1) < 2 or not store.path.is_file():
+def _cores() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _start_open_data(store, record, writer, open_data: dict, lock: int | None):
+    """Start writing the open data in another process (``python -m tracker.publish.worker``,
+    which runs ``opendata.open_data_job``) when the record is large and a second core is free
+    to us; it is given the publish's lock (``lock``, a descriptor). Returns (process, result
+    path), or None: the publish then writes the open data itself."""
+    if len(record.items) < OPEN_DATA_PROCESS_FROM or _cores() < 2 or not store.path.is_file():
         return None
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    job_path, result_path = writer.scratch("open-data.job"), writer.scratch("open-data.result")
     job = {"db": str(store.path), "data_version": record.data_version, "writer": writer.detached(),
            "args": open_data}
-    return pool, pool.submit(open_data_job, job)
+    job_path.write_bytes(pickle.dumps(job))
+    package_root = str(Path(__file__).resolve().parents[2])  # where `tracker` is imported from
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tracker.publish.worker", str(job_path), str(result_path)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path},
+            pass_fds=() if lock is None else (lock,))
+    except OSError:  # no process to be had: written here
+        return None
+    return process, result_path
 
 
 def _finish_open_data(running, store, record, writer, open_data: dict) -> None:
@@ -337,18 +356,28 @@ def _finish_open_data(running, store, record, writer, open_data: dict) -> None:
     process died (its error, when it raised one, is the publish's)."""
     done = None
     if running is not None:
-        pool, future = running
+        process, result_path = running
+        process.wait()
         try:
-            done = future.result()
-        except BrokenProcessPool:  # killed (out of memory?): written here instead
-            done = None
-        finally:
-            pool.shutdown(wait=True)
+            kind, value = pickle.loads(result_path.read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            kind, value = "died", None  # killed (out of memory?): written here instead
+        if kind == "error":
+            raise value
+        done = value if kind == "done" else None
     if done is None:
         write_open_data(writer, store, data_version=record.data_version, **open_data)
     else:
         _, hashes, written, linked = done
         writer.merge(hashes, written, linked)
+
+
+def _stop_open_data(running) -> None:
+    """The publish failed: the open data's process stops before the new edition is removed."""
+    if running is not None:
+        process, _ = running
+        process.kill()
+        process.wait()
 
 
 def _write_pages(writer, env, record, site, settings, changes, credits, published_at) -> None:

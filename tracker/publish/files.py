@@ -50,15 +50,16 @@ def editions_folder(directory: Path) -> Path:
 
 
 @contextmanager
-def publishing(directory: Path) -> Iterator[None]:
+def publishing(directory: Path) -> Iterator[int]:
     """Held while an edition of ``directory`` is made: a second publish to the same folder
-    waits for the first, so neither prunes the other's half-written edition."""
+    waits for the first, so neither prunes the other's half-written edition. Yields the lock's
+    descriptor, for a process the publish starts to hold it too."""
     folder = editions_folder(directory)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield handle.fileno()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -420,12 +420,13 @@ def item_context(row: dict, *, history: list[dict], revisions: list[dict], links
     # Who recorded an entry is said once above the history (the most frequent recorder) and on
     # an entry only when it is someone else: the same sentence ten times over was a tenth of an
     # item page (issue 16: 100,000 pages on disk).
-    def by(name) -> str:
+    def recorded_by(name) -> str:
         who = recorder(roles, name)
         return ("from the tracker's first dataset, read from its source" if who == "seed" else
                 "by the tracker's staff" if who == "staff" else f"by a tracker {who}")
-    said_by = [by(h["recorded_by"]) for h in history]
-    usual = max(set(said_by), key=said_by.count) if said_by else ""
+    said_by = [recorded_by(h["recorded_by"]) for h in history]
+    # the most frequent; a tie goes to the first in the history (the same page on every run)
+    usual = max(dict.fromkeys(said_by), key=said_by.count) if said_by else ""
     for h, who in zip(reversed(history), reversed(said_by)):
         said = display_status(kind, h["status"], h["response"], h["implementation"])
         if kind == "recommendation":

@@ -21,7 +21,7 @@ import pandas as pd
 import sqlite_utils
 
 from ..errors import AlreadyExistsError, DatabaseBusyError, DatabaseUnavailableError, NotATrackerDatabaseError
-from .periods import PERIOD_TABLES
+from .periods import PERIOD_TABLES_MADE_BY
 from .schema import migrations
 from .shared import _now, _utc_text
 
@@ -109,16 +109,20 @@ class Connection:
             if not create and not applied and not foreign:
                 conn.close()
                 raise DatabaseUnavailableError(f"the database {path} is empty: run `tracker init` first")
-            missing = [t for t in PERIOD_TABLES if not self.db[t].exists()]
-            if applied and missing and not migrations.pending(self.db):
-                # every migrated database has them: a published copy (``publishable_copy``),
-                # refused before anything is set (WAL would rewrite its header)
+            # A table its migration made, gone: a published copy (``publishable_copy`` drops the
+            # periods), refused before anything is set (WAL would rewrite its header) and before
+            # any later migration could fail on the missing table.
+            missing = [t for t, made_by in PERIOD_TABLES_MADE_BY.items()
+                       if made_by in applied and not self.db[t].exists()]
+            if missing:
                 conn.close()
                 raise NotATrackerDatabaseError(
-                    f"{path} is a published copy of a tracker database, for reading (sqlite3, Datasette): it "
-                    f"leaves out the tables derived from the history ({', '.join(missing)}). To work on the "
-                    "record, import the edition's data/tracker.json.gz into a new database: `tracker init "
-                    "--empty`, then `tracker import`"
+                    f"{path} is a published copy of a tracker database, for reading with sqlite3 or Datasette: "
+                    f"it leaves out the tables the tracker derives from the history ({', '.join(missing)}), "
+                    "so the tracker does not open it. To work on the record, use a backup of the tracker's "
+                    "own database (`tracker backup`), or, for a record within the import's limits, import "
+                    "the edition's data/tracker.json.gz, uncompressed, into a new database (`tracker init "
+                    "--empty`, then `tracker import`)"
                 )
             if not foreign and str(path) != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")

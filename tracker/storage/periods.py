@@ -30,6 +30,9 @@ from .shared import COUNTED_ASSESSMENTS
 #: ``recompute_periods``. The published copy leaves them out (``Exchange.publishable_copy``): at
 #: 100,000 items they were two thirds of its file, and every patch of it rewrote them whole.
 PERIOD_TABLES = ("status_periods", "addressee_periods")
+#: The migration that made each (``tracker.storage.schema``): a database that has applied it and
+#: lacks the table is a published copy.
+PERIOD_TABLES_MADE_BY = {"status_periods": "010_status_periods", "addressee_periods": "011_status_per_addressee"}
 
 #: The assessments an item's state is computed from: the view of those no correction marks as
 #: mistaken (``tracker.storage.shared.COUNTED_ASSESSMENTS``, made by migration 009a).
