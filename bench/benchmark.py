@@ -82,6 +82,11 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "staff_items_picker_after_write_ms": ("Staff: Items (item picker), server render, first after a write "
                                           "(median)", "ms", 300),
     "staff_items_picker_warm_ms": ("Staff: Items (item picker), server render, warm (median)", "ms", 300),
+    # with more items than one list holds, the pickers search first (bench/pages.py)
+    "staff_assess_picker_search_ms": ("Staff: Record assessment (item picker), server render after a search "
+                                      "(median)", "ms", 300),
+    "staff_items_picker_search_ms": ("Staff: Items (item picker), server render after a search (median)",
+                                     "ms", 300),
     "browser_headline_first_ms": ("Browser: navigation to headline figures, first visit after start", "ms", 3000),
     "browser_headline_after_write_ms": ("Browser: navigation to headline figures, first visit after a write "
                                         "(median)", "ms", 3000),
